@@ -1,0 +1,45 @@
+# Clemency task runner. `make demo` and `make test` are all the set-up there is.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+STAMP  := $(VENV)/.installed
+EXTRAS ?= web,documents,dev,spark
+
+.PHONY: demo test test-fast lint lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/clemency demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not e2e and not spark and not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+lock: $(BIN)/python
+	$(UV) pip compile pyproject.toml --extra web --extra documents --extra dev --extra spark \
+	    --python-version 3.11 --quiet -o requirements.lock
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/screening.py --rows 1000000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

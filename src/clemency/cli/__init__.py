@@ -1,0 +1,1 @@
+"""The ``clemency`` command line (Typer). Each command group lives in its own module."""

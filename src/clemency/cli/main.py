@@ -1,0 +1,63 @@
+"""Entry point of the ``clemency`` command. Exit codes: 0 ok, 1 user error, 2 bad usage."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from clemency import __version__
+from clemency.cli import common
+from clemency.errors import ClemencyError
+
+app = typer.Typer(
+    name="clemency",
+    help="Clemency: case records, rules as code, bulk screening, petitions and the public record.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(
+        False, "--debug", help="Show tracebacks instead of one-line errors."
+    ),
+) -> None:
+    common.DEBUG["on"] = debug
+
+
+@app.command()
+def version() -> None:
+    """Print the Clemency version."""
+    typer.echo(__version__)
+
+
+def _register() -> None:
+    """Attach each command group; a group whose optional extra is not installed is left out."""
+    from clemency.cli import (
+        check,
+        db,
+        demo,
+        grants,
+        petition,
+        rules,
+        screen,
+    )
+
+    for module in (db, demo, rules, check, screen, grants, petition):
+        module.register(app)
+
+
+_register()
+
+
+def run() -> None:
+    try:
+        app()
+    except ClemencyError as error:  # a service error that a command did not catch itself
+        if common.DEBUG["on"]:
+            raise
+        typer.echo(f"error: {error.message}", err=True)
+        sys.exit(1)

@@ -1,0 +1,81 @@
+"""Settings, read from ``CLEMENCY_*`` environment variables through one object.
+
+There is no import-time settings instance: call :func:`get_settings` (cached) or build a
+:class:`Settings` yourself (tests do), and pass it down.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-development-only"  # noqa: S105 - the placeholder itself, refused in production
+
+
+class Settings(BaseSettings):
+    """Everything Clemency can be configured with; see docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="CLEMENCY_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="Deployment profile. `production` refuses placeholder secrets and insecure cookies.",
+    )
+    database_url: str = Field(
+        default="sqlite:///clemency.db",
+        description="SQLAlchemy URL of the case database (SQLite file or PostgreSQL).",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(PLACEHOLDER_SECRET),
+        description="Key for signing sessions, CSRF tokens and private letter links.",
+    )
+    data_dir: Path = Field(
+        default=Path("clemency-data"),
+        description="Folder for uploaded documents, generated packets and screening outputs.",
+    )
+    rulesets_paths: list[Path] = Field(
+        default_factory=list,
+        description="Extra folders searched for rulesets, after the ones shipped with Clemency.",
+    )
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        description="Largest accepted upload (support letters, documents), in bytes.",
+    )
+    session_idle_minutes: int = Field(
+        default=30, description="A signed-in session ends after this many idle minutes."
+    )
+    small_count_threshold: int = Field(
+        default=5, description="Organization statistics show any count below this as `<N`."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        """Accept the ``postgres://`` and ``postgresql://`` spellings and use psycopg 3."""
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @model_validator(mode="after")
+    def _enforce_real_secret_in_production(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
+            raise ValueError(
+                "CLEMENCY_SECRET_KEY is the development placeholder or shorter than 32 characters; "
+                "set a long random value (for example `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`) before running in production."
+            )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

@@ -1,0 +1,129 @@
+"""Errors as data: a stable code, an HTTP status (as an attribute only), a message and fields.
+
+Every error a user can cause is a :class:`ClemencyError`. The web layer turns it into
+``{"ok": false, "code": ..., "message": ..., "details": {...}}`` or an HTML page; the CLI
+prints the message on one line and exits with status 1.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+
+
+class ErrorCode(StrEnum):
+    BAD_INPUT = "bad_input"
+    NOT_FOUND = "not_found"
+    CASE_NOT_FOUND = "case_not_found"
+    STALE_WRITE = "stale_write"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_AUTHENTICATED = "not_authenticated"
+    RULE_FILE = "rule_file_error"
+    FACTS = "facts_error"
+    UNKNOWN_RULESET = "unknown_ruleset"
+    ROSTER = "roster_error"
+    IMPORT = "import_error"
+    TRANSITION = "illegal_transition"
+    UPLOAD = "upload_rejected"
+    LINK = "link_invalid"
+    PARSE = "parse_error"
+    CONFLICT = "conflict"
+
+
+class ClemencyError(Exception):
+    """Base of every error a user can cause. Subclasses set ``code`` and ``http_status``."""
+
+    code: ClassVar[ErrorCode] = ErrorCode.BAD_INPUT
+    http_status: ClassVar[int] = 400
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields: dict[str, Any] = fields
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": False,
+            "code": str(self.code),
+            "message": self.message,
+            "details": self.fields,
+        }
+
+
+class BadInput(ClemencyError):
+    code = ErrorCode.BAD_INPUT
+    http_status = 422
+
+
+class NotFound(ClemencyError):
+    code = ErrorCode.NOT_FOUND
+    http_status = 404
+
+
+class CaseNotFound(NotFound):
+    """Raised both when a case does not exist and when the user may not see it."""
+
+    code = ErrorCode.CASE_NOT_FOUND
+
+
+class StaleWrite(ClemencyError):
+    """Someone else saved the record first; ``fields`` carries the current version."""
+
+    code = ErrorCode.STALE_WRITE
+    http_status = 409
+
+
+class PermissionDenied(ClemencyError):
+    code = ErrorCode.PERMISSION_DENIED
+    http_status = 403
+
+
+class NotAuthenticated(ClemencyError):
+    code = ErrorCode.NOT_AUTHENTICATED
+    http_status = 401
+
+
+class RuleFileError(ClemencyError):
+    """A rule or manifest file is broken. The message names the file, the line and the fix."""
+
+    code = ErrorCode.RULE_FILE
+    http_status = 500
+
+
+class FactsError(ClemencyError):
+    code = ErrorCode.FACTS
+    http_status = 422
+
+
+class UnknownRuleset(NotFound):
+    code = ErrorCode.UNKNOWN_RULESET
+
+
+class RosterError(ClemencyError):
+    code = ErrorCode.ROSTER
+    http_status = 422
+
+
+class DataImportError(ClemencyError):
+    code = ErrorCode.IMPORT
+    http_status = 422
+
+
+class IllegalTransition(ClemencyError):
+    code = ErrorCode.TRANSITION
+    http_status = 409
+
+
+class UploadRejected(ClemencyError):
+    code = ErrorCode.UPLOAD
+    http_status = 413
+
+
+class LinkInvalid(ClemencyError):
+    code = ErrorCode.LINK
+    http_status = 410
+
+
+class ParseError(ClemencyError):
+    code = ErrorCode.PARSE
+    http_status = 422

@@ -1,0 +1,1 @@
+"""Rulesets shipped with Clemency: <jurisdiction>/<relief>/ folders of YAML rule files."""

@@ -1,0 +1,1 @@
+"""Pytest plugin that collects the *.tests.yaml files beside rule files (filled in by the rules engine)."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: database URLs for SQLite and PostgreSQL, and the --e2e switch.
+
+PostgreSQL tests run when ``CLEMENCY_TEST_PG_URL`` names a server (CI sets it to the local
+server); without it they skip with the reason. With ``CLEMENCY_TEST_REQUIRE_ALL=1`` (CI) a
+missing component fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REQUIRE_ALL = os.environ.get("CLEMENCY_TEST_REQUIRE_ALL") == "1"
+PG_URL = os.environ.get("CLEMENCY_TEST_PG_URL", "")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+def missing(reason: str) -> None:
+    """Skip (on a developer's machine) or fail (in CI) because a component is absent."""
+    if REQUIRE_ALL:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--e2e", action="store_true", help="run the browser tests (Playwright + chromium)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--e2e"):
+        return
+    skip = pytest.mark.skip(reason="browser test: run with --e2e (make test does in CI)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+def _worker_suffix() -> str:
+    """Unique per checkout and xdist worker, so parallel runs never share a database."""
+    import hashlib
+
+    checkout = hashlib.sha1(str(REPO_ROOT).encode(), usedforsecurity=False).hexdigest()[:8]
+    return checkout + "_" + re.sub(r"\W", "", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    """URL of the PostgreSQL server's maintenance database, or skip."""
+    if not PG_URL:
+        missing(
+            "PostgreSQL not configured: set CLEMENCY_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+    return PG_URL
+
+
+def fresh_pg_database(server_url: str, name: str) -> str:
+    """Drop and recreate database ``name`` on the server; return its URL."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        missing(f"PostgreSQL at {server_url} is not reachable: {error.orig}")
+    finally:
+        admin.dispose()
+    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'clemency-test.db'}"
+        return
+    server = request.getfixturevalue("pg_server_url")
+    yield fresh_pg_database(server, f"clemency_test_{_worker_suffix()}")
