@@ -79,3 +79,29 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings of this process, read once from the environment."""
     return Settings()
+
+
+def settings_reference() -> str:
+    """docs/settings.md, generated from the Settings model (a test keeps the file current)."""
+    lines = [
+        "# Settings",
+        "",
+        "Clemency reads its settings from environment variables prefixed `CLEMENCY_`.",
+        "This page is generated from `clemency.config.Settings`; "
+        "`python -m clemency.config > docs/settings.md` rewrites it.",
+        "",
+        "| Variable | Default | Meaning |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, SecretStr):
+            shown = "(placeholder; refused in production)"
+        else:
+            shown = f"`{default}`"
+        lines.append(f"| `CLEMENCY_{name.upper()}` | {shown} | {field.description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_reference(), end="")

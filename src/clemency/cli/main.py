@@ -61,3 +61,7 @@ def run() -> None:
             raise
         typer.echo(f"error: {error.message}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,35 @@
+"""The command-line contract of product.md §5.3: exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from clemency import __version__
+from clemency.cli.main import app
+
+runner = CliRunner()
+
+
+def test_version_prints_the_package_version() -> None:
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == __version__
+
+
+def test_unknown_command_is_bad_usage_exit_2() -> None:
+    result = runner.invoke(app, ["no-such-command"])
+    assert result.exit_code == 2
+
+
+def test_installed_console_script_runs() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "clemency.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    assert "clemency" in completed.stdout.lower()
