@@ -98,11 +98,23 @@ _LABEL_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _LABEL_TEXT = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z()/&' ]{1,40}?)\s*:\s*(?P<value>.*)$", re.S)
 
 
+_SPACED = {"br", "p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 def _text(node: Tag | NavigableString | None) -> str:
     if node is None:
         return ""
-    raw = node.get_text(" ") if isinstance(node, Tag) else str(node)
-    return _WS.sub(" ", raw.replace("\xa0", " ")).strip()
+    if not isinstance(node, Tag):
+        return _WS.sub(" ", str(node).replace("\xa0", " ")).strip()
+    parts: list[str] = []
+    for element in node.descendants:
+        if isinstance(element, Comment):
+            continue
+        if isinstance(element, NavigableString):
+            parts.append(str(element))
+        elif isinstance(element, Tag) and element.name in _SPACED:
+            parts.append(" ")
+    return _WS.sub(" ", "".join(parts).replace("\xa0", " ")).strip()
 
 
 def _role(text: str, roles: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
@@ -383,7 +395,7 @@ def _segments(cell: Tag) -> list[str]:
     breaks = 0
 
     def flush() -> None:
-        text = _WS.sub(" ", " ".join(buffer).replace("\xa0", " ")).strip()
+        text = _WS.sub(" ", "".join(buffer).replace("\xa0", " ")).strip()
         if text:
             segments.append(text)
         buffer.clear()
