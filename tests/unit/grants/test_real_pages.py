@@ -755,7 +755,8 @@ def test_entries_match_the_page_field_by_field(
 def test_nothing_is_dropped(name: str) -> None:
     """Every grant keeps its name as printed and each conviction its offense text."""
     for grant in page(name).grants:
-        assert grant.name and grant.name_text.startswith(grant.name)
+        assert grant.name
+        assert grant.name_text.startswith(grant.name)
         assert grant.convictions, grant.name
         for conviction in grant.convictions:
             assert conviction.offense_text, grant.name
