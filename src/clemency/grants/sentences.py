@@ -66,14 +66,9 @@ _KINDS: tuple[tuple[str, str], ...] = (
     ("prison", r"imprisonment|incarceration|confinement|custody|prison"),
     ("parole", r"parole"),
 )
-_DURATION_KIND = re.compile(
-    rf"{_DURATION}\s+(?:of\s+)?(?P<kind>{'|'.join(f'(?:{p})' for _, p in _KINDS)})",
-    re.I,
-)
-_KIND_DURATION = re.compile(
-    rf"(?P<kind>{'|'.join(f'(?:{p})' for _, p in _KINDS)})\s+(?:for|of)\s+{_DURATION}",
-    re.I,
-)
+_KIND = "(?P<kind>" + "|".join(f"(?:{p})" for _, p in _KINDS) + ")"
+_DURATION_KIND = re.compile(rf"{_DURATION}\s+(?:of\s+)?{_KIND}", re.I)
+_KIND_DURATION = re.compile(rf"{_KIND}\s+(?:for|of)\s+{_DURATION}", re.I)
 _MONEY = re.compile(
     r"\$\s?(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>million|billion|thousand)?\s*(?:in\s+|of\s+)?"
     r"(?P<what>fine|restitution|special\s+assessment|assessment|forfeiture|costs?)?",
@@ -92,7 +87,6 @@ _MILITARY_OTHER = re.compile(
     r"forfeiture\s+of|reduction\s+(?:in\s+rank|to\s+(?:the\s+)?(?:grade|lowest))|hard\s+labor|reprimand|restriction",
     re.I,
 )
-_FINE_ONLY = re.compile(r"^\s*fine\s*$", re.I)
 _DATE_TEXT = re.compile(
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})",
     re.I,

@@ -62,6 +62,24 @@ def _sections(raw: str) -> list[str]:
     return out
 
 
+def _article(code: str, number: str) -> Statute:
+    return Statute(
+        code=code, title=None, section=number, base_section=number, cite=f"{code} art. {number}"
+    )
+
+
+def _dc_code(title: str | None, section: str) -> Statute:
+    section = section.rstrip(".")
+    cite = f"{title} D.C. Code § {section}" if title else f"D.C. Code § {section}"
+    return Statute(
+        code="D.C. Code",
+        title=title,
+        section=section,
+        base_section=section.split("(")[0],
+        cite=cite,
+    )
+
+
 def extract_statutes(text: str | None) -> list[Statute]:
     """Every statute the text cites, in order, without duplicates."""
     if not text:
@@ -93,49 +111,14 @@ def extract_statutes(text: str | None) -> list[Statute]:
             )
     for match in _UCMJ.finditer(text):
         for number in re.findall(r"\d+[a-z]?", match.group("list")):
-            add(
-                Statute(
-                    code="U.C.M.J.",
-                    title=None,
-                    section=number,
-                    base_section=number,
-                    cite=f"U.C.M.J. art. {number}",
-                )
-            )
+            add(_article("U.C.M.J.", number))
     for match in _ARTICLES_OF_WAR.finditer(text):
-        number = match.group("num")
-        add(
-            Statute(
-                code="Articles of War",
-                title=None,
-                section=number,
-                base_section=number,
-                cite=f"Articles of War art. {number}",
-            )
-        )
+        add(_article("Articles of War", match.group("num")))
     for match in _DC_CODE.finditer(text):
-        section = match.group("section").rstrip(".")
-        add(
-            Statute(
-                code="D.C. Code",
-                title=match.group("title"),
-                section=section,
-                base_section=re.split(r"\(", section)[0],
-                cite=f"{match.group('title')} D.C. Code § {section}",
-            )
-        )
+        add(_dc_code(match.group("title"), match.group("section")))
     if not any(s.code == "D.C. Code" for s in found):
         for match in _DC_CODE_NEW.finditer(text):
-            section = match.group("section").rstrip(".")
-            add(
-                Statute(
-                    code="D.C. Code",
-                    title=None,
-                    section=section,
-                    base_section=re.split(r"\(", section)[0],
-                    cite=f"D.C. Code § {section}",
-                )
-            )
+            add(_dc_code(None, match.group("section")))
     return found
 
 
