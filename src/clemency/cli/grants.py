@@ -66,6 +66,7 @@ def import_command(
         return
     parsed = _parse(page)
     from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
 
     from clemency.db.session import make_engine, unit_of_work
     from clemency.grants import service
@@ -75,7 +76,7 @@ def import_command(
         missing = {"grant_sources", "grants", "grant_convictions"} - set(
             inspect(engine).get_table_names()
         )
-    except Exception as error:  # noqa: BLE001 - any driver error becomes one line for the user
+    except SQLAlchemyError as error:  # a bad URL or an unreachable server: one line
         fail(f"cannot open the database {db!r}: {error}")
     if missing:
         fail(
