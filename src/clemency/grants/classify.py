@@ -206,22 +206,22 @@ _TEXT_RULE_SOURCE: tuple[tuple[OffenseCategory, str, str], ...] = (
     (
         "drug",
         "drug",
-        r"cocaine|crack|marijuana|marihuana|hashish|heroin|methamphetamine|amphetamine|\blsd\b|narcotic|controlled\s+substance|\bdrugs?\b|opium|phenyl-2-propanone|codeine|oxycodone|fentanyl|ecstasy|mdma|pcp\b|peyote|steroid",
+        r"cocaine|crack|marijuana|marihuana|hashish|heroin|methamphetamine|amphetamine|\blsd\b|narcotic|controlled\s+substance|\bdrugs?\b|opium|phenyl-2-propanone|phenylacetic|precursor|listed\s+chemical|codeine|oxycodone|fentanyl|ecstasy|mdma|pcp\b|peyote|steroid",
     ),
     (
         "immigration",
         "alien",
-        r"\baliens?\b|immigra|naturaliz|passport|visa\b|illegal\s+entry|reentry|re-entry",
+        r"\baliens?\b|immigra|naturaliz|citizenship|passport|visa\b|illegal\s+entry|reentry|re-entry",
     ),
     (
         "public_trust",
         "bribery",
-        r"brib|gratuit|kickback|perjur|false\s+declarations?\s+before|obstruct|campaign\s+contribution|election|illegal\s+voting|public\s+official|contempt|espionage|national\s+defense\s+information",
+        r"brib|gratuit|kickback|supplementation\s+of\s+salary|perjur|false\s+declarations?\s+before|obstruct|campaign\s+contribution|election|illegal\s+voting|public\s+official|contempt|espionage|national\s+defense\s+information",
     ),
     (
         "fraud",
         "fraud",
-        r"fraud|embezzl|misappl|misappropriat|false\s+(statement|claim|entr|return|tax|information|account)|tax\s+(evasion|return)|income\s+tax|counterfeit|forg|uttering|theft|stolen|larceny|launder|structur|money\s+order|check|securities|bank\b|odometer|conversion|smuggl|customs|food\s+stamp|bankruptcy|worthless",
+        r"fraud|embezzl|misappl|misappropriat|false\s+(statement|claim|entr|return|tax|information|account)|tax\s+(evasion|return)|income\s+tax|counterfeit|forg|uttering|theft|stolen|larceny|launder|structur|money\s+order|check|securities|bank\b|odometer|conversion|smuggl|customs|food\s+stamp|bankruptcy|worthless|access\s+device|\bsteal|shoplift",
     ),
 )
 _TEXT_RULES: tuple[tuple[OffenseCategory, str, re.Pattern[str]], ...] = tuple(
@@ -256,6 +256,8 @@ def _most_severe(found: Sequence[tuple[OffenseCategory, str]]) -> tuple[OffenseC
 
 def classify(statutes: Sequence[Statute], text: str | None) -> Classification:
     """The category of one offense and the rule that decided it."""
+    if text and re.match(r"^\(?\s*see\b", text, re.I):
+        return Classification("other", "offense_not_stated")  # "(See Proclamation No. …)"
     by_statute = [
         (c, f"statute:{_cite(s)}") for s in statutes if (c := _statute_rule(s)) is not None
     ]
