@@ -204,3 +204,48 @@ def test_a_file_that_is_not_html_is_refused_with_its_name(tmp_path: Path) -> Non
         parse_file(path)
     with pytest.raises(ParseError, match="cannot read"):
         parse_file(tmp_path / "missing.html")
+
+
+PARAGRAPH_CELLS = wrap(
+    "Pardons Granted by President Jane Q. Public (2031-2035)",
+    """
+    <h2>December 23, 2034</h2>
+    <table><tr><th>NAME</th><th>DISTRICT</th><th>SENTENCED</th><th>OFFENSE</th><th>PUBLIC DISCLOSURE</th></tr>
+    <tr><td>Two Courts</td>
+      <td><p>Eastern District of Virginia</p><p>&nbsp;</p><p>&nbsp;</p><p>District of Columbia</p></td>
+      <td><p>47 months' imprisonment; $50,000 fine (March 7, 2019)</p><p>&nbsp;</p>
+          <p>73 months' imprisonment (concurrent); $6,164,032 restitution (March 13, 2019)</p></td>
+      <td><p>Bank fraud</p><p>&nbsp;</p><p>Conspiracy to obstruct justice (witness tampering)</p></td>
+      <td><a href="/file/1/download">Download PDF Clemency Records</a></td></tr>
+    <tr><td>One Court Three Cases</td><td>Northern District of Georgia</td>
+      <td><p>12 months' imprisonment (July 1, 1998)</p><p>27 months' imprisonment (August 26, 1999)</p>
+          <p>27 months' imprisonment (May 29, 2002)</p></td>
+      <td><p>Structuring</p><p>&nbsp;</p><p>Tax evasion</p><p>&nbsp;</p><p>Wire fraud</p></td>
+      <td><a href="/file/2/download">Download PDF Clemency Records</a></td></tr>
+    <tr><td>Typo Court</td><td>Nothern District of Ohio</td><td>Sentence under seal (Unknown)</td>
+      <td>Sealed offenses of conviction</td><td></td></tr>
+    </table>
+    """,
+)
+
+
+def test_convictions_in_separate_paragraphs_line_up_across_columns() -> None:
+    page = parse_html(PARAGRAPH_CELLS, source_file="cells.html")
+    two, three, typo = page.grants
+    assert [(c.court_id, c.sentenced_on, c.offense_text) for c in two.convictions] == [
+        ("vaed", date(2019, 3, 7), "Bank fraud"),
+        ("dcd", date(2019, 3, 13), "Conspiracy to obstruct justice (witness tampering)"),
+    ]
+    assert two.convictions[1].sentence is not None
+    assert two.convictions[1].sentence.restitution_usd == Decimal(6164032)
+    assert [(c.court_id, c.sentenced_year, c.offense_text) for c in three.convictions] == [
+        ("gand", 1998, "Structuring"),
+        ("gand", 1999, "Tax evasion"),
+        ("gand", 2002, "Wire fraud"),
+    ]
+    assert "columns_not_aligned" not in three.flags
+    # a misspelt court and a sealed sentence are kept verbatim and flagged
+    assert typo.convictions[0].court_text == "Nothern District of Ohio"
+    assert {"court_not_recognized", "sentence_not_fully_understood"} <= set(typo.flags)
+    assert typo.convictions[0].sentence is not None
+    assert typo.convictions[0].sentence.unparsed == ["Sentence under seal (Unknown)"]
