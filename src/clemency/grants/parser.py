@@ -57,6 +57,7 @@ _DATE_ONLY = re.compile(
 )
 _NUMBERED = re.compile(r"^(?P<nums>\d{1,2}\.(?:\s*(?:&|and|,)\s*\d{1,2}\.)*)\s*(?P<rest>.*)$", re.S)
 _YEAR_FIRST = re.compile(r"^(?P<year>1[7-9]\d\d|20\d\d)\b")
+_DATE_LIKE = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{3,4}\s*\)")
 _SEE_ELSEWHERE = re.compile(r"^\(?\s*see\b", re.I)
 
 # header cell text -> column role
@@ -648,6 +649,8 @@ def _conviction(raw: dict[str, str | None], flags: list[str]) -> Conviction:
         conviction.sentence = parse_sentence(rest)
         if found is not None:
             conviction.sentenced_on = found
+        elif _DATE_LIKE.search(sentence_text):
+            flags.append("date_not_understood")  # e.g. "(Janurary 20, 1987)": kept in the text
         if conviction.sentence.unparsed:
             flags.append("sentence_not_fully_understood")
     if when:

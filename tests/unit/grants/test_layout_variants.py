@@ -224,6 +224,8 @@ PARAGRAPH_CELLS = wrap(
       <td><a href="/file/2/download">Download PDF Clemency Records</a></td></tr>
     <tr><td>Typo Court</td><td>Nothern District of Ohio</td><td>Sentence under seal (Unknown)</td>
       <td>Sealed offenses of conviction</td><td></td></tr>
+    <tr><td>Typo Date</td><td>E.D. Ark.</td><td>407 days' imprisonment (Janurary 20, 1987)</td>
+      <td>Violation</td><td></td></tr>
     </table>
     """,
 )
@@ -231,7 +233,7 @@ PARAGRAPH_CELLS = wrap(
 
 def test_convictions_in_separate_paragraphs_line_up_across_columns() -> None:
     page = parse_html(PARAGRAPH_CELLS, source_file="cells.html")
-    two, three, typo = page.grants
+    two, three, typo, typo_date = page.grants
     assert [(c.court_id, c.sentenced_on, c.offense_text) for c in two.convictions] == [
         ("vaed", date(2019, 3, 7), "Bank fraud"),
         ("dcd", date(2019, 3, 13), "Conspiracy to obstruct justice (witness tampering)"),
@@ -249,3 +251,7 @@ def test_convictions_in_separate_paragraphs_line_up_across_columns() -> None:
     assert {"court_not_recognized", "sentence_not_fully_understood"} <= set(typo.flags)
     assert typo.convictions[0].sentence is not None
     assert typo.convictions[0].sentence.unparsed == ["Sentence under seal (Unknown)"]
+    assert "date_not_understood" in typo_date.flags
+    assert typo_date.convictions[0].sentenced_on is None
+    assert typo_date.convictions[0].sentence is not None
+    assert "(Janurary 20, 1987)" in typo_date.convictions[0].sentence.text
