@@ -57,6 +57,9 @@ _DATE_ONLY = re.compile(
 )
 _NUMBERED = re.compile(r"^(?P<nums>\d{1,2}\.(?:\s*(?:&|and|,)\s*\d{1,2}\.)*)\s*(?P<rest>.*)$", re.S)
 _YEAR_FIRST = re.compile(r"^(?P<year>1[7-9]\d\d|20\d\d)\b")
+_NAME_LIKE = re.compile(
+    r"^[A-Z][\w'’.\-]*(?:,?\s+(?:[A-Z][\w'’.\-]*|aka|fka|nka|a/k/a|f/k/a|and|de|la|van|der|von|del|da|di|le|St\.?|Jr\.?|Sr\.?|II|III|IV)){1,12}$"
+)
 _DATE_LIKE = re.compile(r"\(\s*[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{3,4}\s*\)")
 _SEE_ELSEWHERE = re.compile(r"^\(?\s*see\b", re.I)
 
@@ -275,18 +278,39 @@ class _SectionState:
 class _LabelReader:
     """Turns labelled lines into entries; used for label tables and for paragraphs."""
 
-    def __init__(self, section: _SectionState, layout: str, warnings: list[str]) -> None:
+    def __init__(
+        self, section: _SectionState, layout: str, warnings: list[str], loose: list[str]
+    ) -> None:
         self.section = section
         self.layout = layout
         self.warnings = warnings
+        self.loose = loose  # text outside any entry, kept on the page
         self.entry: _Entry | None = None
+        self.pending: str | None = None  # unlabelled text that may be the next name
 
     def name(self, text: str) -> None:
+        self.close()
         self.entry = _Entry(text, self.layout)
         self.section.entries.append(self.entry)
 
+    def close(self) -> None:
+        """Keep any text still waiting: on the current entry, or on the page."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        if self.entry is None:
+            self.loose.append(pending)
+        else:
+            self.entry.unparsed.append(UnparsedItem(label=None, text=pending))
+            self.entry.flags.append("unlabelled_text")
+
     def label(self, raw_label: str, value: str, href: str | None = None) -> None:
         role = _role(raw_label, _LABEL_ROLES)
+        if role == "offense" and self.pending is not None and _NAME_LIKE.match(self.pending):
+            # a plain (not bold) line right before "Offense:" is the person's name
+            pending, self.pending = self.pending, None
+            self.name(pending)
+        self.close()
         if self.entry is None:
             self.warnings.append(
                 f"{self.section.heading or 'before the first heading'}: "
@@ -324,10 +348,8 @@ class _LabelReader:
             entry.record_url = href
 
     def text(self, text: str) -> None:
-        if self.entry is None:
-            return
-        self.entry.unparsed.append(UnparsedItem(label=None, text=text))
-        self.entry.flags.append("unlabelled_text")
+        self.close()
+        self.pending = text
 
 
 def _grid(table: Tag) -> list[list[tuple[Tag, bool]]]:
@@ -730,9 +752,12 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     root = _page_root(soup)
 
     sections: list[_SectionState] = []
+    loose: list[str] = []
     current = _SectionState(heading="", grant_date=None, kind=None)
-    reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings)
+    reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings, loose)
     for event in _events(root):
+        if not isinstance(event, _Line):
+            reader.close()
         if isinstance(event, _Heading):
             if event.grant_date is None:
                 if current.entries and (kind := _kind_from_text(event.text)):
@@ -742,7 +767,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                 if hint is not None and event.text.strip().lower() != title.lower():
                     current = _SectionState(heading=event.text, grant_date=None, kind=hint)
                     sections.append(current)
-                    reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings)
+                    reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings, loose)
                 continue
             current = _SectionState(
                 heading=event.text,
@@ -751,7 +776,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                 or (current.kind if current.grant_date is None else None),
             )
             sections.append(current)
-            reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings)
+            reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings, loose)
         elif isinstance(event, _Link):
             if "warrant" in event.text.lower() and current.warrant_url is None:
                 current.warrant_url = event.href
@@ -771,8 +796,9 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                 _read_column_table(grid, header[0], header[1], current)
                 current.layouts.append(LAYOUT_COLUMNS)
             else:
-                table_reader = _LabelReader(current, LAYOUT_LABEL_TABLE, warnings)
+                table_reader = _LabelReader(current, LAYOUT_LABEL_TABLE, warnings, loose)
                 _read_label_table(event.tag, table_reader)
+                table_reader.close()
                 current.layouts.append(LAYOUT_LABEL_TABLE)
         else:
             before = len(current.entries)
@@ -782,6 +808,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                     sections.append(current)
                 if LAYOUT_PARAGRAPHS not in current.layouts:
                     current.layouts.append(LAYOUT_PARAGRAPHS)
+    reader.close()
 
     grants: list[Grant] = []
     section_models: list[Section] = []
@@ -849,6 +876,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
         sections=section_models,
         grants=grants,
         warnings=warnings,
+        unassigned_text=loose,
     )
 
 

@@ -147,3 +147,5 @@ class ParsedPage(_Model):
     sections: list[Section]
     grants: list[Grant]
     warnings: list[str] = Field(default_factory=list)
+    # page text that belongs to no grant (navigation lines, the list of dates), verbatim
+    unassigned_text: list[str] = Field(default_factory=list)

@@ -255,3 +255,39 @@ def test_convictions_in_separate_paragraphs_line_up_across_columns() -> None:
     assert typo_date.convictions[0].sentenced_on is None
     assert typo_date.convictions[0].sentence is not None
     assert "(Janurary 20, 1987)" in typo_date.convictions[0].sentence.text
+
+
+PLAIN_NAMES = wrap(
+    "Commutations Granted by President Jane Q. Public (2031-2035)",
+    """
+    <p>The President granted the following commutations.</p>
+    <h2>June 1, 2035</h2>
+    <p>Mary Ann O'Example, aka Mary Example</p>
+    <p>Offense: Conspiracy to distribute cocaine base (Middle District of Florida)</p>
+    <p>Sentence: 360 months' imprisonment (June 5, 1998)</p>
+    <p>Commutation Grant: Prison sentence commuted to expire on June 1, 2035.</p>
+    <p>This note belongs to Mary.</p>
+    <table>
+      <tr><td>&nbsp;</td><td>Samuel Lee Example Jr.</td></tr>
+      <tr><td>Offense:</td><td>Distribution of methamphetamine (District of Idaho)</td></tr>
+      <tr><td>Sentence:</td><td>Life imprisonment (March 3, 2001)</td></tr>
+    </table>
+    """,
+)
+
+
+def test_names_in_plain_text_before_an_offense_line() -> None:
+    page = parse_html(PLAIN_NAMES, source_file="plain.html")
+    assert [g.name for g in page.grants] == ["Mary Ann O'Example", "Samuel Lee Example Jr."]
+    mary, samuel = page.grants
+    assert mary.kind == "commutation"
+    assert mary.convictions[0].court_id == "flmd"
+    assert mary.terms_text == "Prison sentence commuted to expire on June 1, 2035."
+    # unlabelled text after a person stays on that person, flagged
+    assert [u.text for u in mary.unparsed] == ["This note belongs to Mary."]
+    assert "unlabelled_text" in mary.flags
+    assert samuel.layout == "label-table"
+    assert samuel.convictions[0].sentence is not None
+    assert samuel.convictions[0].sentence.is_life
+    # text outside any grant is kept on the page, not dropped
+    assert page.unassigned_text == ["The President granted the following commutations."]
