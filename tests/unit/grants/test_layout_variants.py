@@ -291,3 +291,41 @@ def test_names_in_plain_text_before_an_offense_line() -> None:
     assert samuel.convictions[0].sentence.is_life
     # text outside any grant is kept on the page, not dropped
     assert page.unassigned_text == ["The President granted the following commutations."]
+
+
+OLDER_TABLE = wrap(
+    "Pardons Granted by President Jane Q. Public (1993-2001)",
+    """
+    <h2><a id="april171995" name="april171995"></a>April 17, 1995</h2>
+    <table><tbody><tr><th scope="col">NAME</th><th scope="col">DISTRICT</th><th scope="col">SENTENCED</th><th scope="col">OFFENSE</th></tr>
+    <tr><td scope="row">Antonio Sample</td><td>U. S. Army general court-martial</td><td>1945</td>
+        <td>Desertion in violation of the 58<sup>th</sup> Article of War</td></tr>
+    <tr><td rowspan="2" scope="row">Earl Sample</td><td>1. U. S. Air Force summary court-martial</td><td>1. 1951</td><td>1. Absent without leave</td></tr>
+    <tr><td>2.D. S. D.</td><td>2. 1969</td><td>2. Assault with dangerous weapon, 18 U.S.C. § 1153</td></tr>
+    <tr><td scope="row">George Sample, Jr.</td><td>D. Canal Zone</td><td>1975</td><td>Distribution of cocaine, 21 U.S.C. §&nbsp;841(a)(1)</td></tr>
+    <tr><td scope="row">Harry Sample</td><td>U.S. Army summary and special courts- martial</td><td>1961</td><td>Absence without leave, Article 86, U.C.M.J.</td></tr>
+    <tr><td scope="row">Ralph Sample</td><td>S. D. Cal.</td><td>1966</td><td>Embezzlement of United States mail (U.S. Code section not cited)</td></tr>
+    </tbody></table>
+    """,
+)
+
+
+def test_older_tables_articles_of_war_canal_zone_and_mixed_courts() -> None:
+    page = parse_html(OLDER_TABLE, source_file="older.html")
+    antonio, earl, george, harry, ralph = page.grants
+    assert antonio.convictions[0].statutes[0].cite == "Articles of War art. 58"
+    assert antonio.convictions[0].military_branch == "army"
+    assert [(c.court_id, c.military_branch, c.sentenced_year) for c in earl.convictions] == [
+        ("court-martial", "air_force", 1951),
+        ("sdd", None, 1969),
+    ]
+    assert earl.category == "violent"
+    assert (george.convictions[0].court_id, george.convictions[0].court_type) == (
+        "czd",
+        "territorial",
+    )
+    assert george.category == "drug"
+    assert harry.convictions[0].court_id == "court-martial"
+    assert harry.convictions[0].statutes[0].cite == "U.C.M.J. art. 86"
+    assert ralph.convictions[0].statutes == []
+    assert ralph.category == "fraud"
