@@ -1,10 +1,139 @@
-"""`clemency grants` commands."""
+"""`clemency grants` commands: import the Justice Department's grant pages, and statistics."""
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from clemency.cli.common import fail, report
+from clemency.errors import ClemencyError
+from clemency.grants.schemas import ParsedPage
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+def _parse(path: Path) -> ParsedPage:
+    from clemency.grants.parser import parse_file
+
+    try:
+        return parse_file(path)
+    except ClemencyError as error:
+        report(error)
+
+
+def _text_lines(page: ParsedPage) -> list[str]:
+    lines = [f"{page.title} — {page.source_file} (sha256 {page.source_sha256[:12]}…)"]
+    for grant in page.grants:
+        courts = ",".join(sorted({c.court_id or "?" for c in grant.convictions})) or "-"
+        when = grant.grant_date.isoformat() if grant.grant_date else "no date"
+        flags = f"  [{'; '.join(grant.flags)}]" if grant.flags else ""
+        lines.append(
+            f"{grant.entry_index:4d}  {when}  {grant.kind:<11} {grant.name}  {courts}  {grant.category}{flags}"
+        )
+    lines.append(f"{len(page.grants)} grants in {len(page.sections)} sections")
+    lines.extend(f"warning: {w}" for w in page.warnings)
+    return lines
+
+
+def import_command(
+    page: Annotated[
+        Path, typer.Argument(help="A saved 'Pardons Granted by President …' page (HTML).")
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="json (default) or text.")
+    ] = OutputFormat.json,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL to store the grants in (idempotent per page)."),
+    ] = None,
+) -> None:
+    """Parse a grant page and print its grants; with --db, store them."""
+    if not page.exists():
+        fail(f"{page}: no such file", 1)
+    if db is None:
+        parsed = _parse(page)
+        if output_format is OutputFormat.json:
+            typer.echo(json.dumps(parsed.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        else:
+            typer.echo("\n".join(_text_lines(parsed)))
+        return
+    parsed = _parse(page)
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from clemency.db.session import make_engine, unit_of_work
+    from clemency.grants import service
+
+    try:
+        engine = make_engine(db)
+        missing = {"grant_sources", "grants", "grant_convictions"} - set(
+            inspect(engine).get_table_names()
+        )
+    except SQLAlchemyError as error:  # a bad URL or an unreachable server: one line
+        fail(f"cannot open the database {db!r}: {error}")
+    if missing:
+        fail(
+            f"the database has no {', '.join(sorted(missing))} table(s): run `clemency db upgrade` first"
+        )
+    with unit_of_work(engine) as session:
+        result = service.store_page(session=session, page=parsed)
+    engine.dispose()
+    summary = {
+        "source_id": result.source_id,
+        "file": result.file_name,
+        "sha256": result.sha256,
+        "created": result.created,
+        "grants": result.grant_count,
+    }
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(summary, indent=2))
+    elif result.created:
+        typer.echo(f"stored {result.grant_count} grants from {result.file_name}")
+    else:
+        typer.echo(f"{result.file_name} was imported before (same sha256); nothing added")
+
+
+def stats_command(
+    pages: Annotated[list[Path], typer.Argument(help="One or more saved grant pages (HTML).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the CSV files and the PNG/SVG charts.")
+    ],
+) -> None:
+    """Statistics of the grants on the pages: CSV tables and PNG/SVG charts in --out."""
+    from clemency.grants import charts, stats
+
+    grants = []
+    for path in pages:
+        if not path.exists():
+            fail(f"{path}: no such file", 1)
+        grants.extend(_parse(path).grants)
+    try:
+        written = stats.write_tables(grants, out) + charts.write_charts(grants, out)
+    except OSError as error:
+        fail(f"cannot write to {out}: {error.strerror or error}")
+    for path in written:
+        typer.echo(str(path))
+    for row in stats.comparison(grants):
+        if row["kind"] == "pardon":
+            typer.echo(
+                f"{row['president']}: {row['parsed']} pardons parsed, {row['published']} published",
+                err=True,
+            )
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app (filled in by its feature)."""
-    del app
+    """Attach `clemency grants import` and `clemency grants stats`."""
+    group = typer.Typer(
+        help="The public record: grants parsed from the Justice Department's pages.",
+        no_args_is_help=True,
+    )
+    group.command("import")(import_command)
+    group.command("stats")(stats_command)
+    app.add_typer(group, name="grants")

@@ -1,0 +1,107 @@
+"""Precedents: the most similar granted people, scored and explained."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import pytest
+
+from clemency.errors import FactsError
+from clemency.grants.parser import parse_file, parse_html
+from clemency.grants.precedents import find_precedents
+from clemency.grants.schemas import Grant
+from tests.conftest import SHARED_DATA
+
+
+@cache
+def real_grants() -> tuple[Grant, ...]:
+    files = sorted((SHARED_DATA / "doj-pardon-pages").glob("*.html"))
+    if not files:
+        pytest.skip("shared data missing")
+    return tuple(g for path in files for g in parse_file(path).grants)
+
+
+COMMUTATIONS = """<html><head><title>Commutations Granted by President Jane Q. Public</title></head><body>
+<h1>Commutations Granted by President Jane Q. Public</h1><article>
+<h2>June 6, 2030</h2>
+<table><tr><th>NAME</th><th>DISTRICT</th><th>SENTENCED</th><th>OFFENSE</th></tr>
+<tr><td>Lifer One</td><td>W.D. Tenn.</td><td>Life imprisonment (March 21, 2000)</td><td>Conspiracy to possess cocaine, 21 U.S.C. § 846</td></tr>
+<tr><td>Ten Years</td><td>W.D. Tenn.</td><td>120 months' imprisonment (March 1, 2020)</td><td>Distribution of cocaine, 21 U.S.C. § 841</td></tr>
+<tr><td>Fraud Person</td><td>D. Minn.</td><td>24 months' imprisonment (May 1, 2028)</td><td>Wire fraud, 18 U.S.C. § 1343</td></tr>
+</table></article></body></html>"""
+
+
+@cache
+def commutations() -> tuple[Grant, ...]:
+    return tuple(parse_html(COMMUTATIONS, source_file="c.html").grants)
+
+
+def test_same_district_statute_and_category_ranks_first() -> None:
+    facts = {
+        "offense_category": "drug",
+        "conviction_court": "federal_district",
+        "district": "District of Minnesota",
+        "statutes": ["21 U.S.C. § 841(a)(1)"],
+        "sentence_months": 120,
+    }
+    grants = list(real_grants())
+    before = [g.model_copy() for g in grants[:3]]
+    found = find_precedents(facts, grants, limit=5)
+    assert len(found) == 5
+    best = found[0]
+    assert best.name == "Lesley Claywood Berry, Jr."
+    assert best.score == 7.5
+    assert [(r.factor, r.points) for r in best.reasons] == [
+        ("offense_category", 3.0),
+        ("statutes", 3.0),
+        ("district", 1.5),
+    ]
+    assert best.reasons[2].explanation == "same court: District of Minnesota"
+    assert "21 U.S.C. § 841" in best.reasons[1].explanation
+    assert all(p.score <= best.score for p in found)
+    assert grants[:3] == before  # pure: the grants are not changed
+
+
+def test_life_sentences_and_time_served_are_compared() -> None:
+    facts = {
+        "offense_category": "drug",
+        "conviction_court": "federal_district",
+        "district": "W.D. Tenn.",
+        "is_life_sentence": True,
+        "custody_start_date": "2000-01-15",
+        "is_in_custody": True,
+    }
+    found = find_precedents(facts, list(commutations()), as_of=date(2030, 6, 6))
+    assert [p.name for p in found] == ["Lifer One", "Ten Years"]
+    lifer = found[0]
+    factors = {r.factor: r for r in lifer.reasons}
+    assert factors["sentence_length"].explanation == "both life sentences"
+    assert factors["time_served"].points == 0.99
+    assert factors["kind"].points == 1.0
+    assert "sentence_length" not in {r.factor for r in found[1].reasons}
+
+
+def test_sentence_length_similarity_scales_with_the_ratio() -> None:
+    facts = {"sentence_months": 100}
+    found = find_precedents(facts, list(commutations()))
+    assert [(p.name, p.score) for p in found] == [("Ten Years", round(2.0 * 100 / 120, 2))]
+
+
+def test_nothing_in_common_gives_no_precedent() -> None:
+    assert find_precedents({"offense_category": "sex"}, list(real_grants())) == []
+    assert find_precedents({}, list(real_grants())) == []
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        ({"offense_category": "littering"}, "offense_category"),
+        ({"district": "Narnia"}, "district"),
+        ({"statutes": ["section nine"]}, "statutes"),
+        ({"custody_start_date": "last year"}, "custody_start_date"),
+    ],
+)
+def test_bad_facts_are_refused_with_the_fact_named(facts: dict[str, object], message: str) -> None:
+    with pytest.raises(FactsError, match=message):
+        find_precedents(facts, list(commutations()), as_of=date(2030, 1, 1))
