@@ -61,6 +61,9 @@ REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
     "notes": {"author_id": ("author", "user")},
 }
 CASE_FIELDS = [*CASE_EDITABLE, "is_synthetic"]
+_REFERENCED_KINDS = frozenset(
+    target for refs in REFERENCES.values() for _, target in refs.values() if target != "user"
+)
 
 
 def _part_columns(kind: str) -> list[str]:
@@ -453,7 +456,8 @@ class _ImportContext:
             built[kind] = [
                 self._part(case, kind, index, item, built) for index, item in enumerate(items, 1)
             ]
-            self.session.flush()
+            if kind in _REFERENCED_KINDS and items:
+                self.session.flush()  # later parts point at these rows' ids
         return case
 
     def _part(
