@@ -117,4 +117,4 @@ def test_export_as_a_user_applies_their_access(tmp_path: Path, as_user: str | No
 def test_db_upgrade_reports_the_revision(tmp_path: Path) -> None:
     code, out, _ = _run("db", "upgrade", "--database-url", f"sqlite:///{tmp_path / 'x.db'}")
     assert code == 0
-    assert out.strip().endswith("is at revision 0001")
+    assert "is at revision " in out
