@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from clemency.eligibility import FACTS, evaluate, list_rulesets
 from clemency.eligibility.dates import add_years
-from clemency.eligibility.rule_tests import find_test_files, load_cases, ruleset_for
 from clemency.eligibility.registry import builtin_root
+from clemency.eligibility.rule_tests import find_test_files, load_cases, ruleset_for
 from tests.property.sql_backends import Backend, normalise
 
 RULESETS = {r.id: r for r in list_rulesets()}
