@@ -102,6 +102,8 @@ class Rule:
     explain: dict[str, str]
     path: Path
     facts: list[str] = field(default_factory=list)
+    when_source: str | None = None
+    wait_until_source: str | None = None
 
     @property
     def advisory(self) -> bool:
@@ -436,6 +438,8 @@ def load_rule(path: Path, expected_id: str) -> Rule:
         explain=texts,
         path=path,
         facts=list(facts),
+        when_source=str(data["when"]) if when is not None else None,
+        wait_until_source=str(data["wait_until"]) if wait_until is not None else None,
     )
 
 
