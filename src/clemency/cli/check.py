@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -35,19 +36,21 @@ def read_facts(path: Path) -> dict[str, object]:
 
 
 def check(
-    facts_file: Path | None = typer.Argument(
-        None, help="JSON object of facts (see docs/facts.md)."
-    ),
-    ruleset: str = typer.Option(..., "--ruleset", help="Ruleset id, e.g. us-federal/pardon."),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Evaluate as of this date (default: today)."
-    ),
-    output: str = typer.Option(
-        "text", "--format", help="json (the determination) or text (a tree)."
-    ),
-    case: str | None = typer.Option(
-        None, "--case", help="Check a case from the case store instead."
-    ),
+    facts_file: Annotated[
+        Path | None, typer.Argument(help="JSON object of facts (see docs/facts.md).")
+    ] = None,
+    ruleset: Annotated[
+        str, typer.Option("--ruleset", help="Ruleset id, e.g. us-federal/pardon.")
+    ] = "",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Evaluate as of this date (default: today).")
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", help="json (the determination) or text (a tree).")
+    ] = "text",
+    case: Annotated[
+        str | None, typer.Option("--case", help="Check a case from the case store instead.")
+    ] = None,
 ) -> None:
     """Check one person's facts against a ruleset and explain the result rule by rule."""
     from clemency.config import get_settings
@@ -61,6 +64,8 @@ def check(
         )
     if facts_file is None:
         fail("give a FACTS.json file (or --case ID).", 2)
+    if not ruleset:
+        fail("--ruleset ID is required (see `clemency rules list`).", 2)
     day = parse_as_of(as_of)
     facts = read_facts(facts_file)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -38,7 +39,7 @@ def list_command() -> None:
 
 
 @rules_app.command("show")
-def show_command(ruleset_id: str = typer.Argument(..., help="Ruleset id.")) -> None:
+def show_command(ruleset_id: Annotated[str, typer.Argument(help="Ruleset id.")]) -> None:
     """Show a ruleset's rules with their conditions, parameters, dates and citations."""
     from clemency.eligibility import load_ruleset
 
@@ -70,10 +71,11 @@ def show_command(ruleset_id: str = typer.Argument(..., help="Ruleset id.")) -> N
 
 
 @rules_app.command("test")
-def test_command(
-    path: Path | None = typer.Argument(
-        None, help="A ruleset folder or tests file (default: all shipped)."
-    ),
+def run_tests_command(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="A ruleset folder or tests file (default: all shipped)."),
+    ] = None,
 ) -> None:
     """Run the *.tests.yaml cases beside the rules; exit 1 if any fails."""
     from clemency.eligibility.registry import builtin_root
@@ -105,12 +107,14 @@ def test_command(
 
 @rules_app.command("sql")
 def sql_command(
-    ruleset_id: str = typer.Argument(..., help="Ruleset id."),
-    dialect: str = typer.Option(..., "--dialect", help="duckdb, postgres, sqlite or spark."),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Compile as of this date (default: today)."
-    ),
-    source: str = typer.Option("roster", "--source", help="Table or subquery holding the facts."),
+    ruleset_id: Annotated[str, typer.Argument(help="Ruleset id.")],
+    dialect: Annotated[str, typer.Option("--dialect", help="duckdb, postgres, sqlite or spark.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Compile as of this date (default: today).")
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--source", help="Table or subquery holding the facts.")
+    ] = "roster",
 ) -> None:
     """Print the one SELECT that screens a whole roster with this ruleset."""
     from clemency.eligibility import compile_ruleset, load_ruleset

@@ -345,7 +345,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             raise rule_error(
                 path,
                 data.value_line("when"),
-                f"`when` gives a {kind_when}, not true/false",
+                f"`when` gives {expr._WORDS[kind_when]}, not true/false",
                 "write a condition, e.g. `on_supervision == false`",
             )
     if "wait_until" in data:
@@ -356,7 +356,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             raise rule_error(
                 path,
                 data.value_line("wait_until"),
-                f"`wait_until` gives a {kind_wait}, not a date",
+                f"`wait_until` gives {expr._WORDS[kind_wait]}, not a date",
                 "write a date expression, e.g. add_years(release_date, waiting_years)",
             )
     if when is None and wait_until is None:

@@ -106,11 +106,14 @@ def load_yaml(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = error.problem or error.context or "invalid YAML"
+        if problem.startswith("bad date"):
+            fix = "write a real calendar date as YYYY-MM-DD (e.g. 2019-02-28)"
+            problem = problem.split(";")[0]
+        else:
+            problem = f"bad YAML: {problem}"
+            fix = "check the indentation and quoting on that line (quote texts that contain `: ` or start with `{`)"
         raise RuleFileError(
-            f"{path} line {line}: bad YAML: {problem}. Fix: check the indentation and quoting "
-            "on that line (quote texts that contain `: ` or start with `{`).",
-            file=str(path),
-            line=line,
+            f"{path} line {line}: {problem}. Fix: {fix}.", file=str(path), line=line, fix=fix
         ) from error
     except yaml.YAMLError as error:
         raise RuleFileError(
