@@ -11,7 +11,38 @@ import pytest
 from clemency.eligibility import FACTS, validate_facts
 from clemency.errors import FactsError
 
-CORE = ["person_id", "jurisdiction", "date_of_birth", "is_deceased", "resides_in_us", "conviction_court", "conviction_date", "sentence_date", "offense_level", "offense_category", "is_violent_offense", "is_capital_case", "sentence_type", "is_life_sentence", "sentence_months", "custody_start_date", "is_in_custody", "release_date", "on_supervision", "has_pending_court_challenge", "other_relief_available", "exceptional_circumstances", "prior_convictions_count", "has_significant_criminal_history", "has_violence_history", "gang_or_cartel_ties", "is_low_level_offender", "serious_disciplinary_incidents_count", "likely_lower_sentence_today", "has_critical_illness"]
+CORE = [
+    "person_id",
+    "jurisdiction",
+    "date_of_birth",
+    "is_deceased",
+    "resides_in_us",
+    "conviction_court",
+    "conviction_date",
+    "sentence_date",
+    "offense_level",
+    "offense_category",
+    "is_violent_offense",
+    "is_capital_case",
+    "sentence_type",
+    "is_life_sentence",
+    "sentence_months",
+    "custody_start_date",
+    "is_in_custody",
+    "release_date",
+    "on_supervision",
+    "has_pending_court_challenge",
+    "other_relief_available",
+    "exceptional_circumstances",
+    "prior_convictions_count",
+    "has_significant_criminal_history",
+    "has_violence_history",
+    "gang_or_cartel_ties",
+    "is_low_level_offender",
+    "serious_disciplinary_incidents_count",
+    "likely_lower_sentence_today",
+    "has_critical_illness",
+]
 
 
 def test_every_core_fact_of_the_product_brief_is_in_the_vocabulary() -> None:
