@@ -268,7 +268,9 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
     compiler = _Compiler(dialect, as_of)
     as_of_lit = compiler.date_lit(as_of)
     rules: list[Rule] = ruleset.required_rules
-    inner: list[exp.Expr] = [exp.column("person_id", quoted=True).as_("person_id")]
+    # person_id is text on both sides, whatever type the roster gave it (Python coerces it too)
+    person = exp.cast(exp.column("person_id", quoted=True), "VARCHAR")
+    inner: list[exp.Expr] = [exp.alias_(person, "person_id")]
     middle: list[exp.Expr] = [exp.column("person_id")]
     facts_of: dict[str, list[int]] = {}
     waits: list[int] = []
