@@ -23,7 +23,7 @@ Rules outside their effective period give their ``outside_effective`` outcome (d
 """
 
 from clemency.eligibility.determination import Determination, RuleResult
-from clemency.eligibility.engine import evaluate
+from clemency.eligibility.engine import evaluate, screen_row
 from clemency.eligibility.facts import FACTS, FactSpec, validate_facts
 from clemency.eligibility.model import Rule, Ruleset
 from clemency.eligibility.registry import list_rulesets, load_folder, load_ruleset
@@ -41,5 +41,6 @@ __all__ = [
     "list_rulesets",
     "load_folder",
     "load_ruleset",
+    "screen_row",
     "validate_facts",
 ]
