@@ -70,7 +70,13 @@ def judge_rule(rule: Rule, facts: Mapping[str, Any], as_of: date) -> RuleEval:
     time_only = (
         outcome == "fail" and condition is True and wait_date is not None and wait_date > as_of
     )
-    missing = sorted(f for f in rule.facts if facts.get(f) is None) if outcome == "unknown" else []
+    missing: list[str] = []
+    if outcome == "unknown":
+        read: set[str] = set()
+        for node in (rule.when, rule.wait_until):
+            if node is not None:
+                read |= expr.reached_facts(node, facts, params, as_of)
+        missing = sorted(f for f in read if facts.get(f) is None)
     return RuleEval(outcome, wait_date, time_only, missing, "")
 
 
