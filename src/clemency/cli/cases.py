@@ -29,7 +29,8 @@ AS_HELP = (
 )
 
 
-def _actor(session: object, email: str | None) -> Actor:
+def actor_for(session: object, email: str | None) -> Actor:
+    """The user named by --as, or the command-line operator."""
     if email is None:
         return Operator(f"cli:{getpass.getuser()}")
     user = accounts.get_user_by_email(session=session, email=email)  # type: ignore[arg-type]
@@ -58,7 +59,7 @@ def export_cases(
         with unit_of_work(engine) as session:
             audit.set_origin(session, source="cli")
             documents = transfer.export_cases(
-                session=session, user=_actor(session, as_user), organization_slug=organization
+                session=session, user=actor_for(session, as_user), organization_slug=organization
             )
             if out is None:
                 count = transfer.write_documents(documents, sys.stdout, fmt)
@@ -123,7 +124,7 @@ def import_cases(
             audit.set_origin(session, source="cli")
             result = transfer.import_cases(
                 session=session,
-                user=_actor(session, as_user),
+                user=actor_for(session, as_user),
                 rows=transfer.read_documents(text, fmt),
                 mode="all_or_nothing" if all_or_nothing else "skip_bad",
                 source_name=file.name,

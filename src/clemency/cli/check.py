@@ -35,6 +35,36 @@ def read_facts(path: Path) -> dict[str, object]:
     return raw
 
 
+def facts_of_stored_case(
+    case_id: int, as_of: date, as_user: str | None, database_url: str | None
+) -> dict[str, object]:
+    """The stored case's facts as of ``as_of``, read through the access check (and audited)."""
+    from clemency.audit import service as audit
+    from clemency.cases import access
+    from clemency.cases import service as case_service
+    from clemency.cases.facts import facts_for_case, facts_to_json
+    from clemency.cli.cases import actor_for
+    from clemency.config import get_settings
+    from clemency.db.session import make_engine, unit_of_work
+
+    engine = make_engine(database_url or get_settings().database_url)
+    try:
+        with unit_of_work(engine) as session:
+            audit.set_origin(session, source="cli")
+            actor = actor_for(session, as_user)
+            stored = case_service.get_for_user(session=session, user=actor, case_id=case_id)
+            include_sensitive = access.Permission.SENSITIVE in access.permissions(
+                session, actor, stored
+            )
+            return facts_to_json(
+                facts_for_case(stored, as_of=as_of, include_sensitive=include_sensitive)
+            )
+    except ClemencyError as error:
+        report(error)
+    finally:
+        engine.dispose()
+
+
 def check(
     facts_file: Annotated[
         Path | None, typer.Argument(help="JSON object of facts (see docs/facts.md).")
@@ -49,7 +79,15 @@ def check(
         str, typer.Option("--format", help="json (the determination) or text (a tree).")
     ] = "text",
     case: Annotated[
-        str | None, typer.Option("--case", help="Check a case from the case store instead.")
+        int | None,
+        typer.Option("--case", help="Check a case from the case store (its id) instead."),
+    ] = None,
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="With --case: act as this user (default: the CLI operator)."),
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="With --case. Default: settings.")
     ] = None,
 ) -> None:
     """Check one person's facts against a ruleset and explain the result rule by rule."""
@@ -58,16 +96,16 @@ def check(
 
     if output not in ("json", "text"):
         fail(f"--format {output!r}: use json or text.", 2)
-    if case is not None:
-        fail(
-            "--case needs the case store, which is not part of this build yet; export the case's facts to JSON and pass the file."
-        )
-    if facts_file is None:
-        fail("give a FACTS.json file (or --case ID).", 2)
+    if (case is None) == (facts_file is None):
+        fail("give either a FACTS.json file or --case ID.", 2)
     if not ruleset:
         fail("--ruleset ID is required (see `clemency rules list`).", 2)
     day = parse_as_of(as_of)
-    facts = read_facts(facts_file)
+    if case is not None:
+        facts = facts_of_stored_case(case, day, as_user, database_url)
+    else:
+        assert facts_file is not None
+        facts = read_facts(facts_file)
     try:
         rules = load_ruleset(ruleset, get_settings().rulesets_paths)
         determination = evaluate(rules, facts, day)

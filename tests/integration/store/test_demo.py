@@ -41,8 +41,15 @@ def test_facts_for_alice_match_the_public_record(session: Session) -> None:
         "release_date": date(2018, 6, 6),
         "prior_convictions_count": 0,
         "serious_disciplinary_incidents_count": 0,
+        # asserted with their source (see examples/README.md for the assumptions)
+        "resides_in_us": True,
+        "custody_start_date": date(1996, 10, 31),
+        "has_pending_court_challenge": False,
+        "other_relief_available": False,
+        "has_significant_criminal_history": False,
+        "has_violence_history": False,
     }
-    # The sentencing date (1996 or 1997), custody start and the rest are not guessed.
+    # The sentencing date (1996 or 1997) and the rest are not guessed.
     before_commutation = case_facts.facts_for_case(alice, as_of=date(2017, 1, 1))
     assert before_commutation["is_in_custody"] is True
     assert "release_date" not in before_commutation
@@ -79,3 +86,19 @@ def test_synthetic_cases_cover_every_stage_and_are_marked(session: Session) -> N
     assert session.scalars(select(Case.reference).where(Case.is_synthetic.is_(False))).all() == [
         ALICE_REFERENCE
     ]
+
+
+def test_stored_alice_gives_the_issue_outcomes_on_every_ruleset(session: Session) -> None:
+    """The stored case, not the example file, drives the three determinations of the story."""
+    from clemency.eligibility import evaluate, load_ruleset
+
+    alice = _alice(session)
+
+    def outcome(ruleset: str, day: date) -> tuple[str, object]:
+        facts = case_facts.facts_for_case(alice, as_of=day)
+        result = evaluate(load_ruleset(ruleset), facts, day).to_json()
+        return result["outcome"], result["eligible_on"]
+
+    assert outcome("us-federal/commutation", date(2018, 6, 1)) == ("eligible", None)
+    assert outcome("us-federal/pardon", date(2019, 1, 1)) == ("ineligible", "2023-06-06")
+    assert outcome("us-federal/clemency-initiative-2014", date(2016, 8, 1))[0] == "needs_review"

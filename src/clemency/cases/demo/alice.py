@@ -206,8 +206,32 @@ def alice_document(organization_slug: str) -> dict[str, Any]:
                 ),
             }
         ],
-        "asserted_facts": [],
+        "asserted_facts": [
+            _asserted(name, value, source)
+            for name, value, source in (
+                ("resides_in_us", "true", "Memphis resident (Wikipedia)"),
+                ("custody_start_date", '"1996-10-31"', _CUSTODY_ASSUMPTION),
+                ("has_pending_court_challenge", "false", _APPEALS_NOTE),
+                ("other_relief_available", "false", _APPEALS_NOTE),
+                ("has_significant_criminal_history", "false", "first offense (Wikipedia)"),
+                ("has_violence_history", "false", "non-violent first offense (Wikipedia)"),
+            )
+        ],
     }
+
+
+_CUSTODY_ASSUMPTION = (
+    "assumption: in custody from conviction; matches the published 'about 21-22 years' served "
+    "by June 2018 (examples/README.md)"
+)
+_APPEALS_NOTE = (
+    "assumption for the demo: direct appeal and collateral challenges concluded long before "
+    "2016 (examples/README.md)"
+)
+
+
+def _asserted(name: str, value_json: str, source: str) -> dict[str, Any]:
+    return {"name": name, "value_json": value_json, "source": source, "asserted_on": None}
 
 
 def _count(number: int, text: str, category: str) -> dict[str, Any]:

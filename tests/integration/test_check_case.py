@@ -1,0 +1,61 @@
+"""`clemency check --case ID`: a stored case through the access check and the rules engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from clemency.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("check") / "demo.db"
+    result = runner.invoke(app, ["demo", "--database", str(path), "--count", "12", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    return f"sqlite:///{path}"
+
+
+def _check(demo_db: str, *extra: str) -> object:
+    return runner.invoke(app, ["check", "--database-url", demo_db, *extra])
+
+
+def test_stored_alice_is_eligible_for_commutation_before_her_release(demo_db: str) -> None:
+    result = _check(
+        demo_db, "--case", "1", "--ruleset", "us-federal/commutation", "--as-of", "2018-06-01",
+        "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    determination = json.loads(result.stdout)
+    assert determination["outcome"] == "eligible"
+    assert determination["ruleset"]["id"] == "us-federal/commutation"
+
+
+def test_stored_alice_pardon_gives_the_date_five_years_after_release(demo_db: str) -> None:
+    result = _check(
+        demo_db, "--case", "1", "--ruleset", "us-federal/pardon", "--as-of", "2019-01-01"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Outcome: INELIGIBLE" in result.stdout
+    assert "Eligible on: 2023-06-06" in result.stdout
+
+
+def test_a_user_who_may_not_see_the_case_gets_not_found(demo_db: str) -> None:
+    result = _check(
+        demo_db, "--case", "1", "--ruleset", "us-federal/pardon", "--as-of", "2019-01-01",
+        "--as", "admin@pardon-project.example",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "No case 1" in result.stderr
+
+
+def test_facts_file_and_case_together_is_bad_usage(demo_db: str, tmp_path: Path) -> None:
+    facts = tmp_path / "f.json"
+    facts.write_text("{}")
+    result = _check(demo_db, str(facts), "--case", "1", "--ruleset", "us-federal/pardon")
+    assert result.exit_code == 2
