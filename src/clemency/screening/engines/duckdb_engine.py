@@ -14,10 +14,9 @@ from pathlib import Path
 import duckdb
 
 from clemency.errors import RosterError
-from clemency.screening.columns import ID_COLUMN
 from clemency.screening.engines import Job, atomic_output
 from clemency.screening.roster import duckdb_source
-from clemency.screening.sql_typing import quote_text, typing_select
+from clemency.screening.sql_typing import quote_text, tagged_roster, typing_select, unpack_result
 
 MEMORY_LIMIT = "1GB"
 THREADS = 2
@@ -43,12 +42,8 @@ def result_query(job: Job) -> list[str]:
     compiled = compile_ruleset(job.ruleset, job.as_of, "duckdb", source="roster")
     return [
         f"CREATE OR REPLACE TEMP VIEW roster_typed AS {typed}",
-        "CREATE OR REPLACE TEMP VIEW roster AS SELECT * FROM roster_typed WHERE invalid_reason = ''",
-        f"SELECT {ID_COLUMN}, outcome, CAST(eligible_on AS DATE) AS eligible_on, "
-        "failed_rules, unknown_rules, missing_facts, '' AS invalid_reason "
-        f"FROM ({compiled}) AS screened "
-        f"UNION ALL SELECT {ID_COLUMN}, 'invalid', CAST(NULL AS DATE), '', '', '', invalid_reason "
-        "FROM roster_typed WHERE invalid_reason <> ''",
+        f"CREATE OR REPLACE TEMP VIEW roster AS {tagged_roster(job.columns, 'roster_typed', 'duckdb')}",
+        unpack_result(compiled),
     ]
 
 
