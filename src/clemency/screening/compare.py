@@ -72,7 +72,7 @@ def compare(baseline: Path, alternative: Path, labels: tuple[str, str]) -> Compa
         else:
             result.changed += int(count)
             result.transitions[f"{before} -> {after}"] = int(count)
-    (total,) = con.sql(f"SELECT count(*) FROM {a}").fetchone() or (0,)
+    ((total,),) = con.sql(f"SELECT count(*) FROM {a}").fetchall()
     result.unmatched = int(total) - result.matched
     con.close()
     return result

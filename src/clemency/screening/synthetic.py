@@ -6,7 +6,7 @@ but realistic for a federal prison population (mostly drug and weapons offenses,
 sentences of a few years to decades, a few percent of every column missing), with:
 
 - ``boundary`` dates: a share of every date column sits exactly 0, 1, 2, 3, 5, 7, 10, 15 or 20
-  years before ``anchor`` (the as-of date the roster is meant for), or one day either side,
+  years before an ``anchor`` (an as-of date the roster is meant for), or one day either side,
   plus leap days, so waiting periods are hit on their edges;
 - ``dirty=True``: about 1% of cells of typed columns hold invalid text (``2019-02-29``,
   ``12.5``, ``Felony``, ``maybe``), which must come out as ``invalid`` rows.
@@ -139,7 +139,7 @@ def _pick(choices: list[tuple[str, float]], k: int) -> str:
     return f"CASE {' '.join(parts)} ELSE {quote_text(choices[-1][0])} END"
 
 
-def roster_select(rows: int, anchor: date, *, dirty: bool, seed: int = 1) -> str:
+def roster_select(rows: int, anchors: tuple[date, ...], *, dirty: bool, seed: int = 1) -> str:
     """The SELECT producing the roster (typed columns; text ones if ``dirty``)."""
     from clemency.eligibility import FACTS
 
@@ -151,8 +151,9 @@ def roster_select(rows: int, anchor: date, *, dirty: bool, seed: int = 1) -> str
 
         return re.sub(r"u\((\d+)\)", lambda m: u(int(m.group(1))), sql)
 
-    boundaries = "[" + ", ".join(f"DATE '{d.isoformat()}'" for d in boundary_dates(anchor)) + "]"
-    n_bound = len(boundary_dates(anchor))
+    edges = sorted({d for anchor in anchors for d in boundary_dates(anchor)})
+    boundaries = "[" + ", ".join(f"DATE '{d.isoformat()}'" for d in edges) + "]"
+    n_bound = len(edges)
     cols: list[tuple[str, str, str]] = []  # (name, type, expression)
     k = 100
     for name, spec in FACTS.items():
@@ -205,14 +206,23 @@ def roster_select(rows: int, anchor: date, *, dirty: bool, seed: int = 1) -> str
 
 
 def write_roster(
-    path: Path, rows: int, anchor: date, *, dirty: bool = False, seed: int = 1
+    path: Path,
+    rows: int,
+    anchor: date | tuple[date, ...],
+    *,
+    dirty: bool = False,
+    seed: int = 1,
 ) -> Path:
-    """Write the roster to ``path`` (.csv or .parquet) and return it."""
+    """Write the roster to ``path`` (.csv or .parquet) and return it.
+
+    ``anchor`` is the as-of date (or dates) whose waiting-period edges the dates should hit.
+    """
+    anchors = anchor if isinstance(anchor, tuple) else (anchor,)
     con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
     con.execute("SET preserve_insertion_order = false")
     fmt = "FORMAT csv, HEADER true" if path.suffix == ".csv" else "FORMAT parquet, COMPRESSION zstd"
     con.execute(
-        f"COPY ({roster_select(rows, anchor, dirty=dirty, seed=seed)}) TO {quote_text(str(path))} ({fmt})"
+        f"COPY ({roster_select(rows, anchors, dirty=dirty, seed=seed)}) TO {quote_text(str(path))} ({fmt})"
     )
     con.close()
     return path
