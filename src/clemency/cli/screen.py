@@ -98,6 +98,10 @@ def screen(
             help="With --save: open a case for each eligible or needs-review person not yet stored.",
         ),
     ] = False,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="With --import-cases: slug of the organization the cases join."),
+    ] = None,
     db: Annotated[
         str | None, typer.Option("--db", help="Database URL (default: CLEMENCY_DATABASE_URL).")
     ] = None,
@@ -117,6 +121,8 @@ def screen(
         fail("use either --compare or --compare-param, not both", 2)
     if import_cases and not save:
         fail("--import-cases needs --save", 2)
+    if import_cases and not org:
+        fail("--import-cases needs --org SLUG (the organization the new cases belong to)", 2)
     bar = _Bar()
     try:
         chosen = service.load(ruleset)
@@ -139,7 +145,9 @@ def screen(
         bar.close()
         saved = None
         if save:
-            saved = service.save(result, db_url=db, run_by=by, import_cases=import_cases)
+            saved = service.save(
+                result, db_url=db, run_by=by, organization=org, import_cases=import_cases
+            )
     except ClemencyError as error:
         bar.close()
         report(error)

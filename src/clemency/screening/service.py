@@ -159,3 +159,23 @@ def with_parameter(ruleset: Any, assignment: str) -> tuple[Any, str]:
     from clemency.screening.params import with_parameter as change
 
     return change(ruleset, assignment)
+
+
+def save(
+    result: ScreeningResult,
+    *,
+    db_url: str | None,
+    run_by: str | None,
+    organization: str | None = None,
+    import_cases: bool = False,
+) -> Any:
+    """Store the run (and optionally open intake cases) in one unit of work."""
+    from clemency.screening import record
+
+    return record.save(
+        result,
+        db_url=db_url,
+        run_by=run_by,
+        organization=organization,
+        import_cases=import_cases,
+    )

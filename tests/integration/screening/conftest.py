@@ -60,9 +60,18 @@ def spark() -> Iterator[Any]:
 def differences(left: Path, right: Path) -> list[tuple[Any, ...]]:
     """Rows in one result file and not the other (either way), read back with DuckDB."""
     a, b = f"'{left}'", f"'{right}'"
-    rel = "SELECT person_id, outcome, CAST(eligible_on AS DATE) AS eligible_on, failed_rules, unknown_rules, missing_facts, invalid_reason FROM "
-    reader = "read_parquet" if left.suffix == ".parquet" else "read_csv_auto"
-    reader_b = "read_parquet" if right.suffix == ".parquet" else "read_csv_auto"
+    # CSV cannot tell an empty text from a missing one: compare texts with NULL read as ''.
+    texts = ("failed_rules", "unknown_rules", "missing_facts", "invalid_reason")
+    rel = (
+        "SELECT coalesce(CAST(person_id AS VARCHAR), '') AS person_id, outcome, "
+        "CAST(eligible_on AS DATE) AS eligible_on, "
+        + ", ".join(f"coalesce({t}, '') AS {t}" for t in texts)
+        + " FROM "
+    )
+    reader = "read_parquet" if left.suffix == ".parquet" else "read_csv"
+    reader_b = "read_parquet" if right.suffix == ".parquet" else "read_csv"
+    a += ", all_varchar = true" if reader == "read_csv" else ""
+    b += ", all_varchar = true" if reader_b == "read_csv" else ""
     con = duckdb.connect()
     query = (
         f"(({rel}{reader}({a})) EXCEPT ALL ({rel}{reader_b}({b}))) UNION ALL "
