@@ -238,6 +238,9 @@ def save(
     engine = make_engine(db_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:
+            from clemency.audit import service as audit
+
+            audit.set_origin(session, source="cli")
             run = record_run(session, result, who)
             if import_cases and organization:
                 return import_people(session, run, result, organization, who)
