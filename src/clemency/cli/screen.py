@@ -145,7 +145,9 @@ def screen(
         bar.close()
         saved = None
         if save:
-            saved = service.save(
+            from clemency.screening import record
+
+            saved = record.save(
                 result, db_url=db, run_by=by, organization=org, import_cases=import_cases
             )
     except ClemencyError as error:

@@ -112,28 +112,24 @@ def screen(
     ``alternative`` (a ruleset, e.g. another one or this one with a parameter changed) is run
     on the same roster into a temporary file and compared person by person.
     """
-    main = plan(
-        roster_path,
-        ruleset,
-        as_of,
-        out,
-        engine=engine,
-        allow_missing_columns=allow_missing_columns,
-        progress=progress,
-    )
-    if alternative is None:
-        return execute(main)
-    with tempfile.TemporaryDirectory(prefix="clemency-compare-", dir=out.parent) as tmp:
-        other_out = Path(tmp) / ("alternative" + out.suffix)
-        other = plan(
+
+    def planned(chosen: Any, target: Path) -> Plan:
+        return plan(
             roster_path,
-            alternative,
+            chosen,
             as_of,
-            other_out,
+            target,
             engine=engine,
             allow_missing_columns=allow_missing_columns,
             progress=progress,
         )
+
+    main = planned(ruleset, out)
+    if alternative is None:
+        return execute(main)
+    with tempfile.TemporaryDirectory(prefix="clemency-compare-", dir=out.parent) as tmp:
+        other_out = Path(tmp) / ("alternative" + out.suffix)
+        other = planned(alternative, other_out)
         result = execute(main)
         execute(other)
         result.comparison = compare(
@@ -159,23 +155,3 @@ def with_parameter(ruleset: Any, assignment: str) -> tuple[Any, str]:
     from clemency.screening.params import with_parameter as change
 
     return change(ruleset, assignment)
-
-
-def save(
-    result: ScreeningResult,
-    *,
-    db_url: str | None,
-    run_by: str | None,
-    organization: str | None = None,
-    import_cases: bool = False,
-) -> Any:
-    """Store the run (and optionally open intake cases) in one unit of work."""
-    from clemency.screening import record
-
-    return record.save(
-        result,
-        db_url=db_url,
-        run_by=run_by,
-        organization=organization,
-        import_cases=import_cases,
-    )

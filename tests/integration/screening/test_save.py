@@ -95,7 +95,7 @@ def test_saved_run_records_ruleset_roster_hash_counts_and_who(
 ) -> None:
     ruleset = service.load("us-federal/pardon")
     result = service.screen(roster, ruleset, AS_OF, tmp_path / "out.parquet")
-    saved = service.save(result, db_url=database_url, run_by="analyst")
+    saved = record.save(result, db_url=database_url, run_by="analyst")
     with session_factory(engine)() as session:
         run = session.get(ScreeningRun, saved.run_id)
         assert run is not None
@@ -123,7 +123,7 @@ def test_import_opens_cases_only_for_people_not_yet_stored(
     result = service.screen(roster, service.load("us-federal/pardon"), AS_OF, tmp_path / "o.csv")
     with session_factory(engine)() as session:
         before = counts(session)
-    saved = service.save(
+    saved = record.save(
         result, db_url=database_url, run_by="analyst", organization=org_slug, import_cases=True
     )
     assert saved.counts == {"existing": 2, "created": 2, "ambiguous": 1, "unidentified": 1}
@@ -151,7 +151,7 @@ def test_import_opens_cases_only_for_people_not_yet_stored(
         assert new.person.bop_register_number == "22222-222"
 
     # The same roster imported again opens nothing new.
-    again = service.save(
+    again = record.save(
         result, db_url=database_url, run_by="analyst", organization=org_slug, import_cases=True
     )
     assert again.counts == {"existing": 4, "ambiguous": 1, "unidentified": 1}
