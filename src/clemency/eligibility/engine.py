@@ -89,7 +89,7 @@ def evaluate_rule(rule: Rule, facts: Mapping[str, Any], as_of: date) -> RuleEval
         outcome == "fail" and condition is True and wait_date is not None and wait_date > as_of
     )
     missing = [f for f in rule.facts if facts.get(f) is None] if outcome == "unknown" else []
-    names["missing"] = ", ".join(missing) or "none"
+    names["missing"] = ", ".join(sorted(missing)) or "none"
     for name, node in rule.show.items():
         names[name] = _fmt(expr.evaluate(node, facts, params, as_of))
     return RuleEval(

@@ -332,6 +332,14 @@ def parse(source: str) -> Node:
 # ----------------------------------------------------------------------------- type checking
 
 
+_WORDS: dict[str, str] = {
+    "bool": "a true/false value",
+    "int": "a number",
+    "date": "a date",
+    "string": "a text",
+}
+
+
 def _lit_type(value: object) -> Type:
     if isinstance(value, bool):
         return "bool"
@@ -399,7 +407,7 @@ def _check(node: Node, params: Mapping[str, Type]) -> Type:
         for value in node.values:
             if _lit_type(value.value) != kind:
                 raise ExprError(
-                    f"list value {value.value!r} is not a {kind} like the left side",
+                    f"list value {value.value!r} is not {_WORDS[kind]} like the left side",
                     value.pos,
                     "make every list value the same type as the left side",
                 )
@@ -416,14 +424,14 @@ def _check(node: Node, params: Mapping[str, Type]) -> Type:
         if node.op in ARITHMETIC:
             if left != "int" or right != "int":
                 raise ExprError(
-                    f"`{node.op}` works on numbers, not {left} and {right}",
+                    f"`{node.op}` works on numbers, not on {_WORDS[left]} and {_WORDS[right]}",
                     node.pos,
                     "use add_years/add_months/add_days for dates",
                 )
             return "int"
         if left != right:
             raise ExprError(
-                f"cannot compare a {left} with a {right}",
+                f"cannot compare {_WORDS[left]} with {_WORDS[right]}",
                 node.pos,
                 "compare values of the same type (dates with dates, numbers with numbers)",
             )
@@ -471,7 +479,9 @@ def _check_call(node: Call, params: Mapping[str, Type]) -> Type:
         other = check(node.args[2], params)
         if then != other:
             raise ExprError(
-                f"if() gives a {then} or a {other}", node.pos, "make both branches the same type"
+                f"if() gives {_WORDS[then]} or {_WORDS[other]}",
+                node.pos,
+                "make both branches the same type",
             )
         return then
     for arg, want in zip(node.args, arg_types, strict=True):
@@ -482,7 +492,7 @@ def _check_call(node: Call, params: Mapping[str, Type]) -> Type:
 def _want(node: Node, want: str, params: Mapping[str, Type], fix: str) -> None:
     got = check(node, params)
     if got != want:
-        raise ExprError(f"expected a {want}, found a {got}", node.pos, fix)
+        raise ExprError(f"expected {_WORDS.get(want, want)}, found {_WORDS[got]}", node.pos, fix)
 
 
 def facts_read(node: Node) -> list[str]:

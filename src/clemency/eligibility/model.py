@@ -102,6 +102,8 @@ class Rule:
     explain: dict[str, str]
     path: Path
     facts: list[str] = field(default_factory=list)
+    when_source: str | None = None
+    wait_until_source: str | None = None
 
     @property
     def advisory(self) -> bool:
@@ -343,7 +345,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             raise rule_error(
                 path,
                 data.value_line("when"),
-                f"`when` gives a {kind_when}, not true/false",
+                f"`when` gives {expr._WORDS[kind_when]}, not true/false",
                 "write a condition, e.g. `on_supervision == false`",
             )
     if "wait_until" in data:
@@ -354,7 +356,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             raise rule_error(
                 path,
                 data.value_line("wait_until"),
-                f"`wait_until` gives a {kind_wait}, not a date",
+                f"`wait_until` gives {expr._WORDS[kind_wait]}, not a date",
                 "write a date expression, e.g. add_years(release_date, waiting_years)",
             )
     if when is None and wait_until is None:
@@ -436,6 +438,8 @@ def load_rule(path: Path, expected_id: str) -> Rule:
         explain=texts,
         path=path,
         facts=list(facts),
+        when_source=str(data["when"]) if when is not None else None,
+        wait_until_source=str(data["wait_until"]) if wait_until is not None else None,
     )
 
 

@@ -74,7 +74,21 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """Dates like 2019-02-30 look like dates to YAML but are not: report them with their line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"bad date {node.value!r} ({error}); write a real calendar date",
+            node.start_mark,
+        ) from None
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
@@ -92,11 +106,14 @@ def load_yaml(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = error.problem or error.context or "invalid YAML"
+        if problem.startswith("bad date"):
+            fix = "write a real calendar date as YYYY-MM-DD (e.g. 2019-02-28)"
+            problem = problem.split(";")[0]
+        else:
+            problem = f"bad YAML: {problem}"
+            fix = "check the indentation and quoting on that line (quote texts that contain `: ` or start with `{`)"
         raise RuleFileError(
-            f"{path} line {line}: bad YAML: {problem}. Fix: check the indentation and quoting "
-            "on that line (quote texts that contain `: ` or start with `{`).",
-            file=str(path),
-            line=line,
+            f"{path} line {line}: {problem}. Fix: {fix}.", file=str(path), line=line, fix=fix
         ) from error
     except yaml.YAMLError as error:
         raise RuleFileError(
