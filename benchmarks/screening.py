@@ -29,9 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from statistics import median
 from datetime import date
 from pathlib import Path
+from statistics import median
 
 REPO = Path(__file__).resolve().parents[1]
 CLEMENCY = [str(Path(sys.executable).parent / "clemency")]
