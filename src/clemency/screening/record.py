@@ -104,7 +104,9 @@ def candidates_for_intake(result: ScreeningResult) -> list[dict[str, Any]]:
         f"FROM {result_relation(result.out)} AS o "
         f"JOIN {duckdb_source(result.roster.path, result.roster.format)} AS r "
         "ON CAST(r.person_id AS VARCHAR) = o.person_id "
-        f"WHERE o.outcome IN ({outcomes}) ORDER BY o.person_id"
+        f"WHERE o.outcome IN ({outcomes}) "
+        # a person_id repeated in the roster cannot say which row is whom: left out, counted
+        "QUALIFY count(*) OVER (PARTITION BY o.person_id) = 1 ORDER BY o.person_id"
     )
     con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
     relation = con.sql(sql)
@@ -115,10 +117,11 @@ def candidates_for_intake(result: ScreeningResult) -> list[dict[str, Any]]:
 
 
 def _text(row: dict[str, Any], names: tuple[str, ...]) -> str:
+    """The first non-empty of ``names``, cut to the 100 characters a stored name may hold."""
     for name in names:
         value = row.get(name)
         if value is not None and str(value).strip():
-            return str(value).strip()
+            return str(value).strip()[:100]
     return ""
 
 

@@ -42,6 +42,8 @@ ROWS = [
     f"R5,,,,1960-06-06,{TAIL_OK}",  # no name
     f"R6,44444-444,John,Doe,1965-01-01,{TAIL_STATE}",  # ineligible: not imported
     f"R7,33333-333,Ana,Smith,1970-01-01,{TAIL_OK}",  # same name and birth as R1, other number
+    f"R8,55555-555,Twin,One,1990-01-01,{TAIL_OK}",  # a repeated person_id: which row is whom?
+    f"R8,66666-666,Twin,Two,1990-01-01,{TAIL_OK}",
 ]
 AS_OF = date(2024, 1, 2)
 
@@ -106,14 +108,14 @@ def test_saved_run_records_ruleset_roster_hash_counts_and_who(
         )
         assert run.roster_sha256 == hashlib.sha256(roster.read_bytes()).hexdigest()
         assert (run.rows, run.eligible, run.needs_review, run.ineligible, run.invalid) == (
+            9,
             7,
-            5,
             1,
             1,
             0,
         )
         assert run.run_by == "analyst"
-        assert run.summary["outcomes"]["eligible"] == 5
+        assert run.summary["outcomes"]["eligible"] == 7
         assert run.matches == []
 
 
