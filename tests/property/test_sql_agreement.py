@@ -8,6 +8,7 @@ compiled SQL returns on SQLite, DuckDB and (with CLEMENCY_TEST_PG_URL) PostgreSQ
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +23,8 @@ from clemency.eligibility.rule_tests import find_test_files, load_cases, ruleset
 from tests.property.sql_backends import Backend, normalise
 
 RULESETS = {r.id: r for r in list_rulesets()}
+#: Examples per ruleset and engine; raise it for a deeper run (e.g. 1000 before a release).
+EXAMPLES = int(os.environ.get("CLEMENCY_AGREEMENT_EXAMPLES", "30"))
 
 AS_OF_DAYS = [
     date(1993, 10, 17),
@@ -101,7 +104,7 @@ def python_rows(ruleset_id: str, rows: list[dict[str, Any]], as_of: date) -> lis
 
 @pytest.mark.parametrize("ruleset_id", sorted(RULESETS))
 def test_python_and_sql_agree_on_generated_facts(backend: Backend, ruleset_id: str) -> None:
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(scenario(ruleset_id))
     def check(case: tuple[date, list[dict[str, Any]]]) -> None:
         as_of, rows = case

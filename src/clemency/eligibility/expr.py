@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from clemency.eligibility import dates
 from clemency.eligibility.facts import FACTS, nearest_fact
+from clemency.errors import FactsError
 
 Type = Literal["bool", "int", "date", "string"]
 
@@ -607,4 +608,12 @@ def _call(node: Call, facts: Mapping[str, Any], params: Mapping[str, Any], as_of
     args = [evaluate(arg, facts, params, as_of) for arg in node.args]
     if any(arg is None for arg in args):
         return None
-    return _DATE_FUNCTIONS[node.fn](args[0], args[1])
+    try:
+        return _DATE_FUNCTIONS[node.fn](args[0], args[1])
+    except (OverflowError, ValueError):
+        names = ", ".join(expr_text for expr_text in facts_read(node)) or "the dates"
+        raise FactsError(
+            f"{node.fn}({', '.join(str(a) for a in args)}) falls outside the calendar "
+            f"(years 1–9999); check {names}.",
+            fact=names,
+        ) from None
