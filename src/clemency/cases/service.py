@@ -29,7 +29,13 @@ from clemency.cases.models import (
     CaseAssignment,
     Person,
 )
-from clemency.cases.serialize import coerce_values, editable_columns, jsonable, row_to_dict
+from clemency.cases.serialize import (
+    check_required,
+    coerce_values,
+    editable_columns,
+    jsonable,
+    row_to_dict,
+)
 from clemency.db.base import Base
 from clemency.errors import BadInput, CaseNotFound, NotFound, PermissionDenied, StaleWrite
 
@@ -249,6 +255,7 @@ def create_case(
             organization_id=organization_id,
         )
     person_values = coerce_values(Person, person, editable_columns(Person))
+    check_required(Person, person_values)
     case_values = coerce_values(
         Case,
         {"reference": reference, "stage": stage, "jurisdiction": jurisdiction, "summary": summary},
@@ -459,6 +466,7 @@ def add_part(
     )
     _check_sensitive_write(session, user, case, kind)
     clean = coerce_values(model, values, editable_columns(model))
+    check_required(model, clean)
     _check_parent(session, case, model, clean)
     part = model(case_id=case.id, **clean)
     session.add(part)
