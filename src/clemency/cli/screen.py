@@ -78,7 +78,7 @@ def screen(
         str | None,
         typer.Option(
             "--compare-param",
-            help="Also screen with one parameter changed (NAME=VALUE, e.g. years_served=8).",
+            help="Also screen with one parameter changed (NAME=VALUE, e.g. min_years_served=8).",
         ),
     ] = None,
     allow_missing_columns: Annotated[

@@ -20,6 +20,7 @@ import duckdb
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from clemency import __version__
 from clemency.errors import BadInput, NotFound
 from clemency.screening.models import ScreeningMatch, ScreeningRun
 from clemency.screening.roster import duckdb_source
@@ -75,6 +76,7 @@ def record_run(session: Session, result: ScreeningResult, run_by: str) -> Screen
         ruleset_sha256=result.ruleset.sha256,
         as_of=result.as_of,
         engine=result.engine,
+        clemency_version=__version__,
         roster_path=str(result.roster.path.resolve()),
         roster_sha256=file_sha256(result.roster.path),
         output_path=str(result.out.resolve()),

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+import clemency
 from clemency.cases.access import Operator
 from clemency.cases.models import Case, Person
 from clemency.cli.main import app
@@ -115,6 +116,7 @@ def test_saved_run_records_ruleset_roster_hash_counts_and_who(
             0,
         )
         assert run.run_by == "analyst"
+        assert run.clemency_version == clemency.__version__
         assert run.summary["outcomes"]["eligible"] == 7
         assert run.matches == []
 
