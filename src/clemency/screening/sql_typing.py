@@ -48,6 +48,12 @@ class Dialect:
             return f"TRY_CAST({text} AS DATE)"
         return f"try_cast({text} AS DATE)"
 
+    def strip(self, text: str) -> str:
+        """Remove surrounding ASCII spaces only (as Python's ``str.strip(" ")``), no other."""
+        if self.name == "duckdb":
+            return f"trim({text}, ' ')"
+        return f"trim(BOTH ' ' FROM {text})"
+
     def sql_type(self, fact_type: str) -> str:
         if self.name == "spark" and SQL_TYPES[fact_type] == "VARCHAR":
             return "STRING"
@@ -83,7 +89,10 @@ def typing_select(
     q = quote_ident if dialect == "duckdb" else _backtick
     texts = [f"CAST({q(ID_COLUMN)} AS {d.text_type}) AS {q(ID_COLUMN)}"]
     typed = [f"coalesce({q(ID_COLUMN)}, '') AS {q(ID_COLUMN)}"]
-    reasons = [f"CASE WHEN trim(coalesce({q(ID_COLUMN)}, '')) = '' THEN 'person_id is empty' END"]
+    reasons = [
+        f"CASE WHEN {d.strip(f'coalesce({q(ID_COLUMN)}, {chr(39) * 2})')} = '' "
+        "THEN 'person_id is empty' END"
+    ]
     finals = [q(ID_COLUMN)]
     for column in columns:
         name, t_name = q(column.name), q("t__" + column.name)
@@ -96,7 +105,7 @@ def typing_select(
             texts.append(name)
             typed.append(name)
             continue
-        texts.append(f"NULLIF(trim(CAST({name} AS {d.text_type})), '') AS {t_name}")
+        texts.append(f"NULLIF({d.strip(f'CAST({name} AS {d.text_type})')}, '') AS {t_name}")
         typed.append(f"{_convert(column, t_name, d)} AS {name}")
         typed.append(t_name)
         reasons.append(
