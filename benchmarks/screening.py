@@ -134,6 +134,9 @@ def main() -> None:
     )
     b_mb = b_peak
 
+    startup = min(measured([*CLEMENCY, "--help"])[0] for _ in range(3))
+    print(f"start-up of the clemency command alone (--help, best of 3): {startup:.2f} s")
+
     m = min(args.python_rows, n)
     sample = args.workdir / f"sample-{m}.parquet"
     measured([sys.executable, "-c", SAMPLE_SCRIPT, str(roster), str(sample), str(m)])
@@ -147,6 +150,7 @@ def main() -> None:
     )
     print(f"(b)/(a) time ratio, wall        : {b_s / a_s:6.2f}  (target <= 2; best runs)")
     print(f"(b)/(a) time ratio, medians     : {median(screens) / median(copies):6.2f}")
+    print(f"(b)/(a) without command start-up: {(b_s - startup) / a_s:6.2f}")
     print(f"(b)/(a) time ratio, engine only : {b_engine / a_s:6.2f}")
     speedup = (n / b_engine) / (m / c_engine)
     print(f"(c)/(b) time per row, engines   : {1 / speedup:8.4f}  (target <= 0.1)")
