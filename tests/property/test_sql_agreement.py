@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clemency.eligibility import FACTS, evaluate, list_rulesets
+from clemency.eligibility import FACTS, evaluate, list_rulesets, screen_row
 from clemency.eligibility.dates import add_years
 from clemency.eligibility.registry import builtin_root
 from clemency.eligibility.rule_tests import find_test_files, load_cases, ruleset_for
@@ -98,8 +98,11 @@ def scenario(draw: st.DrawFn, ruleset_id: str) -> tuple[date, list[dict[str, Any
 
 
 def python_rows(ruleset_id: str, rows: list[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
+    """Both Python paths: the full determination's as_row() and the fast screen_row()."""
     ruleset = RULESETS[ruleset_id]
-    return [normalise(evaluate(ruleset, row, as_of).as_row()) for row in rows]
+    full = [normalise(evaluate(ruleset, row, as_of).as_row()) for row in rows]
+    assert [normalise(screen_row(ruleset, row, as_of)) for row in rows] == full
+    return full
 
 
 @pytest.mark.parametrize("ruleset_id", sorted(RULESETS))

@@ -132,6 +132,26 @@ class _Compiler:
         )
         return exp.Paren(this=exp.Sub(this=exp.Paren(this=k), expression=overshoot))
 
+    def reached(
+        self, paths: list[tuple[tuple[expr.Node, bool], ...]], params: dict[str, Any]
+    ) -> exp.Expr | None:
+        """SQL for "some occurrence of this fact is on the row's path"; None means always."""
+        if any(not path for path in paths):
+            return None
+        alternatives: list[exp.Expr] = []
+        for path in paths:
+            steps: list[exp.Expr] = []
+            for condition, branch in path:
+                value = self.node(condition, params)
+                if not branch:
+                    value = exp.Not(this=exp.Paren(this=value))
+                steps.append(exp.Coalesce(this=exp.Paren(this=value), expressions=[exp.false()]))
+            conjunction = steps[0]
+            for step in steps[1:]:
+                conjunction = exp.And(this=conjunction, expression=step)
+            alternatives.append(exp.Paren(this=conjunction))
+        return _any(alternatives)
+
     # --- expressions
 
     def node(self, node: expr.Node, params: dict[str, Any]) -> exp.Expr:
@@ -286,6 +306,7 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
     inner: list[exp.Expr] = [exp.alias_(person, "person_id")]
     middle: list[exp.Expr] = [exp.column("person_id")]
     facts_of: dict[str, list[int]] = {}
+    reached_of: dict[tuple[int, str], exp.Expr | None] = {}
     waits: list[int] = []
     nontime_fail: list[exp.Expr] = []
     for i, rule in enumerate(rules):
@@ -298,6 +319,13 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
         params = rule.params_on(as_of)
         for name in rule.facts:
             facts_of.setdefault(name, []).append(i)
+        paths: dict[str, list[tuple[tuple[expr.Node, bool], ...]]] = {}
+        for node in (rule.when, rule.wait_until):
+            if node is not None:
+                for name, found in expr.fact_paths(node).items():
+                    paths.setdefault(name, []).extend(found)
+        for name, found in paths.items():
+            reached_of[(i, name)] = compiler.reached(found, params)
         condition: exp.Expr = exp.true()
         if rule.when is not None:
             condition = compiler.node(rule.when, params)
@@ -332,9 +360,14 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
         middle.append(exp.alias_(_status(value), f"s{i}"))
     fact_names = sorted(facts_of)
     for j, name in enumerate(fact_names):
-        missing = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
-        inner.append(exp.alias_(missing, f"m{j}"))
-        middle.append(exp.column(f"m{j}"))
+        is_null = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
+        for i in facts_of[name]:
+            on_path = reached_of[(i, name)]
+            absent: exp.Expr = (
+                is_null if on_path is None else exp.And(this=is_null, expression=on_path)
+            )
+            inner.append(exp.alias_(absent, f"m{i}_{j}"))
+            middle.append(exp.column(f"m{i}_{j}"))
 
     any_fail = _any([_is(f"s{i}", FAIL) for i in range(len(rules))])
     any_unknown = _any([_is(f"s{i}", UNKNOWN) for i in range(len(rules))])
@@ -367,9 +400,13 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
         eligible_on = null_date
     missing_pieces: list[tuple[exp.Expr, str]] = [
         (
-            exp.And(
-                this=exp.column(f"m{j}"),
-                expression=_any([_is(f"s{i}", UNKNOWN) for i in facts_of[name]]),
+            _any(
+                [
+                    exp.Paren(
+                        this=exp.And(this=exp.column(f"m{i}_{j}"), expression=_is(f"s{i}", UNKNOWN))
+                    )
+                    for i in facts_of[name]
+                ]
             ),
             name,
         )
