@@ -195,3 +195,45 @@ def test_concurrent_writers_never_fork_the_chain(engine: Engine, world: World) -
         reads = session.scalars(select(AuditEvent.id).where(AuditEvent.source == "thread")).all()
     assert report.ok, report
     assert len(reads) == 30
+
+
+def test_a_refused_access_is_audited_even_though_the_request_rolls_back(
+    engine: Engine, world: World
+) -> None:
+    from clemency.accounts.models import User
+    from clemency.db.session import session_factory
+    from clemency.errors import CaseNotFound, PermissionDenied
+
+    hidden = world.cases["b_case"].id
+    with session_factory(engine)() as request:
+        audit.set_origin(request, source="198.51.100.7")
+        intruder = request.get(User, world.users[("a", "volunteer")].id)
+        assert intruder is not None
+        with pytest.raises(CaseNotFound):
+            cases.get_for_user(session=request, user=intruder, case_id=hidden)
+        request.rollback()
+        viewer = request.get(User, world.users[("a", "viewer")].id)
+        assert viewer is not None
+        with pytest.raises(PermissionDenied):
+            cases.update_case(
+                session=request,
+                user=viewer,
+                case_id=world.cases["a_other"].id,
+                expected_version=1,
+                changes={"summary": "x"},
+            )
+        request.rollback()
+    with session_factory(engine)() as check:
+        refusals = check.scalars(
+            select(AuditEvent).where(AuditEvent.outcome == "failure").order_by(AuditEvent.id)
+        ).all()
+        assert [(r.action, r.case_id, r.source, r.actor_label) for r in refusals] == [
+            ("read", hidden, "198.51.100.7", world.users[("a", "volunteer")].email),
+            (
+                "update",
+                world.cases["a_other"].id,
+                "198.51.100.7",
+                world.users[("a", "viewer")].email,
+            ),
+        ]
+        assert audit.verify_chain(session=check).ok
