@@ -186,6 +186,9 @@ def test_a_failed_run_leaves_the_previous_result_untouched(tmp_path: Path) -> No
     )
     assert code == 1
     assert stderr.startswith("error: ")
+    assert stderr.count("\n") == 1
+    assert "CSV Error on Line: 2" in stderr
+    assert "unterminated quote" in stderr
     assert out.read_text() == "previous result\n"
     assert {p.name for p in tmp_path.iterdir()} == {"roster.csv", "r.csv"}
 

@@ -70,7 +70,9 @@ def batches(job: Job) -> Iterator[tuple[pa.RecordBatch, float]]:
             for batch in reader:
                 yield batch, min(handle.tell() / size, 1.0)
     except (pa.ArrowInvalid, OSError) as error:
-        raise RosterError(f"roster {path} could not be read: {error}") from error
+        raise RosterError(
+            f"roster {path} could not be screened, nothing was written: {error}"
+        ) from error
 
 
 def screen_row(job: Job, cells: dict[str, Any]) -> dict[str, Any]:
