@@ -33,3 +33,22 @@ def test_installed_console_script_runs() -> None:
     )
     assert completed.returncode == 0
     assert "clemency" in completed.stdout.lower()
+
+
+def test_demo_command_defaults_match_the_seed_module() -> None:
+    from clemency.cases.demo import seed
+    from clemency.cli import demo
+
+    assert (demo.DEFAULT_SEED, demo.DEFAULT_COUNT) == (seed.DEFAULT_SEED, seed.DEFAULT_COUNT)
+
+
+def test_the_command_starts_without_the_store_or_migrations() -> None:
+    """Every invocation loads cli.main; bulk screening must not pay for Alembic or the ORM."""
+    code = (
+        "import sys, clemency.cli.main; "
+        "print(sorted(m for m in ('alembic', 'sqlalchemy.orm', 'fastapi') if m in sys.modules))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "[]"

@@ -7,18 +7,19 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clemency.accounts import service as accounts
-from clemency.audit import service as audit
-from clemency.cases import transfer
-from clemency.cases.access import Actor, Operator
 from clemency.cli.common import fail, report
 from clemency.config import get_settings
-from clemency.db.session import make_engine, unit_of_work
 from clemency.errors import ClemencyError
+
+if TYPE_CHECKING:
+    from clemency.cases.access import Actor
+
+# The store (SQLAlchemy, models, services) is imported inside the commands so that every
+# other `clemency` command starts without it.
 
 export_app = typer.Typer(help="Export records.", no_args_is_help=True)
 import_app = typer.Typer(help="Import records.", no_args_is_help=True)
@@ -31,6 +32,9 @@ AS_HELP = (
 
 def actor_for(session: object, email: str | None) -> Actor:
     """The user named by --as, or the command-line operator."""
+    from clemency.accounts import service as accounts
+    from clemency.cases.access import Operator
+
     if email is None:
         return Operator(f"cli:{getpass.getuser()}")
     user = accounts.get_user_by_email(session=session, email=email)  # type: ignore[arg-type]
@@ -52,6 +56,10 @@ def export_cases(
     ] = None,
 ) -> None:
     """Write every case you may see, in (organization, reference) order; each one is audited."""
+    from clemency.audit import service as audit
+    from clemency.cases import transfer
+    from clemency.db.session import make_engine, unit_of_work
+
     if fmt not in ("json", "csv"):
         fail(f"unknown format {fmt!r}; use json or csv", code=2)
     engine = make_engine(database_url or get_settings().database_url)
@@ -74,6 +82,8 @@ def export_cases(
 
 def _write_atomically(out: Path, documents: object, fmt: str) -> int:
     """Write to a temporary file beside ``out`` and rename, so ``out`` is never half-written."""
+    from clemency.cases import transfer
+
     handle, temporary = tempfile.mkstemp(dir=out.parent or Path("."), suffix=".partial")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -111,6 +121,10 @@ def import_cases(
     ] = False,
 ) -> None:
     """Import cases in one transaction; bad rows are reported with their line numbers."""
+    from clemency.audit import service as audit
+    from clemency.cases import transfer
+    from clemency.db.session import make_engine, unit_of_work
+
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "json")
     if fmt not in ("json", "csv"):
         fail(f"unknown format {fmt!r}; use json or csv", code=2)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
-from clemency.audit import service as audit
 from clemency.cli import cases as cases_cli
 from clemency.cli.common import fail
 from clemency.config import get_settings
-from clemency.db import migrate
-from clemency.db.session import make_engine, session_factory
+
+# SQLAlchemy and Alembic are imported inside the commands: every `clemency` invocation loads
+# this module, and a bulk screening run should not pay for the migration machinery.
 
 db_app = typer.Typer(help="Database: apply migrations.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
@@ -27,6 +26,10 @@ def upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Apply the migrations (creates a SQLite file if it does not exist)."""
+    from sqlalchemy.engine import make_url
+
+    from clemency.db import migrate
+
     url = database_url or get_settings().database_url
     migrate.upgrade(url, revision)
     shown = make_url(url).render_as_string(hide_password=True)
@@ -40,6 +43,9 @@ def verify_audit(
     ] = None,
 ) -> None:
     """Recompute the audit trail's hash chain; exit 1 naming the first row that does not match."""
+    from clemency.audit import service as audit
+    from clemency.db.session import make_engine, session_factory
+
     engine = make_engine(database_url or get_settings().database_url)
     try:
         with session_factory(engine)() as session:

@@ -7,17 +7,12 @@ from typing import Annotated
 
 import typer
 
-from clemency.cases.demo.seed import (
-    DEFAULT_COUNT,
-    DEFAULT_SEED,
-    DEMO_PASSWORD,
-    demo_email,
-    is_seeded,
-    seed_demo,
-)
 from clemency.config import Settings
-from clemency.db import migrate
-from clemency.db.session import make_engine, unit_of_work
+
+# Kept in step with clemency.cases.demo.seed (a test checks); the seed module itself, with
+# SQLAlchemy and Alembic behind it, is imported only when the command runs.
+DEFAULT_SEED = 2018
+DEFAULT_COUNT = 300
 
 
 def demo(
@@ -35,6 +30,10 @@ def demo(
     ] = True,
 ) -> None:
     """Create the demo database if absent, seed it, print the logins and serve the web app."""
+    from clemency.cases.demo.seed import DEMO_PASSWORD, demo_email, is_seeded, seed_demo
+    from clemency.db import migrate
+    from clemency.db.session import make_engine, unit_of_work
+
     url = f"sqlite:///{database}"
     created = not database.exists()
     migrate.upgrade(url)
