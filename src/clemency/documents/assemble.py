@@ -259,11 +259,13 @@ def assemble(data: PacketInput, *, layout_sha256: str = "") -> Packet:
             for f in s.fields:
                 value = _fmt(_resolve(f.key, data, item))
                 _check_field(f, title, value, missing)
-                shown, rest = (_split_long(value, FIELD_LIMIT) if f.long else (value, ""))
+                shown, rest = _split_long(value, FIELD_LIMIT) if f.long else (value, "")
                 ref = None
                 if rest:
                     ref = f"C-{len(continuations) + 1}"
-                    continuations.append(Continuation(ref=ref, section=title, label=f.label, text=rest))
+                    continuations.append(
+                        Continuation(ref=ref, section=title, label=f.label, text=rest)
+                    )
                 rows.append(Row(label=f.label, value=shown, continuation=ref, missing=not value))
             sections.append(RenderedSection(number=number, title=title, rows=tuple(rows)))
 
@@ -282,7 +284,8 @@ def assemble(data: PacketInput, *, layout_sha256: str = "") -> Packet:
         f"Document: {d.replace('_', ' ')}" for d in spec.required_documents if d not in have_docs
     )
     exhibits = tuple(
-        Exhibit(label=_exhibit_label(i), attachment=a) for i, a in enumerate([*letters, *data.documents])
+        Exhibit(label=_exhibit_label(i), attachment=a)
+        for i, a in enumerate([*letters, *data.documents])
     )
 
     name = data.person.full_name or "the applicant"
@@ -294,13 +297,19 @@ def assemble(data: PacketInput, *, layout_sha256: str = "") -> Packet:
             f" The application concerns the conviction in {conv.court or 'the court named in the form'}"
             f" for {_fmt(conv.offenses)}, with a sentence of {conv.sentence or 'the term stated in the form'}."
         )
-    ident = f" (register number {data.person.register_number})" if data.person.register_number else ""
+    ident = (
+        f" (register number {data.person.register_number})" if data.person.register_number else ""
+    )
     cover = (
         f"On behalf of {name}{ident}, we respectfully submit the enclosed {spec.title} "
         f"seeking {spec.relief_phrase}.{conv_text}",
         f"The application is accompanied by {len(exhibits)} exhibit"
         f"{'s' if len(exhibits) != 1 else ''}, listed in the exhibit index"
-        + (f", including {len(letters)} letter{'s' if len(letters) != 1 else ''} of support." if letters else "."),
+        + (
+            f", including {len(letters)} letter{'s' if len(letters) != 1 else ''} of support."
+            if letters
+            else "."
+        ),
         "Please direct any request for further information to the undersigned.",
     )
     return Packet(

@@ -9,6 +9,7 @@ and the missing-items list. The footer carries a PAGE / NUMPAGES field that Word
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_BREAK
@@ -26,7 +27,13 @@ RED = RGBColor(0xB0, 0x00, 0x00)
 def _field(paragraph: Paragraph, instruction: str) -> None:
     """Insert a Word field (PAGE, NUMPAGES) that Word computes when it opens the file."""
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        (None, instruction),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
         if kind is not None:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -40,16 +47,20 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         run._r.append(element)
 
 
-def _page_break(document: Document) -> None:  # type: ignore[valid-type]
+def _page_break(document: Any) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def render_docx(packet: Packet, *, register_number: str | None = None, organization: str | None = None) -> bytes:
+def render_docx(
+    packet: Packet, *, register_number: str | None = None, organization: str | None = None
+) -> bytes:
     """The packet as DOCX bytes."""
     document = Document()
     document.styles["Normal"].font.size = Pt(10.5)
     footer = document.sections[0].footer.paragraphs[0]
-    footer.text = packet.person_name + (f" · {register_number}" if register_number else "") + " · Page "
+    footer.text = (
+        packet.person_name + (f" · {register_number}" if register_number else "") + " · Page "
+    )
     _field(footer, "PAGE")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
@@ -106,7 +117,9 @@ def render_docx(packet: Packet, *, register_number: str | None = None, organizat
                 run.font.color.rgb = RED
             else:
                 cells[1].text = r.value + (
-                    f" … (continued on continuation page {r.continuation})" if r.continuation else ""
+                    f" … (continued on continuation page {r.continuation})"
+                    if r.continuation
+                    else ""
                 )
 
     if packet.continuations:

@@ -46,7 +46,9 @@ def _render(html: str) -> Any:
     return HTML(string=html, base_url=str(TEMPLATES)).render()
 
 
-def _context(packet: Packet, start_pages: dict[str, int], pdf_pages: dict[str, int], **extra: Any) -> dict[str, Any]:
+def _context(
+    packet: Packet, start_pages: dict[str, int], pdf_pages: dict[str, int], **extra: Any
+) -> dict[str, Any]:
     texts = {
         e.label: attachment_text(e.attachment.content_type, e.attachment.data)
         for e in packet.exhibits
@@ -76,7 +78,9 @@ def _anchor_pages(document: Any) -> dict[str, int]:
     return where
 
 
-def render_pdf(packet: Packet, *, register_number: str | None = None, organization: str | None = None) -> bytes:
+def render_pdf(
+    packet: Packet, *, register_number: str | None = None, organization: str | None = None
+) -> bytes:
     """The packet as PDF bytes."""
     readers = {
         e.label: PdfReader(io.BytesIO(e.attachment.data))
@@ -115,8 +119,10 @@ def render_pdf(packet: Packet, *, register_number: str | None = None, organizati
     total = len(writer.pages)
     footer = packet.person_name + (f" · {register_number}" if register_number else "")
     footer += f" · {packet.form.title}"
-    overlay_html = _env().get_template("overlay.html").render(
-        total=total, footer=footer, draft=packet.is_draft
+    overlay_html = (
+        _env()
+        .get_template("overlay.html")
+        .render(total=total, footer=footer, draft=packet.is_draft)
     )
     overlay = PdfReader(io.BytesIO(_render(overlay_html).write_pdf()))
     for page, stamp in zip(writer.pages, overlay.pages, strict=True):

@@ -114,7 +114,9 @@ def _check_pdf(data: bytes) -> None:
             if "/AA" in page or any(
                 _dangerous_action(annot.get_object()) for annot in (page.get("/Annots") or [])
             ):
-                raise _reject("the PDF has page actions or links with actions; upload a plain scan.")
+                raise _reject(
+                    "the PDF has page actions or links with actions; upload a plain scan."
+                )
     except PyPdfError as error:
         raise _reject(f"the file starts like a PDF but cannot be read as one ({error}).") from error
 
@@ -155,7 +157,9 @@ def _check_text(data: bytes) -> None:
         raise _reject("the typed letter is empty.", 422)
 
 
-def check_upload(data: bytes, *, declared: str | None, limit: int, filename: str | None = None) -> CheckedUpload:
+def check_upload(
+    data: bytes, *, declared: str | None, limit: int, filename: str | None = None
+) -> CheckedUpload:
     """The upload with its real type and hash, or UploadRejected; nothing is stored here."""
     check_size(len(data), limit)
     sniffed = _sniff(data)
@@ -192,4 +196,6 @@ def check_upload(data: bytes, *, declared: str | None, limit: int, filename: str
     else:
         content_type = sniffed
         (_check_pdf if sniffed == PDF else _check_docx)(data)
-    return CheckedUpload(content_type=content_type, data=data, sha256=hashlib.sha256(data).hexdigest())
+    return CheckedUpload(
+        content_type=content_type, data=data, sha256=hashlib.sha256(data).hexdigest()
+    )

@@ -102,10 +102,10 @@ def pardon_eligibility(facts: Mapping[str, Any], case_ref: str | None = None) ->
     if release is not None:
         start, what = release, f"release from confinement on {release.isoformat()}"
     elif facts.get("sentence_type") in ("probation", "fine_only"):
-        start = _as_date(facts.get("sentence_date")) or _as_date(facts.get("conviction_date"))
-        if start is None:
+        sentenced = _as_date(facts.get("sentence_date")) or _as_date(facts.get("conviction_date"))
+        if sentenced is None:
             return None
-        what = f"sentencing (no prison term) on {start.isoformat()}"
+        start, what = sentenced, f"sentencing (no prison term) on {sentenced.isoformat()}"
     else:
         return None
     due = add_years(start, PARDON_WAIT_YEARS)
@@ -124,7 +124,9 @@ def pardon_eligibility(facts: Mapping[str, Any], case_ref: str | None = None) ->
     )
 
 
-def _petition_deadlines(p: PetitionSnapshot, facts: Mapping[str, Any], case_ref: str | None) -> list[Deadline]:
+def _petition_deadlines(
+    p: PetitionSnapshot, facts: Mapping[str, Any], case_ref: str | None
+) -> list[Deadline]:
     out: list[Deadline] = []
     machine = lifecycle_mod.load(p.jurisdiction)
     open_ = machine.is_open(p.stage)
@@ -244,7 +246,7 @@ def _petition_deadlines(p: PetitionSnapshot, facts: Mapping[str, Any], case_ref:
             )
     # Re-application after a denial, per jurisdiction.
     if outcome == "denied" and p.decided_on is not None:
-        months = machine.spec.reapply_months(p.decided_on)
+        months = machine.spec.reapply_months(p.kind, p.decided_on)
         if months is not None:
             out.append(
                 Deadline(

@@ -86,8 +86,9 @@ class LifecycleSpec(_Strict):
     transitions: tuple[TransitionSpec, ...]
     #: Dated parameters, e.g. the deemed-denial window: {name: {effective-date: value}}.
     parameters: dict[str, dict[date, Any]] = Field(default_factory=dict)
-    #: Re-application interval after a denial, in months, with its citation.
-    reapply_after_months: dict[date, int] = Field(default_factory=dict)
+    #: Re-application interval after a denial, in months, per kind ("*" for any kind),
+    #: keyed by effective date, with its citation.
+    reapply_after_months: dict[str, dict[date, int]] = Field(default_factory=dict)
     reapply_citation: str = ""
     notice_periods: tuple[NoticePeriodSpec, ...] = ()
 
@@ -123,9 +124,11 @@ class LifecycleSpec(_Strict):
         current = [d for d in sorted(values) if d <= on]
         return values[current[-1]] if current else values[min(values)]
 
-    def reapply_months(self, on: date) -> int | None:
-        current = [d for d in sorted(self.reapply_after_months) if d <= on]
-        return self.reapply_after_months[current[-1]] if current else None
+    def reapply_months(self, kind: str, on: date) -> int | None:
+        """Months to wait after a denial decided on ``on``; None when no rule is known."""
+        values = self.reapply_after_months.get(kind) or self.reapply_after_months.get("*")
+        current = [d for d in sorted(values or {}) if d <= on]
+        return values[current[-1]] if values and current else None
 
 
 @dataclass(frozen=True)
@@ -150,9 +153,7 @@ def _guard_packet_complete(ctx: TransitionContext, _params: Mapping[str, Any]) -
     if ctx.packet_missing is None:
         return Verdict(False, ("the packet has not been checked; generate it first",))
     if ctx.packet_missing:
-        return Verdict(
-            False, ("the packet is incomplete: " + "; ".join(ctx.packet_missing),)
-        )
+        return Verdict(False, ("the packet is incomplete: " + "; ".join(ctx.packet_missing),))
     return Verdict(True)
 
 
@@ -278,7 +279,8 @@ class Lifecycle:
                 reasons.extend(verdict.reasons)
         if reasons:
             raise IllegalTransition(
-                f"cannot {name} from {state}: " + "; ".join(reasons)
+                f"cannot {name} from {state}: "
+                + "; ".join(reasons)
                 + ". Allowed next steps: "
                 + (", ".join(allowed) if allowed else "none (the petition is closed)"),
                 state=state,
