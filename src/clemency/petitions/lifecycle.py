@@ -292,12 +292,24 @@ class Lifecycle:
         return t.to or state
 
     def infer_stage(self, current: str, observed_status: str) -> str:
-        """The stage implied by an observed status, never moving backwards."""
-        for name, spec in self.spec.states.items():
-            if observed_status in spec.known_statuses and (
-                spec.order > self.spec.states[current].order and self.is_open(current)
-            ):
-                return name
+        """The stage implied by an observed status: forward only, open stages only.
+
+        An observation names a stage directly (``under_investigation``) or through a state's
+        ``known_statuses`` (``pending`` on the OPA lookup means at least docketed). Decisions
+        are recorded as transitions, because they need their date and terms.
+        """
+        if not self.is_open(current):
+            return current
+        target = observed_status if observed_status in self.spec.states else None
+        if target is None:
+            target = next(
+                (n for n, s in self.spec.states.items() if observed_status in s.known_statuses),
+                None,
+            )
+        if target is None or not self.is_open(target):
+            return current
+        if self.spec.states[target].order > self.spec.states[current].order:
+            return target
         return current
 
 

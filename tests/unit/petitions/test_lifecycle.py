@@ -203,3 +203,10 @@ def test_dated_parameter_picks_the_value_in_effect() -> None:
     assert m.spec.reapply_months("commutation", date(2023, 12, 31)) == 12
     assert m.spec.reapply_months("commutation", date(2024, 1, 1)) == 0
     assert m.spec.reapply_months("pardon", date(2019, 5, 1)) == 24
+
+
+def test_observation_naming_a_stage_or_a_closed_state() -> None:
+    m = lifecycle.load("us-federal")
+    assert m.infer_stage("docketed", "at_white_house") == "at_white_house"
+    assert m.infer_stage("docketed", "granted") == "docketed"  # decisions are transitions
+    assert m.infer_stage("docketed", "nonsense") == "docketed"
