@@ -79,11 +79,20 @@ class LetterSnapshot:
 
 
 @dataclass(frozen=True)
+class GrantSnapshot:
+    """A grant on record, with or without a petition: it ends the deadlines it makes moot."""
+
+    kind: str
+    decided_on: date | None
+
+
+@dataclass(frozen=True)
 class DeadlineInputs:
     case_ref: str | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
     petitions: Sequence[PetitionSnapshot] = ()
     letters: Sequence[LetterSnapshot] = ()
+    grants: Sequence[GrantSnapshot] = ()
 
 
 def _as_date(value: Any) -> date | None:
@@ -303,12 +312,22 @@ def compute(inputs: DeadlineInputs) -> list[Deadline]:
     """Every deadline for one case, sorted by date."""
     out: list[Deadline] = []
     facts = inputs.facts
-    if facts.get("jurisdiction", "us-federal") == "us-federal":
+    pardoned = any(g.kind == "pardon" for g in inputs.grants)
+    if facts.get("jurisdiction", "us-federal") == "us-federal" and not pardoned:
         d = pardon_eligibility(facts, inputs.case_ref)
         if d is not None:
             out.append(d)
     for p in inputs.petitions:
-        out.extend(_petition_deadlines(p, facts, inputs.case_ref))
+        for d in _petition_deadlines(p, facts, inputs.case_ref):
+            moot = d.key.endswith(".reapply_on") and any(
+                g.kind == p.kind
+                and g.decided_on is not None
+                and p.decided_on is not None
+                and g.decided_on >= p.decided_on
+                for g in inputs.grants
+            )
+            if not moot:
+                out.append(d)
     for letter in inputs.letters:
         out.extend(letter_deadlines(letter, inputs.case_ref))
     return sorted(out, key=lambda d: (d.due_on, d.key))
