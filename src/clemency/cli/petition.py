@@ -6,9 +6,11 @@ import getpass
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from clemency.cases.access import Operator
 from clemency.cli.common import fail, report
 from clemency.errors import ClemencyError
 
@@ -17,9 +19,7 @@ petition_app = typer.Typer(
 )
 
 
-def _operator() -> object:
-    from clemency.cases.access import Operator
-
+def _operator() -> Operator:
     return Operator(label=f"cli:{getpass.getuser()}")
 
 
@@ -51,13 +51,13 @@ def _case_id(session: object, case: str) -> int:
 
 @petition_app.command("packet")
 def packet(
-    case: str = typer.Argument(..., help="Case id or reference."),
-    form: str = typer.Option(..., "--form", help="Form id, e.g. us-federal/commutation."),
-    fmt: str = typer.Option("pdf", "--format", help="pdf or docx."),
-    out: Path = typer.Option(..., "--out", help="File to write."),
-    as_of: str | None = typer.Option(
-        None, "--as-of", help="Date printed on the packet (YYYY-MM-DD)."
-    ),
+    case: Annotated[str, typer.Argument(help="Case id or reference.")],
+    form: Annotated[str, typer.Option("--form", help="Form id, e.g. us-federal/commutation.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="pdf or docx.")] = "pdf",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date printed on the packet (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
     """Assemble a petition packet from a stored case; an incomplete one is written as a DRAFT."""
     from clemency.config import get_settings
@@ -71,7 +71,7 @@ def packet(
         with unit_of_work(engine_for(settings.database_url)) as session:
             generated = documents.generate(
                 session=session,
-                user=_operator(),  # type: ignore[arg-type]
+                user=_operator(),
                 case_id=_case_id(session, case),
                 form_id=form,
                 fmt=fmt,
@@ -115,13 +115,13 @@ def deadlines(
             if case is not None:
                 c = case_service.get_for_user(
                     session=session, user=operator, case_id=_case_id(session, case)
-                )  # type: ignore[arg-type]
+                )
                 rows = [
                     schedule.CaseDeadline(c.id, c.reference, c.person.full_name, d)
                     for d in schedule.for_case(session=session, case=c)
                 ]
             else:
-                rows = schedule.for_user(session=session, user=operator)  # type: ignore[arg-type]
+                rows = schedule.for_user(session=session, user=operator)
     except ClemencyError as error:
         report(error)
     if fmt == "ics":
@@ -161,12 +161,15 @@ def deadlines(
 
 @petition_app.command("advance")
 def advance(
-    case: str = typer.Argument(..., help="Case id or reference."),
-    petition_id: int = typer.Argument(..., help="Petition id."),
-    transition: str = typer.Argument(..., help="Transition name, e.g. submit, docket, grant."),
-    on: str = typer.Option(..., "--on", help="Date of the event (YYYY-MM-DD)."),
-    values: list[str] = typer.Option([], "--set", help="key=value data, e.g. case_number=C123456."),
-    source: str = typer.Option("own_filing", "--source", help="Where we learned it."),
+    case: Annotated[str, typer.Argument(help="Case id or reference.")],
+    petition_id: Annotated[int, typer.Argument(help="Petition id.")],
+    transition: Annotated[str, typer.Argument(help="Transition name, e.g. submit, docket, grant.")],
+    on: Annotated[str, typer.Option("--on", help="Date of the event (YYYY-MM-DD).")],
+    values: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="key=value data, e.g. case_number=C123456."),
+    ] = None,
+    source: Annotated[str, typer.Option("--source", help="Where we learned it.")] = "own_filing",
 ) -> None:
     """Make a lifecycle transition; an illegal one is refused with the allowed next steps."""
     from clemency.config import get_settings
@@ -174,7 +177,7 @@ def advance(
     from clemency.petitions import service
 
     data = {}
-    for item in values:
+    for item in values or []:
         key, sep, value = item.partition("=")
         if not sep:
             fail(f"--set {item!r} is not key=value.", 2)
@@ -184,7 +187,7 @@ def advance(
         with unit_of_work(engine_for(settings.database_url)) as session:
             view = service.transition(
                 session=session,
-                user=_operator(),  # type: ignore[arg-type]
+                user=_operator(),
                 case_id=_case_id(session, case),
                 petition_id=petition_id,
                 name=transition,

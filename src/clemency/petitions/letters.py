@@ -169,7 +169,8 @@ def open_link(*, session: Session, token: str, now: datetime) -> LinkView:
     _check(request, now)
     letter = session.get(SupportLetter, request.support_letter_id)
     case = session.get(Case, request.case_id)
-    assert letter is not None and case is not None  # foreign keys
+    assert letter is not None
+    assert case is not None
     from clemency.accounts.models import Organization
 
     org = session.get(Organization, case.organization_id)
@@ -219,7 +220,8 @@ def upload_via_link(
         raise BadInput("choose a file to upload or type your letter.", field="file")
     letter = session.get(SupportLetter, request.support_letter_id)
     case = session.get(Case, request.case_id)
-    assert letter is not None and case is not None
+    assert letter is not None
+    assert case is not None
     key = BlobStore(settings.data_dir).put(checked.data)
     document = Document(
         case_id=case.id,

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from clemency.cases.models import Case
 from sqlalchemy.orm import Session
 
 from clemency.cases import service as cases
+from clemency.cases.models import Case
 
 ALICE_COUNTS = (
     "Conspiracy to possess with intent to distribute cocaine",

@@ -17,7 +17,6 @@ from clemency.config import Settings
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     import clemency.db.models
-
     import clemency.documents.models
     import clemency.petitions.models  # noqa: F401
     from clemency.db.base import Base
@@ -31,9 +30,11 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
+    from clemency.audit import service as audit
     from clemency.db.session import session_factory
 
     s = session_factory(engine)()
+    audit.set_origin(s, source="test")
     try:
         yield s
     finally:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clemency.cases.models import Document, SupportLetter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clemency.cases.models import Document, SupportLetter
 from clemency.config import Settings
 from clemency.documents import service as documents
 from clemency.documents.models import PacketRecord
@@ -61,7 +61,8 @@ def test_link_opens_then_upload_is_stored_with_hash_and_link_is_spent(
 ) -> None:
     _org, attorney = org_and_attorney
     req = ask(session, attorney, alice, "Arcala Washington-Adduci", "Warden")
-    assert req.request.token_hash != req.token and req.token not in req.request.token_hash
+    assert req.request.token_hash != req.token
+    assert req.token not in req.request.token_hash
     view = letters.open_link(session=session, token=req.token, now=NOW + timedelta(days=1))
     assert (view.person_name, view.author_name) == (
         "Alice Marie Johnson",
@@ -85,7 +86,8 @@ def test_link_opens_then_upload_is_stored_with_hash_and_link_is_spent(
     assert doc.sha256 == hashlib.sha256(data).hexdigest()
     assert doc.filename == "_.._etc_passwd.pdf"
     [path] = stored_files(settings)
-    assert path.name == doc.storage_key and path.read_bytes() == data
+    assert path.name == doc.storage_key
+    assert path.read_bytes() == data
     with pytest.raises(LinkInvalid, match="already been uploaded"):
         letters.open_link(session=session, token=req.token, now=NOW + timedelta(days=3))
     with pytest.raises(LinkInvalid, match="already been uploaded"):

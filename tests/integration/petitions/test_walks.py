@@ -55,7 +55,9 @@ def test_alice_marie_johnson_denial_commutation_outside_the_process_then_pardon(
         known_by="public",
     )
     assert v.stage == "docketed"  # inferred: pending on the lookup means docketed at least
-    assert v.known is not None and v.known.status == "pending" and v.known.source == "press"
+    assert v.known is not None
+    assert v.known.status == "pending"
+    assert v.known.source == "press"
     assert deadlines_by_key(session, case) == {}  # in custody: no pardon clock yet
 
     # January 2017: denied "weeks before he left office".
@@ -470,9 +472,8 @@ def test_recommendation_unfavorable_starts_the_window(
 def test_volunteers_and_viewers_cannot_submit(
     session: Session, org_and_attorney: tuple[Any, Any]
 ) -> None:
-    from clemency.testing.factories import make_user
-
     from clemency.errors import PermissionDenied
+    from clemency.testing.factories import make_user
 
     org, attorney = org_and_attorney
     case = make_synthetic(session, attorney, org)
