@@ -97,6 +97,8 @@ class Identity:
     user: User
     web_session: WebSession | None = None
     organizations: list[tuple[int, str, str]] = field(default_factory=list)  # id, name, role
+    display_name: str = ""  # plain copies: error pages render after the session is closed
+    csrf_token: str = ""
 
     @property
     def via_token(self) -> bool:
@@ -137,6 +139,9 @@ def get_identity(request: Request, db: SessionDep) -> Identity | None:
             (org.id, org.name, role)
             for org, role in auth.memberships_of(session=db, user=identity.user)
         ]
+        identity.display_name = identity.user.display_name
+        if identity.web_session is not None:
+            identity.csrf_token = identity.web_session.csrf_token
         request.state.user = identity.user
     request.state.identity = identity
     return identity
@@ -166,7 +171,7 @@ def csrf_token_for(request: Request) -> str:
     the pre-sign-in cookie (set by the sign-in page)."""
     identity: Identity | None = getattr(request.state, "identity", None)
     if identity is not None and identity.web_session is not None:
-        return identity.web_session.csrf_token
+        return identity.csrf_token
     token: str = getattr(request.state, "prelogin_csrf", None) or request.cookies.get(
         PRELOGIN_COOKIE, ""
     )

@@ -40,14 +40,10 @@ def error_payload(error: ClemencyError) -> dict[str, Any]:
 
 
 def _html_error(request: Request, error: ClemencyError) -> Response:
-    from clemency.web.templating import templates
+    from clemency.web.templating import render
 
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"error": error, "user": getattr(request.state, "user", None)},
-        status_code=error.http_status,
-    )
+    response: Response = render(request, "error.html", {"error": error}, error.http_status)
+    return response
 
 
 def render_error_bytes(scope: Scope, error: ClemencyError) -> tuple[int, str, bytes]:

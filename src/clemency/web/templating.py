@@ -60,7 +60,6 @@ def render(
     identity = getattr(request.state, "identity", None)
     full = {
         "identity": identity,
-        "user": identity.user if identity is not None else None,
         "is_admin": bool(identity is not None and identity.admin_organizations),
         "csrf_token": csrf_token_for(request),
         **(context or {}),

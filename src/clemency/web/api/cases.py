@@ -103,7 +103,7 @@ def update_case(body: Changes, case: WritableCase, db: SessionDep, request: Requ
 
 @router.delete("/cases/{case_id}", status_code=204)
 def delete_case(
-    case: CurrentCase, db: SessionDep, request: Request, expected_version: Annotated[int, Query()]
+    case: WritableCase, db: SessionDep, request: Request, expected_version: Annotated[int, Query()]
 ) -> Response:
     """Delete the case and its parts (administrators only); the audit trail stays."""
     case_service.delete_case(
