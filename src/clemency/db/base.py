@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Integer, MetaData, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,8 +37,26 @@ class TimestampMixin:
 class VersionedMixin:
     """Optimistic locking: every UPDATE checks and bumps ``version``; a stale one is refused.
 
-    Each model using it sets ``__mapper_args__ = {"version_id_col": version}`` so that
-    SQLAlchemy adds ``WHERE version = :old`` to every UPDATE and raises StaleDataError.
+    The mixin supplies ``__mapper_args__ = {"version_id_col": version}`` itself, so SQLAlchemy
+    adds ``WHERE version = :old`` to every UPDATE and raises StaleDataError; services turn that
+    into :class:`clemency.errors.StaleWrite`. A model that needs more mapper arguments merges
+    them with ``VersionedMixin.__mapper_args__``'s result.
     """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+def enum_type(name: str, values: tuple[str, ...], length: int = 32) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, identical on every backend."""
+    return Enum(
+        *values,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        length=length,
+    )

@@ -1,0 +1,172 @@
+"""Writing and checking the audit trail. There is no update or delete here, on purpose.
+
+Services call :func:`record` inside the same transaction as the change it describes, so a
+change never commits without its audit row and vice versa (security.md RL-2). Where a request
+or command came from (client IP or ``cli``) and its request id are set once per unit of work
+with :func:`set_origin`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from clemency.audit.models import AuditChain, AuditEvent
+from clemency.db.base import utcnow
+
+GENESIS_HASH = "0" * 64
+_ORIGIN_KEY = "clemency.audit.origin"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the current unit of work comes from: an IP address or ``cli``, and a request id."""
+
+    source: str = "unknown"
+    request_id: str | None = None
+
+
+def set_origin(session: Session, *, source: str, request_id: str | None = None) -> None:
+    """Record the origin of every audit row this session writes (call once per request)."""
+    session.info[_ORIGIN_KEY] = Origin(source=source, request_id=request_id)
+
+
+def origin_of(session: Session) -> Origin:
+    origin = session.info.get(_ORIGIN_KEY)
+    return origin if isinstance(origin, Origin) else Origin()
+
+
+def _canonical(event: AuditEvent) -> str:
+    occurred = event.occurred_at
+    if occurred.tzinfo is None:  # SQLite returns naive datetimes; they were stored as UTC
+        occurred = occurred.replace(tzinfo=UTC)
+    payload: dict[str, Any] = {
+        "occurred_at": occurred.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_user_id": event.actor_user_id,
+        "actor_label": event.actor_label,
+        "organization_id": event.organization_id,
+        "action": event.action,
+        "outcome": event.outcome,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "case_id": event.case_id,
+        "source": event.source,
+        "request_id": event.request_id,
+        "changed_fields": event.changed_fields,
+        "detail": event.detail,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+def _row_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
+
+
+def _lock_chain(session: Session) -> AuditChain:
+    """Lock the chain head for this transaction and return it.
+
+    The no-op UPDATE takes the write lock (a row lock on PostgreSQL, the database's RESERVED
+    lock on SQLite) *before* the head is read, so concurrent writers queue instead of forking
+    the chain. The lock is held until the unit of work commits.
+    """
+    locked = session.execute(
+        update(AuditChain)
+        .where(AuditChain.id == 1)
+        .values(head_hash=AuditChain.head_hash)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(locked, "rowcount", 0) == 0:
+        session.add(AuditChain(id=1, head_hash=GENESIS_HASH, row_count=0))
+        session.flush()
+    chain = session.get(AuditChain, 1, populate_existing=True)
+    assert chain is not None
+    return chain
+
+
+def record(
+    *,
+    session: Session,
+    actor_user_id: int | None,
+    actor_label: str,
+    action: str,
+    entity_type: str,
+    entity_id: object = None,
+    organization_id: int | None = None,
+    case_id: int | None = None,
+    changed_fields: Iterable[str] = (),
+    detail: str | None = None,
+    outcome: str = "success",
+) -> AuditEvent:
+    """Append one audit row in the caller's transaction and flush it."""
+    origin = origin_of(session)
+    session.flush()  # earlier rows of this transaction first, so the chain order is the id order
+    fields = sorted(set(changed_fields))
+    event = AuditEvent(
+        occurred_at=utcnow(),
+        actor_user_id=actor_user_id,
+        actor_label=actor_label,
+        organization_id=organization_id,
+        action=action,
+        outcome=outcome,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        case_id=case_id,
+        source=origin.source,
+        request_id=origin.request_id,
+        changed_fields=",".join(fields) if fields else None,
+        detail=detail,
+    )
+    chain = _lock_chain(session)
+    event.prev_hash = chain.head_hash
+    event.row_hash = _row_hash(event.prev_hash, event)
+    session.add(event)
+    chain.head_hash = event.row_hash
+    chain.row_count += 1
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of :func:`verify_chain`: ``first_broken_id`` is None when the chain holds."""
+
+    rows_checked: int
+    first_broken_id: int | None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None and self.reason is None
+
+
+def verify_chain(*, session: Session) -> ChainReport:
+    """Recompute every row's hash in id order and report the first row that does not match."""
+    prev = GENESIS_HASH
+    checked = 0
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
+        checked += 1
+        if event.prev_hash != prev:
+            return ChainReport(checked, event.id, "prev_hash does not match the previous row")
+        if _row_hash(prev, event) != event.row_hash:
+            return ChainReport(checked, event.id, "row content does not match its hash")
+        prev = event.row_hash
+    chain = session.get(AuditChain, 1, populate_existing=True)
+    if chain is not None and (chain.head_hash, chain.row_count) != (prev, checked):
+        return ChainReport(checked, None, "rows were removed from the end of the chain")
+    return ChainReport(checked, None)
+
+
+def events_for_case(*, session: Session, case_id: int) -> list[AuditEvent]:
+    """The audit rows about one case, oldest first (callers check access first)."""
+    return list(
+        session.scalars(
+            select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)
+        )
+    )

@@ -1,0 +1,136 @@
+"""Who may do what with a case: the access matrix, in one place (docs/store.md repeats it).
+
+| role      | sees                         | edits            | sensitive parts | manages* |
+|-----------|------------------------------|------------------|-----------------|----------|
+| admin     | every case of its org        | yes              | yes             | yes      |
+| attorney  | every case of its org        | yes              | yes             | assign   |
+| volunteer | only cases assigned to them  | those cases      | no              | no       |
+| viewer    | every case of its org        | no (read only)   | no              | no       |
+
+*manages: assigning users to a case (admin, attorney) and deleting a case (admin only).
+An inactive user, or a user with no membership in the case's organization, sees nothing. A case
+the user may not see is reported exactly like a missing one (``CaseNotFound``), so nobody learns
+that it exists; a visible case the user may not change gives ``PermissionDenied``.
+The command-line :class:`Operator` acts with the database's own credentials and sees everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from clemency.accounts.models import Membership, User
+from clemency.cases.models import Case, CaseAssignment
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The person at the command line (``cli:<login>``), acting outside any organization."""
+
+    label: str
+
+
+Actor = User | Operator
+
+
+class Permission(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    SENSITIVE = "sensitive"
+    ASSIGN = "assign"
+    DELETE = "delete"
+
+
+_ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "admin": frozenset(Permission),
+    "attorney": frozenset(
+        {Permission.READ, Permission.WRITE, Permission.SENSITIVE, Permission.ASSIGN}
+    ),
+    "volunteer": frozenset({Permission.READ, Permission.WRITE}),
+    "viewer": frozenset({Permission.READ}),
+}
+_SEES_WHOLE_ORGANIZATION = frozenset({"admin", "attorney", "viewer"})
+
+
+def role_in(session: Session, user: User, organization_id: int) -> str | None:
+    """The user's role in the organization, or None (no membership)."""
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.user_id == user.id, Membership.organization_id == organization_id
+        )
+    )
+
+
+def is_assigned(session: Session, user: User, case_id: int) -> bool:
+    return (
+        session.scalar(
+            select(CaseAssignment.id).where(
+                CaseAssignment.case_id == case_id, CaseAssignment.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def can_see(session: Session, actor: Actor, case: Case) -> bool:
+    """The visibility half of the matrix (each condition on its own line, for coverage)."""
+    if isinstance(actor, Operator):
+        return True
+    if not actor.is_active:
+        return False
+    role = role_in(session, actor, case.organization_id)
+    if role is None:
+        return False
+    if role in _SEES_WHOLE_ORGANIZATION:
+        return True
+    return is_assigned(session, actor, case.id)
+
+
+def permissions(session: Session, actor: Actor, case: Case) -> frozenset[Permission]:
+    """What ``actor`` may do with ``case`` (empty when the case is not visible)."""
+    if isinstance(actor, Operator):
+        return frozenset(Permission)
+    if not can_see(session, actor, case):
+        return frozenset()
+    role = role_in(session, actor, case.organization_id)
+    return _ROLE_PERMISSIONS.get(role or "", frozenset())
+
+
+def visible_cases_clause(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting exactly the cases ``actor`` may see (lists agree with get)."""
+    if isinstance(actor, Operator):
+        return true()
+    if not actor.is_active:
+        return false()
+    org_wide = exists().where(
+        Membership.user_id == actor.id,
+        Membership.organization_id == Case.organization_id,
+        Membership.role.in_(sorted(_SEES_WHOLE_ORGANIZATION)),
+    )
+    volunteer_here = exists().where(
+        Membership.user_id == actor.id,
+        Membership.organization_id == Case.organization_id,
+        Membership.role == "volunteer",
+    )
+    assigned = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.user_id == actor.id)
+    return or_(org_wide, and_(volunteer_here, assigned))
+
+
+def may_create_in(session: Session, actor: Actor, organization_id: int) -> bool:
+    """Admins, attorneys and volunteers may open cases in their organization; viewers may not."""
+    if isinstance(actor, Operator):
+        return True
+    if not actor.is_active:
+        return False
+    return role_in(session, actor, organization_id) in {"admin", "attorney", "volunteer"}
+
+
+def actor_label(actor: Actor) -> str:
+    return actor.label if isinstance(actor, Operator) else actor.email
+
+
+def actor_id(actor: Actor) -> int | None:
+    return None if isinstance(actor, Operator) else actor.id

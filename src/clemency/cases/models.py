@@ -1,0 +1,438 @@
+"""The case record (C1): a person, convictions, sentence, custody, conduct, programs, health,
+support letters, documents, petitions with their dated history, decisions and notes.
+
+The :class:`Case` is the unit of access: every other table carries ``case_id`` so that one
+access check (``cases.service.get_for_user``) covers every part. Every table people edit is
+versioned (optimistic locking). Amounts of money are whole cents; dates are calendar dates;
+``None`` always means *unknown*, never *no*.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from clemency.cases import vocab
+from clemency.db.base import Base, TimestampMixin, VersionedMixin, enum_type
+from clemency.errors import BadInput
+
+BOP_REGISTER_RE = re.compile(r"^\d{5}-\d{3}$")
+OPA_CASE_NUMBER_RE = re.compile(r"^[PC]\d{6}$")
+
+_CASCADE = "all, delete-orphan"
+
+
+def _case_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+
+
+class Person(TimestampMixin, VersionedMixin, Base):
+    """The person seeking clemency. Contact goes through an intermediary (family, case manager)."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    middle_name: Mapped[str | None] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    name_at_conviction: Mapped[str | None] = mapped_column(String(200))
+    aliases: Mapped[str | None] = mapped_column(Text)  # one alias per line
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    is_deceased: Mapped[bool | None] = mapped_column(Boolean)
+    bop_register_number: Mapped[str | None] = mapped_column(String(9), index=True)
+    intermediary_name: Mapped[str | None] = mapped_column(String(200))
+    intermediary_relationship: Mapped[str | None] = mapped_column(String(100))
+    intermediary_contact: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="person", uselist=False)
+
+    @validates("bop_register_number")
+    def _check_register_number(self, _key: str, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not BOP_REGISTER_RE.match(value):
+            raise BadInput(
+                f"BOP register number {value!r} is not in the form NNNNN-NNN "
+                "(five digits, a hyphen, three digits, e.g. 14873-076).",
+                field="bop_register_number",
+            )
+        return value
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.given_name, self.middle_name, self.family_name]
+        return " ".join(part for part in parts if part)
+
+
+class Case(TimestampMixin, VersionedMixin, Base):
+    """One person's clemency matter inside one organization; everything below hangs off it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("organization_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    reference: Mapped[str] = mapped_column(String(64))  # stable key for exports, per organization
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT"), unique=True
+    )
+    stage: Mapped[str] = mapped_column(enum_type("case_stage", vocab.CASE_STAGES, 16))
+    jurisdiction: Mapped[str] = mapped_column(String(32))
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(Text)
+    # Completeness markers: when set, an empty list of priors or incidents means "none"; when
+    # not set it means "not yet checked", and the matching facts stay unknown.
+    criminal_history_checked_on: Mapped[date | None] = mapped_column(Date)
+    conduct_record_checked_on: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="case", cascade="all")
+    assignments: Mapped[list[CaseAssignment]] = relationship(
+        back_populates="case", cascade=_CASCADE
+    )
+    convictions: Mapped[list[Conviction]] = relationship(
+        back_populates="case", cascade=_CASCADE, order_by="Conviction.id"
+    )
+    counts: Mapped[list[Count]] = relationship(cascade=_CASCADE, order_by="Count.id")
+    sentences: Mapped[list[Sentence]] = relationship(cascade=_CASCADE, order_by="Sentence.id")
+    custody: Mapped[list[Custody]] = relationship(cascade=_CASCADE, order_by="Custody.id")
+    conduct_incidents: Mapped[list[ConductIncident]] = relationship(
+        cascade=_CASCADE, order_by="ConductIncident.id"
+    )
+    programs: Mapped[list[ProgramRecord]] = relationship(
+        cascade=_CASCADE, order_by="ProgramRecord.id"
+    )
+    health_notes: Mapped[list[HealthNote]] = relationship(
+        cascade=_CASCADE, order_by="HealthNote.id"
+    )
+    support_letters: Mapped[list[SupportLetter]] = relationship(
+        cascade=_CASCADE, order_by="SupportLetter.id"
+    )
+    documents: Mapped[list[Document]] = relationship(cascade=_CASCADE, order_by="Document.id")
+    petitions: Mapped[list[Petition]] = relationship(
+        back_populates="case", cascade=_CASCADE, order_by="Petition.id"
+    )
+    petition_events: Mapped[list[PetitionEvent]] = relationship(
+        cascade=_CASCADE, order_by="PetitionEvent.id"
+    )
+    decisions: Mapped[list[Decision]] = relationship(cascade=_CASCADE, order_by="Decision.id")
+    notes: Mapped[list[Note]] = relationship(cascade=_CASCADE, order_by="Note.id")
+    asserted_facts: Mapped[list[CaseFact]] = relationship(cascade=_CASCADE, order_by="CaseFact.id")
+
+
+class CaseAssignment(TimestampMixin, VersionedMixin, Base):
+    """A user working on a case; volunteers see only the cases they are assigned to."""
+
+    __tablename__ = "case_assignments"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    case: Mapped[Case] = relationship(back_populates="assignments")
+
+
+class Conviction(TimestampMixin, VersionedMixin, Base):
+    """One judgment. ``is_primary`` marks the conviction relief is sought for (facts use it)."""
+
+    __tablename__ = "convictions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    court_kind: Mapped[str | None] = mapped_column(enum_type("court_kind", vocab.COURT_KINDS))
+    court_name: Mapped[str | None] = mapped_column(String(200))
+    district: Mapped[str | None] = mapped_column(String(100))
+    docket_number: Mapped[str | None] = mapped_column(String(100))
+    judge: Mapped[str | None] = mapped_column(String(200))
+    disposition: Mapped[str | None] = mapped_column(enum_type("disposition", vocab.DISPOSITIONS, 8))
+    convicted_on: Mapped[date | None] = mapped_column(Date)
+    sentenced_on: Mapped[date | None] = mapped_column(Date)
+    offense_level: Mapped[str | None] = mapped_column(
+        enum_type("offense_level", vocab.OFFENSE_LEVELS, 16)
+    )
+    offense_category: Mapped[str | None] = mapped_column(
+        enum_type("offense_category", vocab.OFFENSE_CATEGORIES, 16)
+    )
+    is_violent_offense: Mapped[bool | None] = mapped_column(Boolean)
+
+    case: Mapped[Case] = relationship(back_populates="convictions")
+    counts: Mapped[list[Count]] = relationship(viewonly=True, order_by="Count.number, Count.id")
+    sentence: Mapped[Sentence | None] = relationship(viewonly=True, uselist=False)
+
+
+class Count(TimestampMixin, VersionedMixin, Base):
+    """One count of a conviction: the offense as charged, its statute and category."""
+
+    __tablename__ = "counts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    conviction_id: Mapped[int] = mapped_column(
+        ForeignKey("convictions.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int | None] = mapped_column(Integer)
+    offense_text: Mapped[str] = mapped_column(Text)
+    statute: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(
+        enum_type("count_category", vocab.OFFENSE_CATEGORIES, 16)
+    )
+
+
+class Sentence(TimestampMixin, VersionedMixin, Base):
+    """The sentence as imposed for one conviction (a commutation is a Decision, not an edit)."""
+
+    __tablename__ = "sentences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    conviction_id: Mapped[int] = mapped_column(
+        ForeignKey("convictions.id", ondelete="CASCADE"), unique=True
+    )
+    prison_months: Mapped[int | None] = mapped_column(Integer)
+    is_life: Mapped[bool | None] = mapped_column(Boolean)
+    is_death: Mapped[bool | None] = mapped_column(Boolean)
+    supervised_release_months: Mapped[int | None] = mapped_column(Integer)
+    probation_months: Mapped[int | None] = mapped_column(Integer)
+    fine_cents: Mapped[int | None] = mapped_column(BigInteger)
+    restitution_cents: Mapped[int | None] = mapped_column(BigInteger)
+    forfeiture_cents: Mapped[int | None] = mapped_column(BigInteger)
+    special_assessment_cents: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Custody(TimestampMixin, VersionedMixin, Base):
+    """A stay at one facility. Rows in date order make up the confinement history."""
+
+    __tablename__ = "custody"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    facility: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    projected_release_on: Mapped[date | None] = mapped_column(Date)
+    released_on: Mapped[date | None] = mapped_column(Date)  # actual release or transfer out
+    is_transfer_out: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ConductIncident(TimestampMixin, VersionedMixin, Base):
+    """A disciplinary report (BOP severity levels: greatest, high, moderate, low)."""
+
+    __tablename__ = "conduct_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    severity: Mapped[str | None] = mapped_column(
+        enum_type("incident_severity", vocab.INCIDENT_SEVERITIES, 16)
+    )
+    code: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(Text)
+    sanction: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgramRecord(TimestampMixin, VersionedMixin, Base):
+    """A program, course or work assignment completed or in progress in custody."""
+
+    __tablename__ = "program_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    kind: Mapped[str] = mapped_column(enum_type("program_kind", vocab.PROGRAM_KINDS, 16))
+    name: Mapped[str] = mapped_column(String(200))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    hours: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class HealthNote(TimestampMixin, VersionedMixin, Base):
+    """Sensitive: readable only by roles allowed sensitive data; never in audit rows or logs."""
+
+    __tablename__ = "health_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    is_critical_illness: Mapped[bool | None] = mapped_column(Boolean)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class SupportLetter(TimestampMixin, VersionedMixin, Base):
+    """A letter of support, tracked from request to acceptance."""
+
+    __tablename__ = "support_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_title: Mapped[str | None] = mapped_column(String(200))
+    author_relationship: Mapped[str | None] = mapped_column(String(200))
+    is_relative: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(enum_type("letter_status", vocab.LETTER_STATUSES, 16))
+    requested_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)  # accepted or rejected
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+
+
+class Document(TimestampMixin, VersionedMixin, Base):
+    """A stored file: the bytes live under the storage key (never a user-chosen path)."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    doc_type: Mapped[str] = mapped_column(enum_type("document_type", vocab.DOCUMENT_TYPES))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    dated_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+
+
+class Petition(TimestampMixin, VersionedMixin, Base):
+    """A petition to one authority. ``status`` is the latest *known* status; its history, with
+    who knew it and from which source, is in :class:`PetitionEvent`."""
+
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    jurisdiction: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(enum_type("petition_kind", vocab.PETITION_KINDS, 16))
+    case_number: Mapped[str | None] = mapped_column(String(32))
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(
+        enum_type("petition_channel", vocab.PETITION_CHANNELS, 16)
+    )
+    status: Mapped[str] = mapped_column(
+        enum_type("petition_status", vocab.PETITION_STATUSES), default="draft"
+    )
+    relief_requested: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="petitions")
+    events: Mapped[list[PetitionEvent]] = relationship(
+        order_by="PetitionEvent.occurred_on, PetitionEvent.id", viewonly=True
+    )
+
+    @validates("case_number")
+    def _check_case_number(self, _key: str, value: str | None) -> str | None:
+        """Federal OPA numbers are P or C plus six digits; state numbers are kept as given."""
+        if value is None or value == "":
+            return None
+        if self.jurisdiction == "us-federal" and not OPA_CASE_NUMBER_RE.match(value):
+            raise BadInput(
+                f"Federal case number {value!r} is not in the form C123456 or P123456 "
+                "(C for commutation, P for pardon, then six digits).",
+                field="case_number",
+            )
+        return value
+
+
+class PetitionEvent(TimestampMixin, VersionedMixin, Base):
+    """One dated status in a petition's history: who knew it, and from which source."""
+
+    __tablename__ = "petition_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    petition_id: Mapped[int] = mapped_column(
+        ForeignKey("petitions.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(enum_type("event_status", vocab.PETITION_STATUSES))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    occurred_on_precision: Mapped[str] = mapped_column(
+        enum_type("event_date_precision", vocab.DATE_PRECISIONS, 8), default="day"
+    )
+    learned_on: Mapped[date | None] = mapped_column(Date)  # when we found out
+    source: Mapped[str] = mapped_column(enum_type("event_source", vocab.EVENT_SOURCES, 16))
+    source_detail: Mapped[str | None] = mapped_column(Text)  # URL, letter reference, …
+    known_by: Mapped[str | None] = mapped_column(String(200))  # who knew: petitioner, OPA, …
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Decision(TimestampMixin, VersionedMixin, Base):
+    """A clemency decision. ``petition_id`` is empty for a grant made outside the process."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    petition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("petitions.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(enum_type("decision_kind", vocab.PETITION_KINDS, 16))
+    outcome: Mapped[str] = mapped_column(enum_type("decision_outcome", vocab.DECISION_OUTCOMES))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_on_precision: Mapped[str] = mapped_column(
+        enum_type("decision_date_precision", vocab.DATE_PRECISIONS, 8), default="day"
+    )
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    terms: Mapped[str | None] = mapped_column(Text)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    source_detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Note(TimestampMixin, VersionedMixin, Base):
+    """A free-text working note on the case."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    written_on: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class CaseFact(TimestampMixin, VersionedMixin, Base):
+    """A fact asserted by a person (e.g. ``has_pending_court_challenge``) that the structured
+    records cannot derive. Stored as JSON text; the name is a product.md §5.1 fact."""
+
+    __tablename__ = "case_facts"
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    name: Mapped[str] = mapped_column(String(64))
+    value_json: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    asserted_on: Mapped[date | None] = mapped_column(Date)
+
+
+# Every part of a case by its export name, in dependency order (parents before children).
+PART_MODELS: dict[str, type[Base]] = {
+    "assignments": CaseAssignment,
+    "convictions": Conviction,
+    "counts": Count,
+    "sentences": Sentence,
+    "custody": Custody,
+    "conduct_incidents": ConductIncident,
+    "programs": ProgramRecord,
+    "health_notes": HealthNote,
+    "documents": Document,
+    "support_letters": SupportLetter,
+    "petitions": Petition,
+    "petition_events": PetitionEvent,
+    "decisions": Decision,
+    "notes": Note,
+    "asserted_facts": CaseFact,
+}
+SENSITIVE_PARTS: frozenset[str] = frozenset({"health_notes"})

@@ -1,0 +1,99 @@
+"""Column-level conversion between model rows and plain JSON values (export, import, errors).
+
+Everything is driven by the mapped columns, so a new column is exported, imported and compared
+without touching this module. Dates are ISO strings, money is integer cents, ``None`` is null.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.sql.sqltypes import Enum
+
+from clemency.db.base import Base
+from clemency.errors import BadInput
+
+# Bookkeeping columns that never travel in exports and are never set by callers.
+SYSTEM_COLUMNS: frozenset[str] = frozenset({"id", "case_id", "version", "created_at", "updated_at"})
+
+
+def column_names(model: type[Base]) -> list[str]:
+    """The mapped column attributes of ``model`` in table order."""
+    return [column.key for column in sa_inspect(model).column_attrs]
+
+
+def editable_columns(model: type[Base]) -> list[str]:
+    return [name for name in column_names(model) if name not in SYSTEM_COLUMNS]
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def row_to_dict(obj: Base, names: list[str] | None = None) -> dict[str, Any]:
+    """``{column: json value}`` for ``obj`` (all columns unless ``names`` is given)."""
+    keys = names if names is not None else column_names(type(obj))
+    return {key: jsonable(getattr(obj, key)) for key in keys}
+
+
+def coerce(model: type[Base], name: str, raw: Any) -> Any:
+    """Turn a JSON or CSV value into the Python value column ``name`` stores.
+
+    Raises :class:`BadInput` naming the field, the value and the expected form.
+    """
+    column = sa_inspect(model).columns.get(name)
+    if column is None:
+        raise BadInput(f"unknown field {name!r} for {model.__name__}", field=name)
+    if raw is None or raw == "":
+        return None
+    kind = column.type
+    try:
+        if isinstance(kind, Boolean):
+            if isinstance(raw, bool):
+                return raw
+            lowered = str(raw).strip().lower()
+            if lowered in {"true", "1", "yes"}:
+                return True
+            if lowered in {"false", "0", "no"}:
+                return False
+            raise ValueError("expected true or false")
+        if isinstance(kind, DateTime):
+            return raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+        if isinstance(kind, Date):
+            if isinstance(raw, date) and not isinstance(raw, datetime):
+                return raw
+            return date.fromisoformat(str(raw))
+        if isinstance(kind, Integer):
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError("expected a whole number")
+            return int(raw)
+        if isinstance(kind, Enum):
+            if raw not in kind.enums:
+                raise ValueError("expected one of " + ", ".join(kind.enums))
+            return str(raw)
+        if isinstance(kind, String | Text):
+            return str(raw)
+    except ValueError as error:
+        raise BadInput(
+            f"{model.__name__}.{name}: {raw!r} is not valid ({error})", field=name
+        ) from error
+    return raw
+
+
+def coerce_values(model: type[Base], values: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
+    """Coerce every entry of ``values``; a field outside ``allowed`` is refused by name."""
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name not in allowed:
+            raise BadInput(
+                f"{model.__name__} has no editable field {name!r}; editable fields are: "
+                + ", ".join(allowed),
+                field=name,
+            )
+        out[name] = coerce(model, name, raw)
+    return out

@@ -1,0 +1,506 @@
+"""Every state change of a case goes through here: access check, change, audit row, flush.
+
+Functions are keyword-only with ``*, session`` and never commit; one unit of work per request
+or command does (``clemency.db.session.unit_of_work``). Updates take ``expected_version``: a
+write based on an older version raises :class:`StaleWrite` with the current version and values,
+and nothing is changed. Only the fields passed in ``changes`` are touched (a PATCH never erases
+what it did not mention), and an update that changes nothing writes no audit row.
+
+Parts of a case (convictions, counts, custody, letters, petitions, …) are addressed by their
+export name, the keys of :data:`clemency.cases.models.PART_MODELS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from clemency.accounts.models import Membership, User
+from clemency.audit import service as audit
+from clemency.cases import access
+from clemency.cases.access import Actor, Operator, Permission
+from clemency.cases.models import (
+    PART_MODELS,
+    SENSITIVE_PARTS,
+    Case,
+    CaseAssignment,
+    Person,
+)
+from clemency.cases.serialize import coerce_values, editable_columns, jsonable, row_to_dict
+from clemency.db.base import Base
+from clemency.errors import BadInput, CaseNotFound, NotFound, PermissionDenied, StaleWrite
+
+__all__ = [
+    "Actor",
+    "Operator",
+    "add_part",
+    "assign",
+    "check_version",
+    "count_for_user",
+    "create_case",
+    "delete_case",
+    "delete_part",
+    "get_for_user",
+    "get_part",
+    "list_for_user",
+    "list_parts",
+    "unassign",
+    "update_case",
+    "update_part",
+    "update_person",
+]
+
+# Case columns a caller may change; organization and synthetic flag are fixed at creation.
+CASE_EDITABLE = [
+    "reference",
+    "stage",
+    "jurisdiction",
+    "summary",
+    "criminal_history_checked_on",
+    "conduct_record_checked_on",
+]
+_NOT_FOUND_MESSAGE = "No case {case_id} that you can open."
+
+
+# --------------------------------------------------------------------------- access and reads
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: object,
+    case: Case | None,
+    changed: list[str] | tuple[str, ...] = (),
+    detail: str | None = None,
+    organization_id: int | None = None,
+) -> None:
+    audit.record(
+        session=session,
+        actor_user_id=access.actor_id(actor),
+        actor_label=access.actor_label(actor),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        organization_id=case.organization_id if case is not None else organization_id,
+        case_id=case.id if case is not None else None,
+        changed_fields=changed,
+        detail=detail,
+    )
+
+
+def get_for_user(
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    need: Permission = Permission.READ,
+    audit_read: bool = True,
+) -> Case:
+    """The case, if ``user`` may see it; the read is audited.
+
+    Raises :class:`CaseNotFound` when the case does not exist *and* when the user may not see
+    it (same message), and :class:`PermissionDenied` when the user sees the case but lacks
+    ``need`` (e.g. a viewer asking to write).
+    """
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(_NOT_FOUND_MESSAGE.format(case_id=case_id), case_id=case_id)
+    allowed = access.permissions(session, user, case)
+    if Permission.READ not in allowed:
+        raise CaseNotFound(_NOT_FOUND_MESSAGE.format(case_id=case_id), case_id=case_id)
+    if need not in allowed:
+        raise PermissionDenied(
+            f"Your role does not allow '{need}' on case {case_id}.", case_id=case_id, need=need
+        )
+    if audit_read and need is Permission.READ:
+        _audit(session, user, "read", "case", case.id, case)
+    return case
+
+
+def list_for_user(
+    *,
+    session: Session,
+    user: Actor,
+    search: str | None = None,
+    stage: str | None = None,
+    organization_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Case]:
+    """The cases ``user`` may see, newest first, optionally filtered by name, register number,
+    reference or stage. The listing itself is audited as one ``read`` of ``case_list``."""
+    query = select(Case).join(Case.person).where(access.visible_cases_clause(user))
+    if organization_id is not None:
+        query = query.where(Case.organization_id == organization_id)
+    if stage:
+        query = query.where(Case.stage == stage)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.given_name + " " + Person.family_name).like(pattern),
+                func.lower(Person.family_name).like(pattern),
+                Person.bop_register_number.like(pattern),
+                func.lower(Case.reference).like(pattern),
+            )
+        )
+    cases = list(session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)))
+    _audit(
+        session,
+        user,
+        "read",
+        "case_list",
+        None,
+        None,
+        detail=f"{len(cases)} cases listed",
+        organization_id=organization_id,
+    )
+    return cases
+
+
+def count_for_user(*, session: Session, user: Actor) -> int:
+    """How many cases ``user`` may see (not audited: no case content is read)."""
+    query = select(func.count(Case.id)).where(access.visible_cases_clause(user))
+    return int(session.scalar(query) or 0)
+
+
+# --------------------------------------------------------------------------- optimistic locking
+
+
+def check_version(obj: Base, expected_version: int) -> None:
+    """Refuse a write based on an older version of ``obj`` (raises :class:`StaleWrite`)."""
+    current = int(obj.version)  # type: ignore[attr-defined]
+    if current != expected_version:
+        raise _stale(obj, current)
+
+
+def _stale(obj: Base, current_version: int | None) -> StaleWrite:
+    name = type(obj).__name__
+    identity = getattr(obj, "id", None)
+    return StaleWrite(
+        f"{name} {identity} was changed by someone else (now version {current_version}); "
+        "reload it, reapply your change and save again.",
+        entity=name,
+        id=identity,
+        current_version=current_version,
+        current=row_to_dict(obj) if current_version is not None else None,
+    )
+
+
+def _flush_or_stale(session: Session, obj: Base) -> None:
+    """Flush; a concurrent writer that won the race becomes :class:`StaleWrite`."""
+    model = type(obj)
+    identity = getattr(obj, "id", None)  # read now: after a failed flush the object is expired
+    try:
+        session.flush()
+    except StaleDataError as error:
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with engine.connect() as connection:  # the session's own transaction is spoiled
+            row = connection.execute(
+                select(model.__table__).where(model.__table__.c.id == identity)
+            ).first()
+        current = None if row is None else dict(row._mapping)
+        version = None if current is None else current.get("version")
+        raise StaleWrite(
+            f"{model.__name__} {identity} was changed by someone else "
+            f"(now version {version}); reload it, reapply your change and save again.",
+            entity=model.__name__,
+            id=identity,
+            current_version=version,
+            current={k: jsonable(v) for k, v in current.items()} if current else None,
+        ) from error
+
+
+def _apply(obj: Base, values: dict[str, Any]) -> list[str]:
+    """Set the given values; return the names of the fields whose value really changed."""
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return changed
+
+
+# --------------------------------------------------------------------------- the case itself
+
+
+def create_case(
+    *,
+    session: Session,
+    user: Actor,
+    organization_id: int,
+    reference: str,
+    person: dict[str, Any],
+    jurisdiction: str = "us-federal",
+    stage: str = "intake",
+    is_synthetic: bool = False,
+    summary: str | None = None,
+) -> Case:
+    """Open a case with its person. A volunteer who opens a case is assigned to it."""
+    if not access.may_create_in(session, user, organization_id):
+        raise PermissionDenied(
+            "Your role does not allow opening cases in this organization.",
+            organization_id=organization_id,
+        )
+    person_values = coerce_values(Person, person, editable_columns(Person))
+    case_values = coerce_values(
+        Case,
+        {"reference": reference, "stage": stage, "jurisdiction": jurisdiction, "summary": summary},
+        CASE_EDITABLE,
+    )
+    if not case_values.get("reference"):
+        raise BadInput("A case needs a reference (e.g. 'A-0001').", field="reference")
+    duplicate = session.scalar(
+        select(Case.id).where(
+            Case.organization_id == organization_id, Case.reference == case_values["reference"]
+        )
+    )
+    if duplicate is not None:
+        raise BadInput(
+            f"Reference {reference!r} is already used by another case of this organization.",
+            field="reference",
+        )
+    case = Case(
+        organization_id=organization_id,
+        person=Person(**person_values),
+        is_synthetic=is_synthetic,
+        **case_values,
+    )
+    session.add(case)
+    session.flush()
+    if isinstance(user, User) and access.role_in(session, user, organization_id) == "volunteer":
+        session.add(CaseAssignment(case_id=case.id, user_id=user.id))
+    _audit(session, user, "create", "case", case.id, case, [*sorted(case_values), "person"])
+    session.flush()
+    return case
+
+
+def update_case(
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+) -> Case:
+    """Change case-level fields (stage, jurisdiction, summary, completeness dates, reference)."""
+    case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.WRITE)
+    check_version(case, expected_version)
+    changed = _apply(case, coerce_values(Case, changes, CASE_EDITABLE))
+    if changed:
+        _flush_or_stale(session, case)
+        _audit(session, user, "update", "case", case.id, case, changed)
+    return case
+
+
+def update_person(
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+) -> Person:
+    """Change the person's fields; ``expected_version`` is the person's version."""
+    case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.WRITE)
+    person = case.person
+    check_version(person, expected_version)
+    changed = _apply(person, coerce_values(Person, changes, editable_columns(Person)))
+    if changed:
+        _flush_or_stale(session, person)
+        _audit(session, user, "update", "person", person.id, case, changed)
+    return person
+
+
+def delete_case(*, session: Session, user: Actor, case_id: int, expected_version: int) -> None:
+    """Delete a case and all its parts (admins only). The audit rows stay."""
+    case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.DELETE)
+    check_version(case, expected_version)
+    _audit(session, user, "delete", "case", case.id, case)
+    session.delete(case)  # cascades to the person and every part
+    _flush_or_stale(session, case)
+
+
+def assign(*, session: Session, user: Actor, case_id: int, assignee_id: int) -> CaseAssignment:
+    """Put a member of the case's organization on the case (admins and attorneys)."""
+    case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.ASSIGN)
+    member = session.scalar(
+        select(Membership).where(
+            Membership.user_id == assignee_id, Membership.organization_id == case.organization_id
+        )
+    )
+    if member is None:
+        raise BadInput(
+            f"User {assignee_id} is not a member of this case's organization.",
+            field="assignee_id",
+        )
+    existing = session.scalar(
+        select(CaseAssignment).where(
+            CaseAssignment.case_id == case.id, CaseAssignment.user_id == assignee_id
+        )
+    )
+    if existing is not None:
+        return existing
+    assignment = CaseAssignment(case_id=case.id, user_id=assignee_id)
+    session.add(assignment)
+    session.flush()
+    _audit(session, user, "permission", "case_assignment", assignment.id, case, ["user_id"])
+    return assignment
+
+
+def unassign(*, session: Session, user: Actor, case_id: int, assignee_id: int) -> None:
+    """Take a user off a case; takes effect on their next request."""
+    case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.ASSIGN)
+    assignment = session.scalar(
+        select(CaseAssignment).where(
+            CaseAssignment.case_id == case.id, CaseAssignment.user_id == assignee_id
+        )
+    )
+    if assignment is None:
+        raise NotFound(f"User {assignee_id} is not assigned to case {case_id}.")
+    _audit(session, user, "permission", "case_assignment", assignment.id, case, ["user_id"])
+    session.delete(assignment)
+    session.flush()
+
+
+# --------------------------------------------------------------------------- parts of a case
+
+
+def _part_model(kind: str) -> type[Base]:
+    model = PART_MODELS.get(kind)
+    if model is None or kind == "assignments":
+        raise BadInput(
+            f"Unknown part {kind!r}; parts are: "
+            + ", ".join(k for k in PART_MODELS if k != "assignments"),
+            field="kind",
+        )
+    return model
+
+
+def _need_for(kind: str, write: bool) -> Permission:
+    if kind in SENSITIVE_PARTS:
+        return Permission.SENSITIVE
+    return Permission.WRITE if write else Permission.READ
+
+
+def _check_sensitive_write(session: Session, user: Actor, case: Case, kind: str) -> None:
+    if kind in SENSITIVE_PARTS and Permission.WRITE not in access.permissions(session, user, case):
+        raise PermissionDenied(f"Your role does not allow changing {kind}.", kind=kind)
+
+
+def _check_parent(session: Session, case: Case, model: type[Base], values: dict[str, Any]) -> None:
+    """A part may only point at rows of the same case (no cross-case references)."""
+    for name in ("conviction_id", "petition_id", "document_id"):
+        target_id = values.get(name)
+        if target_id is None:
+            continue
+        target_model = PART_MODELS[name.replace("_id", "s")]
+        target = session.get(target_model, target_id)
+        if target is None or getattr(target, "case_id", None) != case.id:
+            raise BadInput(
+                f"{model.__name__}.{name}: no {target_model.__name__} {target_id} in this case.",
+                field=name,
+            )
+
+
+def _writable_part(
+    session: Session, user: Actor, case_id: int, kind: str, part_id: int, expected_version: int
+) -> tuple[Case, Base]:
+    """The case and one of its parts, checked for write access and for a current version."""
+    case = get_for_user(
+        session=session, user=user, case_id=case_id, need=_need_for(kind, True), audit_read=False
+    )
+    _check_sensitive_write(session, user, case, kind)
+    part = _part_of(session, case, kind, part_id)
+    check_version(part, expected_version)
+    return case, part
+
+
+def _part_of(session: Session, case: Case, kind: str, part_id: int) -> Base:
+    part = session.get(_part_model(kind), part_id)
+    if part is None or getattr(part, "case_id", None) != case.id:
+        raise NotFound(f"No {kind} {part_id} in case {case.id}.", kind=kind, id=part_id)
+    return part
+
+
+def get_part(*, session: Session, user: Actor, case_id: int, kind: str, part_id: int) -> Base:
+    """One part of a case the user may see (audited as a read of the case)."""
+    _part_model(kind)  # an unknown kind is bad input, before any access check
+    case = get_for_user(session=session, user=user, case_id=case_id, need=_need_for(kind, False))
+    return _part_of(session, case, kind, part_id)
+
+
+def list_parts(*, session: Session, user: Actor, case_id: int, kind: str) -> list[Base]:
+    """All parts of one kind, in creation order (sensitive kinds need the sensitive grant)."""
+    model = _part_model(kind)
+    case = get_for_user(session=session, user=user, case_id=case_id, need=_need_for(kind, False))
+    if kind in SENSITIVE_PARTS:
+        _audit(session, user, "read", model.__name__.lower(), None, case)
+    return list(
+        session.scalars(
+            select(model).where(model.case_id == case.id).order_by(model.id)  # type: ignore[attr-defined]
+        )
+    )
+
+
+def add_part(
+    *, session: Session, user: Actor, case_id: int, kind: str, values: dict[str, Any]
+) -> Base:
+    """Add a conviction, count, custody stay, letter, petition, event, decision, note, …"""
+    model = _part_model(kind)
+    case = get_for_user(
+        session=session, user=user, case_id=case_id, need=_need_for(kind, True), audit_read=False
+    )
+    _check_sensitive_write(session, user, case, kind)
+    clean = coerce_values(model, values, editable_columns(model))
+    _check_parent(session, case, model, clean)
+    part = model(case_id=case.id, **clean)
+    session.add(part)
+    session.flush()
+    _audit(session, user, "create", model.__name__.lower(), part.id, case, sorted(clean))  # type: ignore[attr-defined]
+    return part
+
+
+def update_part(
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    kind: str,
+    part_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+) -> Base:
+    """Change the given fields of one part, refusing a stale ``expected_version``."""
+    model = _part_model(kind)
+    case, part = _writable_part(session, user, case_id, kind, part_id, expected_version)
+    clean = coerce_values(model, changes, editable_columns(model))
+    _check_parent(session, case, model, clean)
+    changed = _apply(part, clean)
+    if changed:
+        _flush_or_stale(session, part)
+        _audit(session, user, "update", model.__name__.lower(), part_id, case, changed)
+    return part
+
+
+def delete_part(
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    kind: str,
+    part_id: int,
+    expected_version: int,
+) -> None:
+    """Delete one part (the audit row keeps that it existed, not what it said)."""
+    model = _part_model(kind)
+    case, part = _writable_part(session, user, case_id, kind, part_id, expected_version)
+    _audit(session, user, "delete", model.__name__.lower(), part_id, case)
+    session.delete(part)
+    _flush_or_stale(session, part)

@@ -1,0 +1,111 @@
+"""Controlled vocabularies of the case store: one tuple per enum column.
+
+Values match the fact vocabulary of product.md §5.1 where a fact exists (court kinds, offense
+categories), so :mod:`clemency.cases.facts` passes them through unchanged.
+"""
+
+from __future__ import annotations
+
+CASE_STAGES: tuple[str, ...] = (
+    "intake",  # a person wrote in; nothing checked yet
+    "screening",  # being checked against the rules
+    "building",  # gathering records, letters and documents
+    "drafting",  # petition being written
+    "filed",  # petition submitted, awaiting a decision
+    "decided",  # a decision was recorded
+    "closed",  # no further work (withdrawn, screened out, deceased, …)
+)
+JURISDICTIONS_EXAMPLE = ("us-federal", "us-ny", "us-ga", "us-tx", "us-ca")
+COURT_KINDS: tuple[str, ...] = (
+    "federal_district",
+    "dc_superior",
+    "court_martial",
+    "state",
+    "territorial",
+)
+OFFENSE_LEVELS: tuple[str, ...] = ("felony", "misdemeanor")
+OFFENSE_CATEGORIES: tuple[str, ...] = (
+    "drug",
+    "violent",
+    "weapons",
+    "fraud",
+    "immigration",
+    "sex",
+    "public_trust",
+    "other",
+)
+DISPOSITIONS: tuple[str, ...] = ("plea", "trial")
+INCIDENT_SEVERITIES: tuple[str, ...] = ("greatest", "high", "moderate", "low")
+SERIOUS_SEVERITIES: frozenset[str] = frozenset({"greatest", "high"})
+PROGRAM_KINDS: tuple[str, ...] = ("education", "vocational", "treatment", "work", "faith", "other")
+LETTER_STATUSES: tuple[str, ...] = ("requested", "received", "accepted", "rejected")
+PETITION_KINDS: tuple[str, ...] = ("pardon", "commutation", "remission", "reprieve")
+PETITION_CHANNELS: tuple[str, ...] = (
+    "mail",
+    "email",
+    "warden",
+    "white_house",
+    "online",
+    "attorney",
+    "other",
+)
+# Known statuses of a petition (domain.md §9.2): the federal states plus the state-board ones.
+# The petition lifecycle (C4) decides which transitions are legal; the store only records.
+PETITION_STATUSES: tuple[str, ...] = (
+    "draft",
+    "submitted",
+    "received",
+    "docketed",
+    "pending",
+    "request_info",
+    "under_investigation",
+    "opa_recommended",
+    "dag_signed",
+    "at_white_house",
+    "hearing_scheduled",
+    "merit_review",
+    "board_vote",
+    "governor_review",
+    "granted",
+    "denied",
+    "denied_deemed",
+    "withdrawn",
+    "closed_without_action",
+    "not_accepted",
+    "referred",
+    "carried_over",
+)
+EVENT_SOURCES: tuple[str, ...] = (
+    "own_filing",  # we filed or sent it ourselves
+    "agency_letter",  # a letter or email from the pardon office, board or court
+    "agency_lookup",  # the agency's public case-status lookup
+    "petitioner",  # the person or their family told us
+    "press",  # newspapers, broadcasts
+    "public_record",  # a published grant list, warrant or proclamation
+    "other",
+)
+DECISION_OUTCOMES: tuple[str, ...] = (
+    "granted",
+    "denied",
+    "denied_deemed",
+    "closed_without_action",
+    "withdrawn",
+)
+DOCUMENT_TYPES: tuple[str, ...] = (
+    "judgment",
+    "psr",
+    "indictment",
+    "docket_report",
+    "bop_progress_report",
+    "disciplinary_record",
+    "medical_record",
+    "program_certificate",
+    "support_letter",
+    "personal_statement",
+    "petition",
+    "warrant",
+    "correspondence",
+    "other",
+)
+# How exact a date from a public source is: "January 2017" is stored as 2017-01-01, "month".
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year")

@@ -1,0 +1,40 @@
+"""The migrations produce exactly the models' schema, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, text
+
+from clemency.db.migrate import current_heads
+from clemency.db.models import Base
+
+
+def test_migrating_an_empty_database_gives_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_database_is_at_the_single_head(engine: Engine, database_url: str) -> None:
+    assert current_heads(database_url) == {"0001"}
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_events SET source = 'x'", "DELETE FROM audit_events"]
+)
+def test_the_database_refuses_to_change_audit_rows(engine: Engine, statement: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (occurred_at, actor_label, action, outcome, entity_type,"
+                " source, prev_hash, row_hash) VALUES (CURRENT_TIMESTAMP, 'x', 'read', 'success',"
+                " 'case', 'test', 'p', 'r')"
+            )
+        )
+    with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+        connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT source FROM audit_events")).scalar_one() == "test"
