@@ -1,0 +1,166 @@
+"""The Python evaluator: facts + ruleset + as_of → :class:`Determination`.
+
+Each rule is evaluated in three-valued logic. A rule with ``wait_until`` is a *waiting period*:
+it passes when its ``when`` (if any) holds and the waiting date is on or before ``as_of``. Its
+failure is *time only* when ``when`` is true and the waiting date is known and still ahead.
+The SQL compiler (:mod:`clemency.eligibility.sql`) implements the same definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from clemency.eligibility import expr
+from clemency.eligibility.determination import (
+    Determination,
+    RuleOutcome,
+    RuleResult,
+    RulesetRef,
+)
+from clemency.eligibility.facts import validate_facts
+from clemency.eligibility.model import Rule, Ruleset
+
+
+@dataclass
+class RuleEval:
+    outcome: RuleOutcome
+    wait_date: date | None
+    time_only: bool
+    missing: list[str]
+    explanation: str
+
+
+def _status(value: expr.Value) -> RuleOutcome:
+    if value is None:
+        return "unknown"
+    return "pass" if value else "fail"
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def evaluate_rule(rule: Rule, facts: Mapping[str, Any], as_of: date) -> RuleEval:
+    """Outcome, waiting date, whether only time fails it, the missing facts and the reason."""
+    names: dict[str, str] = {
+        "as_of": as_of.isoformat(),
+        "effective_from": rule.effective_from.isoformat(),
+        "effective_until": _fmt(rule.effective_until),
+        "wait_until": "unknown",
+        "missing": "",
+    }
+    for fact in rule.facts:
+        names[fact] = _fmt(facts.get(fact))
+    if not rule.in_effect(as_of):
+        template = rule.explain.get(
+            "not_in_effect",
+            "Not in effect on {as_of} (in effect from {effective_from}"
+            + (" to {effective_until}" if rule.effective_until else "")
+            + ").",
+        )
+        return RuleEval(
+            rule.outside_effective, None, False, [], _render(template, names, facts, rule)
+        )
+    params = rule.params_on(as_of)
+    names.update({name: _fmt(value) for name, value in params.items()})
+    condition: expr.Value = True
+    if rule.when is not None:
+        condition = expr.evaluate(rule.when, facts, params, as_of)
+    wait_date: date | None = None
+    value = condition
+    if rule.wait_until is not None:
+        waited = expr.evaluate(rule.wait_until, facts, params, as_of)
+        assert waited is None or isinstance(waited, date)
+        wait_date = waited
+        names["wait_until"] = _fmt(wait_date)
+        reached = None if wait_date is None else wait_date <= as_of
+        value = _kleene_and(condition, reached)
+    outcome = _status(value)
+    time_only = (
+        outcome == "fail" and condition is True and wait_date is not None and wait_date > as_of
+    )
+    missing = [f for f in rule.facts if facts.get(f) is None] if outcome == "unknown" else []
+    names["missing"] = ", ".join(sorted(missing)) or "none"
+    for name, node in rule.show.items():
+        names[name] = _fmt(expr.evaluate(node, facts, params, as_of))
+    return RuleEval(
+        outcome,
+        wait_date,
+        time_only,
+        sorted(missing),
+        _render(rule.explain[outcome], names, facts, rule),
+    )
+
+
+def _kleene_and(left: expr.Value, right: expr.Value) -> expr.Value:
+    if left is False or right is False:
+        return False
+    if left is None or right is None:
+        return None
+    return True
+
+
+def _render(template: str, names: dict[str, str], facts: Mapping[str, Any], rule: Rule) -> str:
+    class _Names(dict[str, str]):
+        def __missing__(self, key: str) -> str:
+            return _fmt(facts.get(key))
+
+    del rule
+    return template.format_map(_Names(names))
+
+
+def evaluate(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> Determination:
+    """Evaluate every rule of ``ruleset`` on ``facts`` as of ``as_of`` (never the clock).
+
+    Raw JSON/CSV-ish values are accepted and coerced with :func:`validate_facts`.
+    """
+    typed = validate_facts(facts)
+    results: list[RuleResult] = []
+    evals: list[tuple[Rule, RuleEval]] = []
+    for rule in ruleset.rules:
+        result = evaluate_rule(rule, typed, as_of)
+        evals.append((rule, result))
+        results.append(
+            RuleResult(
+                id=rule.id,
+                title=rule.title,
+                outcome=result.outcome,
+                explanation=result.explanation,
+                citation=rule.citation,
+                url=rule.url,
+                required=rule.required,
+                missing_facts=result.missing,
+            )
+        )
+    required = [(rule, ev) for rule, ev in evals if rule.required]
+    failed = [ev for _, ev in required if ev.outcome == "fail"]
+    if failed:
+        outcome = "ineligible"
+    elif any(ev.outcome == "unknown" for _, ev in required):
+        outcome = "needs_review"
+    else:
+        outcome = "eligible"
+    eligible_on = None
+    if failed and all(ev.time_only for ev in failed):
+        eligible_on = max(ev.wait_date for ev in failed if ev.wait_date is not None)
+    missing = sorted({f for _, ev in required for f in ev.missing})
+    determination = Determination(
+        ruleset=RulesetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256),
+        as_of=as_of,
+        outcome=outcome,
+        eligible_on=eligible_on,
+        missing_facts=missing,
+        rules=results,
+    )
+    person = typed.get("person_id")
+    determination._person_id = person if isinstance(person, str) else None
+    return determination

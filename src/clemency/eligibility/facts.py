@@ -1,0 +1,256 @@
+"""The fact vocabulary shared by rule files, case records, rosters and the API.
+
+Every fact has a name, one of five types and a description; enums list their members. The
+core facts are those of product.md §5.1; the rest were added for the rulesets shipped here.
+docs/facts.md documents each one (a test keeps the two in step).
+
+A missing value is *unknown*: ``None``, an empty string and an absent key all mean "we do not
+know", never "false". :func:`validate_facts` turns JSON- or CSV-ish values into typed ones and
+refuses unknown names and wrong types with the fact's name in the message.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from clemency.errors import FactsError
+
+FactType = Literal["string", "date", "bool", "int", "enum"]
+FactValue = str | date | bool | int
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One fact: its name, type, enum members (else ``None``) and what it means."""
+
+    name: str
+    type: FactType
+    description: str
+    values: tuple[str, ...] | None = None
+
+
+def _f(name: str, type_: FactType, description: str, *values: str) -> FactSpec:
+    return FactSpec(name, type_, description, tuple(values) if values else None)
+
+
+_SPECS: tuple[FactSpec, ...] = (
+    # --- core facts, product.md §5.1 ---
+    _f("person_id", "string", "Identifier of the row or person."),
+    _f(
+        "jurisdiction",
+        "string",
+        "Jurisdiction of the conviction: `us-federal`, `us-ny`, `us-ga`, …",
+    ),
+    _f("date_of_birth", "date", "Date of birth."),
+    _f("is_deceased", "bool", "The person has died (posthumous petition)."),
+    _f("resides_in_us", "bool", "Lives in the United States or its territories."),
+    _f(
+        "conviction_court",
+        "enum",
+        "Kind of court that entered the conviction.",
+        "federal_district",
+        "dc_superior",
+        "court_martial",
+        "state",
+        "territorial",
+    ),
+    _f("conviction_date", "date", "Date of conviction for the offense relief is sought for."),
+    _f("sentence_date", "date", "Date sentence was imposed."),
+    _f("offense_level", "enum", "Felony or misdemeanor.", "felony", "misdemeanor"),
+    _f(
+        "offense_category",
+        "enum",
+        "Broad category of the offense.",
+        "drug",
+        "violent",
+        "weapons",
+        "fraud",
+        "immigration",
+        "sex",
+        "public_trust",
+        "other",
+    ),
+    _f("is_violent_offense", "bool", "The offense of conviction is a crime of violence."),
+    _f("is_capital_case", "bool", "Sentenced to death."),
+    _f(
+        "sentence_type",
+        "enum",
+        "Kind of sentence imposed.",
+        "prison",
+        "probation",
+        "fine_only",
+        "death",
+    ),
+    _f("is_life_sentence", "bool", "The prison term is life."),
+    _f("sentence_months", "int", "Imposed prison term in months; empty for life or death."),
+    _f("custody_start_date", "date", "Start of the current or last confinement for this sentence."),
+    _f(
+        "is_in_custody",
+        "bool",
+        "Currently serving a prison sentence (including home confinement).",
+    ),
+    _f(
+        "release_date",
+        "date",
+        "Release from confinement for the most recent conviction; empty if none or still in custody.",
+    ),
+    _f("on_supervision", "bool", "Currently on probation, parole or supervised release."),
+    _f(
+        "has_pending_court_challenge",
+        "bool",
+        "An appeal, §2255 motion or other court challenge is pending.",
+    ),
+    _f("other_relief_available", "bool", "Another judicial or administrative remedy is available."),
+    _f("exceptional_circumstances", "bool", "A showing of exceptional circumstances is made."),
+    _f("prior_convictions_count", "int", "Convictions before this one."),
+    _f("has_significant_criminal_history", "bool", "Has a significant criminal history."),
+    _f("has_violence_history", "bool", "Violence before or during the current term."),
+    _f(
+        "gang_or_cartel_ties",
+        "bool",
+        "Significant ties to large-scale criminal organizations, gangs or cartels.",
+    ),
+    _f("is_low_level_offender", "bool", "A low-level offender in the offense."),
+    _f(
+        "serious_disciplinary_incidents_count",
+        "int",
+        "Serious disciplinary incidents during the current term.",
+    ),
+    _f(
+        "likely_lower_sentence_today",
+        "bool",
+        "Would likely receive a substantially lower sentence under today's law.",
+    ),
+    _f("has_critical_illness", "bool", "Has a critical or terminal illness."),
+    # --- added by the shipped rulesets (docs/facts.md) ---
+    _f(
+        "execution_notice_date",
+        "date",
+        "Date the Bureau of Prisons notified a death-sentenced person of the execution date.",
+    ),
+    _f(
+        "meritorious_service",
+        "bool",
+        "Rendered meritorious service to the government (e.g. cooperation) not otherwise rewarded.",
+    ),
+    _f(
+        "sentence_completed_date",
+        "date",
+        "Date every part of the sentence was completed: prison, supervision, fines and court debt.",
+    ),
+    _f(
+        "minimum_term_months",
+        "int",
+        "Minimum term of an indeterminate sentence, or the whole term of a determinate one, in months.",
+    ),
+    _f(
+        "is_determinate_sentence",
+        "bool",
+        "The state sentence is determinate (a fixed term) rather than indeterminate (minimum–maximum).",
+    ),
+    _f("parole_eligibility_date", "date", "First date the person is or was eligible for parole."),
+    _f(
+        "has_prior_denial",
+        "bool",
+        "A previous clemency application in this jurisdiction was denied.",
+    ),
+    _f(
+        "last_denial_date",
+        "date",
+        "Date of the most recent denial of clemency in this jurisdiction.",
+    ),
+)
+
+FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}
+
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+
+
+def nearest_fact(name: str) -> str | None:
+    """The known fact closest to ``name`` (for "did you mean" messages)."""
+    close = difflib.get_close_matches(name, list(FACTS), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str) -> str:
+    guess = nearest_fact(name)
+    hint = f" Did you mean `{guess}`?" if guess else ""
+    return f"{hint} Facts are listed in docs/facts.md."
+
+
+def coerce_fact(spec: FactSpec, raw: object) -> FactValue | None:
+    """Turn one JSON/CSV-ish value into the fact's type; raise :class:`FactsError` if it is not."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return None
+    value: FactValue | None = None
+    if spec.type in ("string", "enum"):
+        if isinstance(raw, str):
+            value = raw.strip()
+        elif isinstance(raw, int) and not isinstance(raw, bool) and spec.type == "string":
+            value = str(raw)
+        if value is not None and spec.values is not None and value not in spec.values:
+            raise FactsError(
+                f"fact `{spec.name}`: {value!r} is not one of {', '.join(spec.values)}.",
+                fact=spec.name,
+            )
+    elif spec.type == "bool":
+        if isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, int) and raw in (0, 1):
+            value = bool(raw)
+        elif isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            value = raw.strip().lower() in _TRUE
+    elif spec.type == "int":
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        elif isinstance(raw, str):
+            try:
+                value = int(raw.strip())
+            except ValueError:
+                value = None
+    elif spec.type == "date":
+        if isinstance(raw, datetime):
+            value = None  # a timestamp is not a date; refuse rather than guess a time zone
+        elif isinstance(raw, date):
+            value = raw
+        elif isinstance(raw, str):
+            try:
+                value = date.fromisoformat(raw.strip())
+            except ValueError:
+                value = None
+    if value is None:
+        expected = {
+            "string": "a text",
+            "enum": f"one of {', '.join(spec.values or ())}",
+            "bool": "true or false",
+            "int": "a whole number",
+            "date": "an ISO date YYYY-MM-DD",
+        }[spec.type]
+        raise FactsError(
+            f"fact `{spec.name}`: {raw!r} is not {expected}.",
+            fact=spec.name,
+        )
+    return value
+
+
+def validate_facts(raw: Mapping[str, object]) -> dict[str, object]:
+    """Typed facts from JSON/CSV-ish values; unknown names and wrong types raise FactsError.
+
+    Missing values (``None``, ``""``) are dropped: an absent key is how "unknown" is stored.
+    """
+    facts: dict[str, object] = {}
+    for name, value in raw.items():
+        spec = FACTS.get(name)
+        if spec is None:
+            raise FactsError(f"unknown fact `{name}`.{did_you_mean(name)}", fact=name)
+        typed = coerce_fact(spec, value)
+        if typed is not None:
+            facts[name] = typed
+    return facts

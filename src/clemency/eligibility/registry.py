@@ -1,0 +1,59 @@
+"""Finding rulesets: the ones shipped in :mod:`clemency.rulesets` and any extra folders.
+
+A ruleset is any folder holding a ``ruleset.yaml``; its id comes from the manifest. Loaded
+rulesets are cached by folder and content hash, so editing a file is picked up on the next load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from clemency.eligibility.model import MANIFEST, Ruleset, load_ruleset_dir, ruleset_sha256
+from clemency.errors import UnknownRuleset
+
+_CACHE: dict[tuple[Path, str], Ruleset] = {}
+
+
+def builtin_root() -> Path:
+    import clemency.rulesets
+
+    return Path(clemency.rulesets.__file__).resolve().parent
+
+
+def _folders(extra_paths: Sequence[Path]) -> list[Path]:
+    folders: list[Path] = []
+    for root in (builtin_root(), *map(Path, extra_paths)):
+        if (root / MANIFEST).is_file():
+            folders.append(root)
+        folders.extend(sorted(p.parent for p in root.glob(f"**/{MANIFEST}") if p.parent != root))
+    return folders
+
+
+def load_folder(folder: Path) -> Ruleset:
+    """Load one ruleset folder (cached while its files are unchanged)."""
+    key = (folder.resolve(), ruleset_sha256(folder))
+    if key not in _CACHE:
+        _CACHE[key] = load_ruleset_dir(folder)
+    return _CACHE[key]
+
+
+def list_rulesets(extra_paths: Sequence[Path] = ()) -> list[Ruleset]:
+    """Every ruleset found, shipped ones first, sorted by id within each root."""
+    found: dict[str, Ruleset] = {}
+    for folder in _folders(extra_paths):
+        ruleset = load_folder(folder)
+        found.setdefault(ruleset.id, ruleset)
+    return sorted(found.values(), key=lambda r: r.id)
+
+
+def load_ruleset(ruleset_id: str, extra_paths: Sequence[Path] = ()) -> Ruleset:
+    """The ruleset with this id; UnknownRuleset lists the known ids."""
+    for folder in _folders(extra_paths):
+        ruleset = load_folder(folder)
+        if ruleset.id == ruleset_id:
+            return ruleset
+    known = ", ".join(r.id for r in list_rulesets(extra_paths))
+    raise UnknownRuleset(
+        f"unknown ruleset `{ruleset_id}`; known rulesets: {known}.", ruleset=ruleset_id
+    )

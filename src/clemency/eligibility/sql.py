@@ -1,0 +1,377 @@
+"""The SQL compiler: the same rule ASTs as the Python evaluator, as one streaming SELECT.
+
+``compile_ruleset(ruleset, as_of, dialect, source)`` returns one query over ``source`` (a table
+name or a parenthesised subquery with an alias) that yields, per row::
+
+    person_id, outcome, eligible_on, failed_rules, unknown_rules, missing_facts
+
+exactly as :meth:`Determination.as_row` does. The query is three nested projections (no joins,
+no window functions, no aggregates), so every engine can stream it:
+
+1. the innermost computes each required rule's condition (``c*``), waiting date (``w*``) and
+   whether each fact it reads is missing (``m*``);
+2. the middle turns them into a status text ``'pass' | 'fail' | 'unknown'`` (``s*``) and a
+   "fails only because of time" flag (``t*``); unknowns are compiled explicitly with
+   ``CASE WHEN v THEN … WHEN NOT v THEN … ELSE 'unknown'``, so a NULL never slides into false;
+3. the outer combines them into the six result columns.
+
+Parameters, ``as_of`` and effective dates are resolved at compile time, so the query holds only
+literals and the roster's columns. Date functions follow the month-end clamping convention of
+:mod:`clemency.eligibility.dates` on every dialect (SQLite has its own formula because its
+``date(x, '+1 year')`` rolls 29 February over to 1 March).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from clemency.eligibility import expr
+from clemency.eligibility.model import Rule, Ruleset
+from clemency.errors import BadInput
+
+DIALECTS = ("duckdb", "postgres", "sqlite", "spark")
+
+_ADD_MONTHS = {
+    "duckdb": "CAST(__d__ + TO_MONTHS(CAST(__n__ AS INTEGER)) AS DATE)",
+    "postgres": "CAST(__d__ + CAST(__n__ AS INTEGER) * INTERVAL '1 month' AS DATE)",
+    "spark": "ADD_MONTHS(__d__, __n__)",
+    # first day of the target month, then the original day clamped to that month's last day
+    "sqlite": (
+        "CASE WHEN __d__ IS NULL OR __n__ IS NULL THEN NULL ELSE DATE("
+        "DATE(__d__, 'start of month', CAST(__n__ AS TEXT) || ' months'), "
+        "CAST(MIN(CAST(STRFTIME('%d', __d__) AS INTEGER), CAST(STRFTIME('%d', "
+        "DATE(__d__, 'start of month', CAST(__n__ AS TEXT) || ' months'), '+1 month', '-1 day') "
+        "AS INTEGER)) - 1 AS TEXT) || ' days') END"
+    ),
+}
+_ADD_DAYS = {
+    "duckdb": "CAST(__d__ + CAST(__n__ AS INTEGER) AS DATE)",
+    "postgres": "(__d__ + CAST(__n__ AS INTEGER))",
+    "spark": "DATE_ADD(__d__, __n__)",
+    "sqlite": "DATE(__d__, CAST(__n__ AS TEXT) || ' days')",
+}
+_PART = {
+    "duckdb": "CAST(EXTRACT({part} FROM __d__) AS INTEGER)",
+    "postgres": "CAST(EXTRACT({part} FROM __d__) AS INTEGER)",
+    "spark": "{part}(__d__)",
+    "sqlite": "CAST(STRFTIME('{fmt}', __d__) AS INTEGER)",
+}
+
+
+class _Compiler:
+    def __init__(self, dialect: str, as_of: date) -> None:
+        if dialect not in DIALECTS:
+            raise BadInput(
+                f"unknown SQL dialect `{dialect}`; use one of {', '.join(DIALECTS)}.",
+                dialect=dialect,
+            )
+        self.dialect = dialect
+        self.as_of = as_of
+
+    # --- literals and templates
+
+    def date_lit(self, value: date) -> exp.Expr:
+        text = exp.Literal.string(value.isoformat())
+        return text if self.dialect == "sqlite" else exp.cast(text, "DATE")
+
+    def literal(self, value: object) -> exp.Expr:
+        if isinstance(value, bool):
+            return exp.Boolean(this=value)
+        if isinstance(value, int):
+            return (
+                exp.Literal.number(value)
+                if value >= 0
+                else exp.Neg(this=exp.Literal.number(-value))
+            )
+        if isinstance(value, date):
+            return self.date_lit(value)
+        return exp.Literal.string(str(value))
+
+    def template(self, text: str, **parts: exp.Expr) -> exp.Expr:
+        tree = sqlglot.parse_one(text, read=self.dialect)
+
+        def substitute(node: exp.Expr) -> exp.Expr:
+            if isinstance(node, exp.Column) and node.name.startswith("__") and not node.table:
+                return exp.Paren(this=parts[node.name.strip("_")].copy())
+            return node
+
+        return tree.transform(substitute)
+
+    def add_months(self, d: exp.Expr, n: exp.Expr) -> exp.Expr:
+        return self.template(_ADD_MONTHS[self.dialect], d=d, n=n)
+
+    def part(self, name: str, d: exp.Expr) -> exp.Expr:
+        fmt = {"YEAR": "%Y", "MONTH": "%m"}[name]
+        return self.template(_PART[self.dialect].format(part=name, fmt=fmt), d=d)
+
+    def between(self, a: exp.Expr, b: exp.Expr, unit: str) -> exp.Expr:
+        """Completed months/years from a to b: k, minus one if a + k units overshoots b."""
+        years = exp.Sub(this=self.part("YEAR", b), expression=self.part("YEAR", a))
+        if unit == "months":
+            k: exp.Expr = exp.Add(
+                this=exp.Mul(this=exp.Paren(this=years), expression=exp.Literal.number(12)),
+                expression=exp.Sub(this=self.part("MONTH", b), expression=self.part("MONTH", a)),
+            )
+            months: exp.Expr = exp.Paren(this=k)
+        else:
+            k = years
+            months = exp.Mul(this=exp.Paren(this=k), expression=exp.Literal.number(12))
+        overshoot = exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.GT(this=self.add_months(a, months), expression=b),
+                    true=exp.Literal.number(1),
+                )
+            ],
+            default=exp.Literal.number(0),
+        )
+        return exp.Paren(this=exp.Sub(this=exp.Paren(this=k), expression=overshoot))
+
+    # --- expressions
+
+    def node(self, node: expr.Node, params: dict[str, Any]) -> exp.Expr:
+        if isinstance(node, expr.Lit):
+            return self.literal(node.value)
+        if isinstance(node, expr.Name):
+            if node.kind == "as_of":
+                return self.date_lit(self.as_of)
+            if node.kind == "param":
+                return self.literal(params[node.name])
+            return exp.column(node.name, quoted=True)
+        if isinstance(node, expr.Not):
+            return exp.Not(this=exp.Paren(this=self.node(node.operand, params)))
+        if isinstance(node, expr.Neg):
+            return exp.Neg(this=exp.Paren(this=self.node(node.operand, params)))
+        if isinstance(node, expr.In):
+            test = exp.In(
+                this=self.node(node.operand, params),
+                expressions=[self.literal(v.value) for v in node.values],
+            )
+            return exp.Not(this=exp.Paren(this=test)) if node.negated else exp.Paren(this=test)
+        if isinstance(node, expr.Binary):
+            return self.binary(node, params)
+        assert isinstance(node, expr.Call)
+        return self.call(node, params)
+
+    def binary(self, node: expr.Binary, params: dict[str, Any]) -> exp.Expr:
+        classes: dict[str, Callable[..., exp.Expr]] = {
+            "and": exp.And,
+            "or": exp.Or,
+            "+": exp.Add,
+            "-": exp.Sub,
+            "*": exp.Mul,
+            "==": exp.EQ,
+            "!=": exp.NEQ,
+            "<": exp.LT,
+            "<=": exp.LTE,
+            ">": exp.GT,
+            ">=": exp.GTE,
+        }
+        left = self.node(node.left, params)
+        right = self.node(node.right, params)
+        return exp.Paren(this=classes[node.op](this=left, expression=right))
+
+    def call(self, node: expr.Call, params: dict[str, Any]) -> exp.Expr:
+        if node.fn == "date":
+            arg = node.args[0]
+            assert isinstance(arg, expr.Lit)
+            assert isinstance(arg.value, str)
+            return self.date_lit(date.fromisoformat(arg.value))
+        args = [self.node(arg, params) for arg in node.args]
+        if node.fn == "if":
+            condition = args[0]
+            return exp.Case(
+                ifs=[
+                    exp.If(this=condition, true=args[1]),
+                    exp.If(this=exp.Not(this=exp.Paren(this=condition.copy())), true=args[2]),
+                ]
+            )
+        if node.fn == "add_months":
+            return self.add_months(args[0], args[1])
+        if node.fn == "add_years":
+            years = exp.Mul(this=exp.Paren(this=args[1]), expression=exp.Literal.number(12))
+            return self.add_months(args[0], years)
+        if node.fn == "add_days":
+            return self.template(_ADD_DAYS[self.dialect], d=args[0], n=args[1])
+        if node.fn == "months_between":
+            return self.between(args[0], args[1], "months")
+        assert node.fn in ("years_between", "age_on")
+        return self.between(args[0], args[1], "years")
+
+
+def _status(value: exp.Expr) -> exp.Expr:
+    return exp.Case(
+        ifs=[
+            exp.If(this=value, true=exp.Literal.string("pass")),
+            exp.If(
+                this=exp.Not(this=exp.Paren(this=value.copy())), true=exp.Literal.string("fail")
+            ),
+        ],
+        default=exp.Literal.string("unknown"),
+    )
+
+
+def _any(conditions: list[exp.Expr]) -> exp.Expr:
+    if not conditions:
+        return exp.false()
+    result = conditions[0]
+    for condition in conditions[1:]:
+        result = exp.Or(this=result, expression=condition)
+    return exp.Paren(this=result)
+
+
+def _is(column: str, text: str) -> exp.Expr:
+    return exp.EQ(this=exp.column(column), expression=exp.Literal.string(text))
+
+
+def _joined(pieces: list[tuple[exp.Expr, str]]) -> exp.Expr:
+    """``'a;b'`` from (condition, name) pairs: ';name' pieces concatenated, first ';' cut off."""
+    if not pieces:
+        return exp.Literal.string("")
+    parts = [
+        exp.Case(
+            ifs=[exp.If(this=condition, true=exp.Literal.string(";" + name))],
+            default=exp.Literal.string(""),
+        )
+        for condition, name in pieces
+    ]
+    text: exp.Expr = parts[0]
+    for part in parts[1:]:
+        text = exp.DPipe(this=text, expression=part, safe=True)
+    return exp.Substring(this=text, start=exp.Literal.number(2))
+
+
+def _greatest(values: list[exp.Expr]) -> exp.Expr:
+    """Largest non-NULL value, written with CASE so every dialect treats NULL the same."""
+    result = values[0]
+    for value in values[1:]:
+        result = exp.Case(
+            ifs=[
+                exp.If(this=exp.Is(this=result.copy(), expression=exp.Null()), true=value.copy()),
+                exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()), true=result.copy()),
+                exp.If(
+                    this=exp.GTE(this=result.copy(), expression=value.copy()), true=result.copy()
+                ),
+            ],
+            default=value.copy(),
+        )
+    return result
+
+
+def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "roster") -> str:
+    """One SELECT over ``source`` giving the six determination columns per row."""
+    compiler = _Compiler(dialect, as_of)
+    as_of_lit = compiler.date_lit(as_of)
+    rules: list[Rule] = ruleset.required_rules
+    inner: list[exp.Expr] = [exp.column("person_id", quoted=True).as_("person_id")]
+    middle: list[exp.Expr] = [exp.column("person_id")]
+    facts_of: dict[str, list[int]] = {}
+    waits: list[int] = []
+    nontime_fail: list[exp.Expr] = []
+    for i, rule in enumerate(rules):
+        if not rule.in_effect(as_of):
+            middle.append(exp.Literal.string(rule.outside_effective).as_(f"s{i}"))
+            if rule.outside_effective == "fail":
+                nontime_fail.append(_is(f"s{i}", "fail"))
+            continue
+        params = rule.params_on(as_of)
+        for name in rule.facts:
+            facts_of.setdefault(name, []).append(i)
+        condition: exp.Expr = exp.true()
+        if rule.when is not None:
+            condition = compiler.node(rule.when, params)
+        inner.append(exp.alias_(condition, f"c{i}"))
+        value: exp.Expr = exp.column(f"c{i}")
+        if rule.wait_until is not None:
+            inner.append(exp.alias_(compiler.node(rule.wait_until, params), f"w{i}"))
+            reached = exp.LTE(this=exp.column(f"w{i}"), expression=as_of_lit.copy())
+            value = exp.Paren(this=exp.And(this=exp.column(f"c{i}"), expression=reached))
+            time_only = exp.Coalesce(
+                this=exp.Paren(
+                    this=exp.And(
+                        this=exp.column(f"c{i}"),
+                        expression=exp.GT(this=exp.column(f"w{i}"), expression=as_of_lit.copy()),
+                    )
+                ),
+                expressions=[exp.false()],
+            )
+            middle.append(exp.column(f"w{i}"))
+            middle.append(exp.alias_(time_only, f"t{i}"))
+            waits.append(i)
+            nontime_fail.append(
+                exp.Paren(
+                    this=exp.And(
+                        this=_is(f"s{i}", "fail"),
+                        expression=exp.Not(this=exp.column(f"t{i}")),
+                    )
+                )
+            )
+        else:
+            nontime_fail.append(_is(f"s{i}", "fail"))
+        middle.append(exp.alias_(_status(value), f"s{i}"))
+    fact_names = sorted(facts_of)
+    for j, name in enumerate(fact_names):
+        missing = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
+        inner.append(exp.alias_(missing, f"m{j}"))
+        middle.append(exp.column(f"m{j}"))
+
+    any_fail = _any([_is(f"s{i}", "fail") for i in range(len(rules))])
+    any_unknown = _any([_is(f"s{i}", "unknown") for i in range(len(rules))])
+    outcome = exp.Case(
+        ifs=[
+            exp.If(this=any_fail, true=exp.Literal.string("ineligible")),
+            exp.If(this=any_unknown, true=exp.Literal.string("needs_review")),
+        ],
+        default=exp.Literal.string("eligible"),
+    )
+    null_date: exp.Expr = exp.Null() if dialect == "sqlite" else exp.cast(exp.Null(), "DATE")
+    if waits:
+        candidates: list[exp.Expr] = [
+            exp.Case(ifs=[exp.If(this=exp.column(f"t{i}"), true=exp.column(f"w{i}"))])
+            for i in waits
+        ]
+        eligible_on: exp.Expr = exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.And(
+                        this=any_fail.copy(),
+                        expression=exp.Not(this=_any(nontime_fail)),
+                    ),
+                    true=_greatest(candidates),
+                )
+            ],
+            default=null_date,
+        )
+    else:
+        eligible_on = null_date
+    missing_pieces: list[tuple[exp.Expr, str]] = [
+        (
+            exp.And(
+                this=exp.column(f"m{j}"),
+                expression=_any([_is(f"s{i}", "unknown") for i in facts_of[name]]),
+            ),
+            name,
+        )
+        for j, name in enumerate(fact_names)
+    ]
+    outer = [
+        exp.column("person_id"),
+        exp.alias_(outcome, "outcome"),
+        exp.alias_(eligible_on, "eligible_on"),
+        exp.alias_(
+            _joined([(_is(f"s{i}", "fail"), r.id) for i, r in enumerate(rules)]), "failed_rules"
+        ),
+        exp.alias_(
+            _joined([(_is(f"s{i}", "unknown"), r.id) for i, r in enumerate(rules)]), "unknown_rules"
+        ),
+        exp.alias_(_joined(missing_pieces), "missing_facts"),
+    ]
+    inner_select = exp.select(*inner).from_(source, dialect=dialect)
+    middle_select = exp.select(*middle).from_(inner_select.subquery("facts"))
+    query = exp.select(*outer).from_(middle_select.subquery("rules"))
+    return query.sql(dialect=dialect, pretty=True)

@@ -1,0 +1,99 @@
+"""The default engine: the ruleset compiled to DuckDB SQL, streamed from roster to result.
+
+One ``COPY (SELECT …) TO …`` statement reads the roster, types it (invalid rows get their
+reason), applies the compiled rules and writes the result, so DuckDB streams it in row groups
+with a fixed memory limit: nothing is loaded whole, whatever the roster size.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+import duckdb
+
+from clemency.errors import RosterError
+from clemency.screening.engines import Job, atomic_output
+from clemency.screening.roster import duckdb_source
+from clemency.screening.sql_typing import quote_text, tagged_roster, typing_select, unpack_result
+
+MEMORY_LIMIT = "1GB"
+THREADS = 2
+PROGRESS_POLL_SECONDS = 0.2
+
+
+def connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection tuned for streaming: bounded memory, no ordering, spill to ``temp_dir``."""
+    con = duckdb.connect(config={"threads": THREADS, "memory_limit": MEMORY_LIMIT})
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    if temp_dir is not None:
+        con.execute(f"SET temp_directory = {quote_text(str(temp_dir))}")
+    return con
+
+
+def result_query(job: Job) -> list[str]:
+    """The statements defining views ``roster_typed`` and ``roster`` and the final SELECT."""
+    from clemency.eligibility import compile_ruleset
+
+    source = duckdb_source(job.roster.path, job.roster.format)
+    typed = typing_select(job.columns, job.roster.present(job.columns), source, "duckdb")
+    compiled = compile_ruleset(job.ruleset, job.as_of, "duckdb", source="roster")
+    return [
+        f"CREATE OR REPLACE TEMP VIEW roster_typed AS {typed}",
+        f"CREATE OR REPLACE TEMP VIEW roster AS {tagged_roster(job.columns, 'roster_typed', 'duckdb')}",
+        unpack_result(compiled),
+    ]
+
+
+def copy_options(fmt: str) -> str:
+    if fmt == "parquet":
+        return "FORMAT parquet, COMPRESSION zstd"
+    return "FORMAT csv, HEADER true"
+
+
+def run(job: Job) -> None:
+    with tempfile.TemporaryDirectory(prefix="clemency-duckdb-") as spill:
+        con = connect(Path(spill))
+        try:
+            *views, select = result_query(job)
+            for statement in views:
+                con.execute(statement)
+            with atomic_output(job.out) as partial:
+                copy = f"COPY ({select}) TO {quote_text(str(partial))} ({copy_options(job.out_format)})"
+                _execute_with_progress(con, copy, job)
+        except duckdb.Error as error:
+            raise RosterError(
+                f"roster {job.roster.path} could not be screened: {_first_line(error)}"
+            ) from error
+        finally:
+            con.close()
+
+
+def _execute_with_progress(con: duckdb.DuckDBPyConnection, sql: str, job: Job) -> None:
+    """Run ``sql`` while a watcher thread reports DuckDB's own progress estimate."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(PROGRESS_POLL_SECONDS):
+            try:
+                fraction = con.query_progress()
+            except duckdb.Error:
+                return
+            if fraction is not None and fraction >= 0:
+                job.progress(min(float(fraction) / 100.0, 1.0))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        con.execute(sql)
+    finally:
+        done.set()
+        watcher.join()
+    job.progress(1.0)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

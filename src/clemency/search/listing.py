@@ -1,0 +1,189 @@
+"""The case list: search, filters, sorting and pages, always inside what the user may see.
+
+Visibility comes from ``cases.access.visible_cases_clause`` — the same policy as opening one
+case — so a list or a search can never show a case its reader could not open. Sorting is on
+indexed columns with ``id`` as the tie-breaker, and pages are fetched one row too many to know
+whether there is a next page (no ``COUNT(*)`` over the whole result on every page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import Index, Select, func, select
+from sqlalchemy.orm import Session
+
+from clemency.accounts.models import User
+from clemency.cases import access
+from clemency.cases.models import Case, CaseAssignment, Person, Petition
+from clemency.reviews.models import CaseScreening
+from clemency.search import service as search
+
+SortKey = Literal["updated", "name", "reference", "stage"]
+SORTS: dict[str, str] = {
+    "updated": "Last changed",
+    "name": "Family name",
+    "reference": "Reference",
+    "stage": "Stage",
+}
+PAGE_SIZE = 50
+MAX_PAGE = 2000  # offset pagination beyond 100,000 rows is refused; narrow the search instead
+
+# Indexes the list relies on (declared here, on the store's tables, because this module owns
+# the queries that need them; migrations pick them up from the metadata).
+Index("ix_cases_org_updated_id", Case.organization_id, Case.updated_at, Case.id)
+Index("ix_cases_org_stage_id", Case.organization_id, Case.stage, Case.id)
+Index("ix_cases_org_reference", Case.organization_id, Case.reference)
+Index("ix_people_family_given", Person.family_name, Person.given_name)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the case list was asked for; empty strings mean "any"."""
+
+    q: str = ""
+    stage: str = ""
+    jurisdiction: str = ""
+    assignee: str = ""  # "me", a user id, or ""
+    outcome: str = ""  # eligible | ineligible | needs_review | unscreened
+    sort: str = "updated"
+    descending: bool = True
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    reference: str
+    name: str
+    register_number: str | None
+    jurisdiction: str
+    stage: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    page: int
+    has_next: bool
+    filters: CaseFilters
+
+
+def _filtered(user: User, filters: CaseFilters) -> Select[tuple[Case, Person]]:
+    query = (
+        select(Case, Person)
+        .join(Person, Person.id == Case.person_id)
+        .where(access.visible_cases_clause(user))
+    )
+    matching = search.matching_clause(filters.q)
+    if matching is not None:
+        query = query.where(matching)
+    if filters.stage:
+        query = query.where(Case.stage == filters.stage)
+    if filters.jurisdiction:
+        query = query.where(Case.jurisdiction == filters.jurisdiction)
+    if filters.assignee:
+        assignee_id = user.id if filters.assignee == "me" else _int_or(filters.assignee, -1)
+        query = query.where(
+            Case.id.in_(
+                select(CaseAssignment.case_id).where(CaseAssignment.user_id == assignee_id)
+            )
+        )
+    if filters.outcome == "unscreened":
+        query = query.where(~Case.id.in_(select(CaseScreening.case_id)))
+    elif filters.outcome:
+        query = query.where(
+            Case.id.in_(select(CaseScreening.case_id).where(CaseScreening.outcome == filters.outcome))
+        )
+    return query
+
+
+def _int_or(value: str, default: int) -> int:
+    return int(value) if value.isdigit() else default
+
+
+def list_cases(*, session: Session, user: User, filters: CaseFilters) -> CasePage:
+    """One page of the cases ``user`` may see that match ``filters``."""
+    query = _filtered(user, filters)
+    columns = {
+        "updated": (Case.updated_at,),
+        "name": (Person.family_name, Person.given_name),
+        "reference": (Case.reference,),
+        "stage": (Case.stage,),
+    }.get(filters.sort, (Case.updated_at,))
+    order = [c.desc() if filters.descending else c.asc() for c in (*columns, Case.id)]
+    page = max(1, min(filters.page, MAX_PAGE))
+    rows = session.execute(
+        query.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    out = [
+        CaseRow(
+            id=case.id,
+            reference=case.reference,
+            name=person.full_name,
+            register_number=person.bop_register_number,
+            jurisdiction=case.jurisdiction,
+            stage=case.stage,
+            updated_at=case.updated_at,
+        )
+        for case, person in rows[:PAGE_SIZE]
+    ]
+    return CasePage(rows=out, page=page, has_next=len(rows) > PAGE_SIZE, filters=filters)
+
+
+def count_cases(*, session: Session, user: User, filters: CaseFilters) -> int:
+    """How many cases match (shown once above the list, not per page)."""
+    subquery = _filtered(user, filters).with_only_columns(Case.id).subquery()
+    return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
+
+
+def jurisdictions(*, session: Session, user: User) -> list[str]:
+    return list(
+        session.scalars(
+            select(Case.jurisdiction)
+            .where(access.visible_cases_clause(user))
+            .distinct()
+            .order_by(Case.jurisdiction)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_stage: list[tuple[str, int]]
+    my_cases: list[CaseRow]
+    open_petitions: list[tuple[int, str, str, str, date | None]]  # case id, ref, kind, status, filed
+
+
+def dashboard(*, session: Session, user: User) -> Dashboard:
+    """Cases by stage, the user's assignments, and petitions still waiting for a decision."""
+    visible = access.visible_cases_clause(user)
+    by_stage = [
+        (stage, int(count))
+        for stage, count in session.execute(
+            select(Case.stage, func.count()).where(visible).group_by(Case.stage)
+        )
+    ]
+    mine = list_cases(
+        session=session, user=user, filters=CaseFilters(assignee="me", page=1)
+    ).rows[:10]
+    waiting = session.execute(
+        select(Case.id, Case.reference, Petition.kind, Petition.status, Petition.filed_on)
+        .join(Petition, Petition.case_id == Case.id)
+        .where(
+            visible,
+            Petition.status.not_in(
+                ("draft", "granted", "denied", "denied_deemed", "withdrawn", "closed_without_action")
+            ),
+        )
+        .order_by(Petition.filed_on.asc().nulls_last(), Petition.id)
+        .limit(10)
+    ).all()
+    return Dashboard(
+        by_stage=by_stage,
+        my_cases=mine,
+        open_petitions=[(r[0], r[1], r[2], r[3], r[4]) for r in waiting],
+    )

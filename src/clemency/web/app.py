@@ -1,0 +1,150 @@
+"""The application factory: ``uvicorn --factory clemency.web.app:create_app``.
+
+Routers are registered from one list, :data:`ROUTERS`; a feature adds its router there (pages
+first, then the API under ``/api/v1``). Every route gets the CSRF check as an application-wide
+dependency; every case route gets the case authorization check through ``deps.CurrentCase``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+import clemency
+from clemency.config import Settings, get_settings
+from clemency.db.session import engine_for, make_engine, unit_of_work
+from clemency.web import deps, errors
+from clemency.web.security import BodyLimit, SecurityHeaders
+from clemency.web.templating import STATIC_DIR
+
+log = logging.getLogger("clemency.web")
+
+
+def _routers() -> list[APIRouter]:
+    """Every router of the application, in registration order (add new ones here)."""
+    from clemency.web.api import cases as api_cases
+    from clemency.web.api import check as api_check
+    from clemency.web.api import parts as api_parts
+    from clemency.web.api import rulesets as api_rulesets
+    from clemency.web.api import screening as api_screening
+    from clemency.web.api import tokens as api_tokens
+    from clemency.web.pages import admin, auth, bulk, cases, dashboard, parts, rulesets, screening
+
+    return [
+        auth.router,
+        dashboard.router,
+        cases.router,
+        parts.router,
+        screening.router,
+        rulesets.router,
+        bulk.router,
+        admin.router,
+        api_cases.router,
+        api_parts.router,
+        api_check.router,
+        api_rulesets.router,
+        api_screening.router,
+        api_tokens.router,
+    ]
+
+
+class RequestId:
+    """Gives every request an id (echoed as ``X-Request-Id``) for logs and audit rows."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (read from the environment when omitted)."""
+    settings = settings or get_settings()
+    # Models outside the case store must be mapped before the first query.
+    import clemency.accounts.auth_models
+    import clemency.db.models
+    import clemency.reviews.models
+    import clemency.search.service  # noqa: F401  - registers the search-index listener
+
+    engine = (
+        make_engine(settings.database_url)
+        if settings.environment == "test"
+        else engine_for(settings.database_url)
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from clemency.search import service as search
+
+        with unit_of_work(engine) as session:
+            if search.index_is_empty_but_cases_exist(session):
+                log.info("building the case search index (%d cases)", search.reindex_all(session))
+        yield
+
+    app = FastAPI(
+        title="Clemency",
+        version=clemency.__version__,
+        description="Case work, eligibility determinations and screening over a REST API. "
+        "Programs authenticate with `Authorization: Bearer <token>`; errors have the shape "
+        '`{"ok": false, "code": ..., "message": ..., "details": {...}}`.',
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        dependencies=[Depends(deps.csrf_protect)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.clock = lambda: datetime.now(UTC)
+    errors.install(app)
+    for router in _routers():
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        return Response("ok", media_type="text/plain")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon(_request: Request) -> Response:
+        return Response(status_code=204)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    app.add_middleware(RequestId)
+    return app
+
+
+def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], object]]:
+    """Every HTTP route of ``app`` as ``(path, methods, route)``, however it was included
+    (the authorization tests enumerate this, so a new route cannot be forgotten)."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    table = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and context.path is not None:
+            table.append((context.path, frozenset(route.methods or ()), route))
+    return table

@@ -1,0 +1,193 @@
+"""The evaluator and the determination: Alice Marie Johnson's case, the §5.2 shape, combination."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from clemency.eligibility import Determination, evaluate, list_rulesets, load_folder, load_ruleset
+from clemency.eligibility.determination import ROW_COLUMNS
+from clemency.eligibility.registry import builtin_root
+from clemency.errors import FactsError, UnknownRuleset
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+def alice(after_commutation: bool = False) -> dict[str, object]:
+    name = "alice-johnson-after-commutation" if after_commutation else "alice-johnson"
+    facts: dict[str, object] = json.loads((EXAMPLES / f"{name}.facts.json").read_text())
+    return facts
+
+
+def test_alice_johnson_could_petition_for_commutation_on_2018_06_01() -> None:
+    d = evaluate(load_ruleset("us-federal/commutation"), alice(), date(2018, 6, 1))
+    assert d.outcome == "eligible"
+    assert d.eligible_on is None
+    assert d.missing_facts == []
+    assert d.failed_rule_ids == d.unknown_rule_ids == []
+    advisory = {r.id: r.outcome for r in d.rules if not r.required}
+    assert advisory["us-federal.commutation.sentence_disparity"] == "unknown"  # advisory: no effect
+
+
+def test_alice_johnson_pardon_in_2019_waits_five_years_from_release() -> None:
+    d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
+    assert d.outcome == "ineligible"
+    assert d.eligible_on == date(2023, 6, 6)
+    assert d.failed_rule_ids == ["us-federal.pardon.waiting_period"]
+    waiting = next(r for r in d.rules if r.id == "us-federal.pardon.waiting_period")
+    assert "Clock started 2018-06-06" in waiting.explanation
+    assert "until 2023-06-06" in waiting.explanation
+    assert d.missing_facts == ["on_supervision"]  # not public: whether supervision followed
+
+
+def test_alice_johnson_under_the_2014_initiative_turns_on_three_disputed_facts() -> None:
+    d = evaluate(load_ruleset("us-federal/clemency-initiative-2014"), alice(), date(2016, 8, 1))
+    assert d.outcome == "needs_review"
+    assert [r.outcome for r in d.rules] == ["unknown", "unknown", "pass", "pass", "pass", "pass"]
+    assert d.missing_facts == [
+        "gang_or_cartel_ties",
+        "is_low_level_offender",
+        "likely_lower_sentence_today",
+    ]
+    assert "19 years served" in d.rules[2].explanation
+    assert all(r.explanation and r.citation.startswith("DOJ press release") for r in d.rules)
+    settled = {
+        **alice(),
+        "likely_lower_sentence_today": True,
+        "is_low_level_offender": True,
+        "gang_or_cartel_ties": False,
+    }
+    assert (
+        evaluate(
+            load_ruleset("us-federal/clemency-initiative-2014"), settled, date(2016, 8, 1)
+        ).outcome
+        == "eligible"
+    )
+
+
+def test_the_json_is_exactly_the_determination_shape() -> None:
+    d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
+    data = d.to_json()
+    assert data == d.model_dump(mode="json")
+    assert list(data) == ["ruleset", "as_of", "outcome", "eligible_on", "missing_facts", "rules"]
+    assert data["ruleset"]["id"] == "us-federal/pardon"
+    assert data["ruleset"]["version"] == "2024.1"
+    assert len(data["ruleset"]["sha256"]) == 64
+    assert data["as_of"] == "2019-01-01"
+    assert data["eligible_on"] == "2023-06-06"
+    assert set(data["rules"][0]) >= {
+        "id",
+        "title",
+        "outcome",
+        "explanation",
+        "citation",
+        "required",
+    }
+    assert Determination.model_validate(data).to_json() == data
+    json.dumps(data)
+
+
+def test_the_text_tree_shows_outcome_date_and_every_rule_with_its_source() -> None:
+    d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
+    text = d.to_text()
+    assert "Outcome: INELIGIBLE" in text
+    assert "Eligible on: 2023-06-06" in text
+    assert "[FAIL] Five years since release" in text
+    assert text.count("Source: ") == len(d.rules)
+
+
+def test_as_row_has_the_six_screening_columns() -> None:
+    d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
+    row = d.as_row()
+    assert tuple(row) == ROW_COLUMNS
+    assert row == {
+        "person_id": "alice-marie-johnson",
+        "outcome": "ineligible",
+        "eligible_on": date(2023, 6, 6),
+        "failed_rules": "us-federal.pardon.waiting_period",
+        "unknown_rules": "us-federal.pardon.not_on_supervision",
+        "missing_facts": "on_supervision",
+    }
+    assert d.as_row("other")["person_id"] == "other"
+
+
+def test_a_failure_that_is_not_only_time_gives_no_eligible_on() -> None:
+    facts = {**alice(after_commutation=True), "on_supervision": True}
+    d = evaluate(load_ruleset("us-federal/pardon"), facts, date(2019, 1, 1))
+    assert d.outcome == "ineligible"
+    assert d.eligible_on is None
+    assert d.failed_rule_ids == [
+        "us-federal.pardon.waiting_period",
+        "us-federal.pardon.not_on_supervision",
+    ]
+
+
+def test_evaluation_never_reads_the_clock() -> None:
+    ruleset = load_ruleset("us-federal/pardon")
+    facts = alice(after_commutation=True)
+    assert evaluate(ruleset, facts, date(2023, 6, 5)).outcome == "ineligible"
+    assert (
+        evaluate(ruleset, facts, date(2023, 6, 6)).outcome == "needs_review"
+    )  # supervision unknown
+    assert (
+        evaluate(ruleset, {**facts, "on_supervision": False}, date(2023, 6, 6)).outcome
+        == "eligible"
+    )
+
+
+def test_bad_facts_are_refused_with_the_fact_name() -> None:
+    with pytest.raises(FactsError, match="release_date"):
+        evaluate(load_ruleset("us-federal/pardon"), {"release_date": "June 6"}, date(2019, 1, 1))
+
+
+def test_unknown_ruleset_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownRuleset) as caught:
+        load_ruleset("us-tx/pardon")
+    for known in (
+        "us-federal/pardon",
+        "us-federal/commutation",
+        "us-federal/clemency-initiative-2014",
+        "us-ny/commutation",
+        "us-ga/pardon",
+        "us-ok/commutation",
+    ):
+        assert known in caught.value.message
+
+
+def test_the_shipped_rulesets_and_their_facts() -> None:
+    ids = [r.id for r in list_rulesets()]
+    assert ids == sorted(ids)
+    assert len(ids) == 6
+    pardon = load_ruleset("us-federal/pardon")
+    assert pardon.facts_used()[:3] == ["conviction_court", "is_in_custody", "sentence_type"]
+    assert all(rule.id.startswith("us-federal.pardon.") for rule in pardon.rules)
+
+
+def test_the_hash_changes_when_a_rule_file_changes_and_extra_paths_are_searched(
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "mine" / "pardon"
+    shutil.copytree(builtin_root() / "us-federal" / "pardon", copy)
+    manifest = copy / "ruleset.yaml"
+    manifest.write_text(
+        manifest.read_text()
+        .replace("id: us-federal/pardon", "id: us-test/pardon")
+        .replace("jurisdiction: us-federal", "jurisdiction: us-test")
+    )
+    for rule in copy.glob("*.yaml"):
+        rule.write_text(rule.read_text().replace("id: us-federal.pardon.", "id: us-test.pardon."))
+    ruleset = load_ruleset("us-test/pardon", [tmp_path])
+    before = ruleset.sha256
+    waiting = copy / "waiting_period.yaml"
+    waiting.write_text(
+        waiting.read_text().replace("{1993-10-18: 5}", "{1993-10-18: 5, 2020-01-01: 3}")
+    )
+    changed = load_folder(copy)
+    assert changed.sha256 != before
+    facts = alice(after_commutation=True)
+    assert evaluate(changed, facts, date(2019, 12, 31)).eligible_on == date(2023, 6, 6)
+    assert evaluate(changed, facts, date(2020, 1, 1)).eligible_on == date(2021, 6, 6)
