@@ -327,7 +327,9 @@ def change_member(
     changed: list[str] = []
     if role is not None and role != membership.role:
         if role not in ROLES:
-            raise BadInput(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.", field="role")
+            raise BadInput(
+                f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.", field="role"
+            )
         if user_id == admin.id:
             raise BadInput("You cannot change your own role.", field="role")
         membership.role = role

@@ -59,10 +59,14 @@ def _kind_of(filename: str) -> str:
 def _check_content(kind: str, head: bytes, filename: str) -> None:
     if kind == "parquet":
         if not head.startswith(b"PAR1"):
-            raise UploadRejected(f"{filename!r} is named .parquet but is not a Parquet file.", field="roster")
+            raise UploadRejected(
+                f"{filename!r} is named .parquet but is not a Parquet file.", field="roster"
+            )
         return
     if b"\x00" in head:
-        raise UploadRejected(f"{filename!r} is named .csv but contains binary data.", field="roster")
+        raise UploadRejected(
+            f"{filename!r} is named .csv but contains binary data.", field="roster"
+        )
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -76,7 +80,9 @@ def _check_content(kind: str, head: bytes, filename: str) -> None:
         raise UploadRejected(f"{filename!r} has no header line.", field="roster")
 
 
-def store_upload(*, data_dir: Path, stream: IO[bytes], filename: str, max_bytes: int) -> tuple[str, Path]:
+def store_upload(
+    *, data_dir: Path, stream: IO[bytes], filename: str, max_bytes: int
+) -> tuple[str, Path]:
     """Check and keep an uploaded roster; returns the new run id and the stored path."""
     kind = _kind_of(filename)
     head = stream.read(_CHUNK)

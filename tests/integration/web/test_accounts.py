@@ -32,7 +32,10 @@ def test_five_failures_lock_the_account_even_for_the_right_password(site: Site) 
 
         from clemency.audit.models import AuditEvent
 
-        outcomes = [e.outcome for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "login"))]
+        outcomes = [
+            e.outcome
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "login"))
+        ]
         assert outcomes.count("failure") == auth.LOCKOUT_THRESHOLD + 1
         assert outcomes[-1] == "success"
 
@@ -80,7 +83,8 @@ def test_cookie_attributes_over_https(site: Site) -> None:
     client = site.client(base_url="https://testserver")
     token = csrf_of(client)
     response = client.post(
-        "/login", data={"email": site.users[("a", "admin")][1], "password": PASSWORD, "csrf_token": token}
+        "/login",
+        data={"email": site.users[("a", "admin")][1], "password": PASSWORD, "csrf_token": token},
     )
     [cookie] = [c for c in response.headers.get_list("set-cookie") if c.startswith("__Host-")]
     assert cookie.startswith("__Host-clemency_session=")
@@ -110,17 +114,23 @@ def test_forms_without_the_csrf_token_or_from_another_site_are_refused(site: Sit
 def test_api_tokens_authenticate_programs_without_csrf(site: Site) -> None:
     with unit_of_work(site.engine) as session:
         user = session.get(User, site.users[("a", "attorney")][0])
-        raw, _row = auth.create_api_token(session=session, user=user, name="nightly", now=datetime.now(UTC))
+        raw, _row = auth.create_api_token(
+            session=session, user=user, name="nightly", now=datetime.now(UTC)
+        )
     client = site.client()
     headers = {"authorization": f"Bearer {raw}"}
     me = client.get("/api/v1/me", headers=headers)
     assert me.status_code == 200 and me.json()["via"] == "token"
     case_id = site.cases["a_assigned"]
     created = client.post(
-        f"/api/v1/cases/{case_id}/parts/notes", json={"values": {"text": "from a program"}}, headers=headers
+        f"/api/v1/cases/{case_id}/parts/notes",
+        json={"values": {"text": "from a program"}},
+        headers=headers,
     )
     assert created.status_code == 201
-    assert client.get("/api/v1/me", headers={"authorization": "Bearer clm_wrong"}).status_code == 401
+    assert (
+        client.get("/api/v1/me", headers={"authorization": "Bearer clm_wrong"}).status_code == 401
+    )
     assert client.get(f"/api/v1/cases/{site.cases['b_case']}", headers=headers).status_code == 404
 
 
