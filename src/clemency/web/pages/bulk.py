@@ -75,7 +75,7 @@ async def upload_roster(
         )
     except ClemencyError as error:
         field = str(
-            error.fields.get("field") or error.fields.get("ruleset") and "ruleset_id" or "roster"
+            error.fields.get("field") or (error.fields.get("ruleset") and "ruleset_id") or "roster"
         )
         return _page(
             request,
