@@ -72,7 +72,7 @@ class CasePage:
     filters: CaseFilters
 
 
-def _filtered(user: User, filters: CaseFilters) -> Select[tuple[Case, Person]]:
+def _filtered(user: User, filters: CaseFilters) -> Select[Case, Person]:
     query = (
         select(Case, Person)
         .join(Person, Person.id == Case.person_id)
@@ -88,15 +88,15 @@ def _filtered(user: User, filters: CaseFilters) -> Select[tuple[Case, Person]]:
     if filters.assignee:
         assignee_id = user.id if filters.assignee == "me" else _int_or(filters.assignee, -1)
         query = query.where(
-            Case.id.in_(
-                select(CaseAssignment.case_id).where(CaseAssignment.user_id == assignee_id)
-            )
+            Case.id.in_(select(CaseAssignment.case_id).where(CaseAssignment.user_id == assignee_id))
         )
     if filters.outcome == "unscreened":
         query = query.where(~Case.id.in_(select(CaseScreening.case_id)))
     elif filters.outcome:
         query = query.where(
-            Case.id.in_(select(CaseScreening.case_id).where(CaseScreening.outcome == filters.outcome))
+            Case.id.in_(
+                select(CaseScreening.case_id).where(CaseScreening.outcome == filters.outcome)
+            )
         )
     return query
 
@@ -155,7 +155,9 @@ def jurisdictions(*, session: Session, user: User) -> list[str]:
 class Dashboard:
     by_stage: list[tuple[str, int]]
     my_cases: list[CaseRow]
-    open_petitions: list[tuple[int, str, str, str, date | None]]  # case id, ref, kind, status, filed
+    open_petitions: list[
+        tuple[int, str, str, str, date | None]
+    ]  # case id, ref, kind, status, filed
 
 
 def dashboard(*, session: Session, user: User) -> Dashboard:
@@ -167,16 +169,23 @@ def dashboard(*, session: Session, user: User) -> Dashboard:
             select(Case.stage, func.count()).where(visible).group_by(Case.stage)
         )
     ]
-    mine = list_cases(
-        session=session, user=user, filters=CaseFilters(assignee="me", page=1)
-    ).rows[:10]
+    mine = list_cases(session=session, user=user, filters=CaseFilters(assignee="me", page=1)).rows[
+        :10
+    ]
     waiting = session.execute(
         select(Case.id, Case.reference, Petition.kind, Petition.status, Petition.filed_on)
         .join(Petition, Petition.case_id == Case.id)
         .where(
             visible,
             Petition.status.not_in(
-                ("draft", "granted", "denied", "denied_deemed", "withdrawn", "closed_without_action")
+                (
+                    "draft",
+                    "granted",
+                    "denied",
+                    "denied_deemed",
+                    "withdrawn",
+                    "closed_without_action",
+                )
             ),
         )
         .order_by(Petition.filed_on.asc().nulls_last(), Petition.id)

@@ -59,10 +59,14 @@ def _kind_of(filename: str) -> str:
 def _check_content(kind: str, head: bytes, filename: str) -> None:
     if kind == "parquet":
         if not head.startswith(b"PAR1"):
-            raise UploadRejected(f"{filename!r} is named .parquet but is not a Parquet file.", field="roster")
+            raise UploadRejected(
+                f"{filename!r} is named .parquet but is not a Parquet file.", field="roster"
+            )
         return
     if b"\x00" in head:
-        raise UploadRejected(f"{filename!r} is named .csv but contains binary data.", field="roster")
+        raise UploadRejected(
+            f"{filename!r} is named .csv but contains binary data.", field="roster"
+        )
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -72,11 +76,13 @@ def _check_content(kind: str, head: bytes, filename: str) -> None:
                 field="roster",
             ) from error
         text = head[: error.start].decode("utf-8")
-    if not text.strip() or "\n" not in text and len(head) == _CHUNK:
+    if not text.strip() or ("\n" not in text and len(head) == _CHUNK):
         raise UploadRejected(f"{filename!r} has no header line.", field="roster")
 
 
-def store_upload(*, data_dir: Path, stream: IO[bytes], filename: str, max_bytes: int) -> tuple[str, Path]:
+def store_upload(
+    *, data_dir: Path, stream: IO[bytes], filename: str, max_bytes: int
+) -> tuple[str, Path]:
     """Check and keep an uploaded roster; returns the new run id and the stored path."""
     kind = _kind_of(filename)
     head = stream.read(_CHUNK)
@@ -130,14 +136,19 @@ def run(
         ruleset = load_ruleset(ruleset_id, extra_paths)
         out = folder / "results.csv"
         result = screening.screen(
-            roster, ruleset, as_of, out, engine="duckdb", allow_missing_columns=allow_missing_columns
+            roster,
+            ruleset,
+            as_of,
+            out,
+            engine="duckdb",
+            allow_missing_columns=allow_missing_columns,
         )
     except ClemencyError as error:
         shutil.rmtree(folder, ignore_errors=True)
         error.message = (
             error.message.replace(str(roster), repr(filename))
             .replace(str(folder), "the upload")
-            .replace("pass --allow-missing-columns", "tick \"treat missing columns as unknown\"")
+            .replace("pass --allow-missing-columns", 'tick "treat missing columns as unknown"')
         )
         error.args = (error.message,)
         raise

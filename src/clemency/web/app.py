@@ -14,10 +14,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-import clemency
 from clemency.config import Settings, get_settings
 from clemency.db.session import engine_for, make_engine, unit_of_work
 from clemency.web import deps, errors
@@ -68,7 +68,7 @@ class RequestId:
         request_id = secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
 
-        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [
                     *message.get("headers", []),
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     import clemency.accounts.auth_models
     import clemency.db.models
     import clemency.reviews.models
-    import clemency.search.service  # noqa: F401  - registers the search-index listener
+    import clemency.search.service
 
     engine = (
         make_engine(settings.database_url)
@@ -137,12 +137,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], object]]:
+def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:
     """Every HTTP route of ``app`` as ``(path, methods, route)``, however it was included
     (the authorization tests enumerate this, so a new route cannot be forgotten)."""
-    from fastapi.routing import APIRoute, iter_route_contexts
+    from fastapi.routing import iter_route_contexts
 
-    table = []
+    table: list[tuple[str, frozenset[str], APIRoute]] = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute) and context.path is not None:

@@ -75,7 +75,9 @@ def respond(request: Request, error: ClemencyError) -> Response:
 def _validation_to_error(exc: RequestValidationError) -> BadInput:
     fields: dict[str, str] = {}
     for item in exc.errors():
-        location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")]
+        location = [
+            str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")
+        ]
         fields[".".join(location) or "request"] = str(item.get("msg", "invalid"))
     summary = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
     return BadInput(f"Some fields are not valid: {summary}", fields=fields)

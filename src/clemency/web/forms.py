@@ -39,7 +39,14 @@ PART_TITLES: dict[str, str] = {
 }
 # Columns shown in each part's table on the case page (the form shows all editable ones).
 PART_COLUMNS: dict[str, tuple[str, ...]] = {
-    "convictions": ("is_primary", "court_kind", "district", "docket_number", "convicted_on", "offense_category"),
+    "convictions": (
+        "is_primary",
+        "court_kind",
+        "district",
+        "docket_number",
+        "convicted_on",
+        "offense_category",
+    ),
     "counts": ("number", "offense_text", "statute", "category"),
     "sentences": ("prison_months", "is_life", "supervised_release_months", "fine_cents"),
     "custody": ("facility", "started_on", "projected_release_on", "released_on"),
@@ -92,7 +99,9 @@ def _hint(name: str) -> str:
     return ""
 
 
-def describe(model: type[Base], names: list[str] | None = None, case: Case | None = None) -> list[FieldSpec]:
+def describe(
+    model: type[Base], names: list[str] | None = None, case: Case | None = None
+) -> list[FieldSpec]:
     """The form fields of ``model`` (all editable columns unless ``names`` is given)."""
     columns = sa_inspect(model).columns
     specs = []

@@ -43,7 +43,9 @@ class Site:
     cases: dict[str, int]
     orgs: dict[str, int]
 
-    def client(self, who: tuple[str, str] | None = None, *, base_url: str = "http://testserver") -> TestClient:
+    def client(
+        self, who: tuple[str, str] | None = None, *, base_url: str = "http://testserver"
+    ) -> TestClient:
         client = TestClient(self.app, base_url=base_url, follow_redirects=False)  # type: ignore[arg-type]
         if who is not None:
             sign_in(client, self.users[who][1])
@@ -61,7 +63,9 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
 
 def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     token = csrf_of(client)
-    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
     assert response.status_code == 303, response.text
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.integration.web.conftest import PASSWORD, Site, csrf_of, sign_in
+
 from clemency.accounts import auth
 from clemency.accounts.models import User
 from clemency.db.session import unit_of_work
-from tests.integration.web.conftest import PASSWORD, Site, csrf_of, sign_in
 
 
 def _post_login(client, email: str, password: str):  # type: ignore[no-untyped-def]
@@ -32,7 +33,10 @@ def test_five_failures_lock_the_account_even_for_the_right_password(site: Site) 
 
         from clemency.audit.models import AuditEvent
 
-        outcomes = [e.outcome for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "login"))]
+        outcomes = [
+            e.outcome
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "login"))
+        ]
         assert outcomes.count("failure") == auth.LOCKOUT_THRESHOLD + 1
         assert outcomes[-1] == "success"
 
@@ -52,7 +56,8 @@ def test_idle_session_ends_and_logout_invalidates_the_cookie(site: Site) -> None
     assert client.get("/cases").status_code == 200
     site.app.state.clock = lambda: clock() + 2 * idle  # type: ignore[attr-defined]
     response = client.get("/cases")
-    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
     assert client.get("/api/v1/me").status_code == 401
 
     site.app.state.clock = clock  # type: ignore[attr-defined]
@@ -70,7 +75,8 @@ def test_a_new_session_id_at_every_sign_in(site: Site) -> None:
     client.cookies.set("clemency_session", "attacker-chosen-value", domain="testserver.local")
     sign_in(client, site.users[("a", "admin")][1])
     values = {c.value for c in client.cookies.jar if c.name == "clemency_session"}
-    assert values and "attacker-chosen-value" not in values  # a new id replaced it
+    assert values
+    assert "attacker-chosen-value" not in values
     fixed = site.client()
     fixed.cookies.set("clemency_session", "attacker-chosen-value")
     assert fixed.get("/api/v1/me").status_code == 401
@@ -80,13 +86,15 @@ def test_cookie_attributes_over_https(site: Site) -> None:
     client = site.client(base_url="https://testserver")
     token = csrf_of(client)
     response = client.post(
-        "/login", data={"email": site.users[("a", "admin")][1], "password": PASSWORD, "csrf_token": token}
+        "/login",
+        data={"email": site.users[("a", "admin")][1], "password": PASSWORD, "csrf_token": token},
     )
     [cookie] = [c for c in response.headers.get_list("set-cookie") if c.startswith("__Host-")]
     assert cookie.startswith("__Host-clemency_session=")
     for attribute in ("HttpOnly", "Path=/", "SameSite=lax", "Secure"):
         assert attribute in cookie
-    assert "Domain" not in cookie and "Max-Age" not in cookie  # a session cookie
+    assert "Domain" not in cookie
+    assert "Max-Age" not in cookie
 
 
 def test_forms_without_the_csrf_token_or_from_another_site_are_refused(site: Site) -> None:
@@ -110,17 +118,24 @@ def test_forms_without_the_csrf_token_or_from_another_site_are_refused(site: Sit
 def test_api_tokens_authenticate_programs_without_csrf(site: Site) -> None:
     with unit_of_work(site.engine) as session:
         user = session.get(User, site.users[("a", "attorney")][0])
-        raw, _row = auth.create_api_token(session=session, user=user, name="nightly", now=datetime.now(UTC))
+        raw, _row = auth.create_api_token(
+            session=session, user=user, name="nightly", now=datetime.now(UTC)
+        )
     client = site.client()
     headers = {"authorization": f"Bearer {raw}"}
     me = client.get("/api/v1/me", headers=headers)
-    assert me.status_code == 200 and me.json()["via"] == "token"
+    assert me.status_code == 200
+    assert me.json()["via"] == "token"
     case_id = site.cases["a_assigned"]
     created = client.post(
-        f"/api/v1/cases/{case_id}/parts/notes", json={"values": {"text": "from a program"}}, headers=headers
+        f"/api/v1/cases/{case_id}/parts/notes",
+        json={"values": {"text": "from a program"}},
+        headers=headers,
     )
     assert created.status_code == 201
-    assert client.get("/api/v1/me", headers={"authorization": "Bearer clm_wrong"}).status_code == 401
+    assert (
+        client.get("/api/v1/me", headers={"authorization": "Bearer clm_wrong"}).status_code == 401
+    )
     assert client.get(f"/api/v1/cases/{site.cases['b_case']}", headers=headers).status_code == 404
 
 

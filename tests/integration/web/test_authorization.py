@@ -13,12 +13,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.integration.web.conftest import Site, csrf_of
 
 from clemency.cases import service as case_service
 from clemency.db.session import unit_of_work
 from clemency.web.app import route_table
 from clemency.web.deps import get_current_case
-from tests.integration.web.conftest import Site, csrf_of
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 OWN_ROLES = ("admin", "attorney", "volunteer", "viewer")
@@ -57,7 +57,10 @@ def samples(site: Site) -> dict[str, dict[str, object]]:
         admin = session.get(User, site.users[("a", "admin")][0])
         for key in ("a_assigned", "a_other"):
             note = case_service.add_part(
-                session=session, user=admin, case_id=site.cases[key], kind="notes",
+                session=session,
+                user=admin,
+                case_id=site.cases[key],
+                kind="notes",
                 values={"text": "secret-note-" + key},
             )
             out[key] = {"case_id": site.cases[key], "kind": "notes", "part_id": note.id}
@@ -102,7 +105,11 @@ def expected_visible(identity: str, case_key: str) -> bool:
     return identity.startswith("a-")
 
 
-def test_authorization_matrix(site: Site, samples: dict[str, dict[str, object]], clients: dict[str, tuple[TestClient, str | None]]) -> None:
+def test_authorization_matrix(
+    site: Site,
+    samples: dict[str, dict[str, object]],
+    clients: dict[str, tuple[TestClient, str | None]],
+) -> None:
     failures = []
     routes = case_routes(site)
     for path, method in routes:
@@ -113,10 +120,14 @@ def test_authorization_matrix(site: Site, samples: dict[str, dict[str, object]],
                 status = response.status_code  # type: ignore[attr-defined]
                 body = response.text  # type: ignore[attr-defined]
                 if identity == "anonymous":
-                    ok = status in (401, 403) or (status == 303 and "/login" in response.headers["location"])  # type: ignore[attr-defined]
+                    ok = status in (401, 403) or (
+                        status == 303 and "/login" in response.headers["location"]
+                    )  # type: ignore[attr-defined]
                 elif not expected_visible(identity, case_key):
                     ok = status == 404 and "secret-note-" not in body and "Test Person" not in body
-                elif identity == "a-viewer" and (method in UNSAFE or path.endswith(("/edit", "/new"))):
+                elif identity == "a-viewer" and (
+                    method in UNSAFE or path.endswith(("/edit", "/new"))
+                ):
                     ok = status == 403
                 else:  # may see it; may still lack a permission for this action (403)
                     ok = status not in (401, 404) and status < 500
@@ -126,7 +137,9 @@ def test_authorization_matrix(site: Site, samples: dict[str, dict[str, object]],
     assert failures == [], "\n".join(failures)
 
 
-def test_lists_and_search_show_only_visible_cases(site: Site, samples: dict[str, dict[str, object]]) -> None:
+def test_lists_and_search_show_only_visible_cases(
+    site: Site, samples: dict[str, dict[str, object]]
+) -> None:
     expectations = {
         ("a", "admin"): {"a_assigned", "a_other"},
         ("a", "viewer"): {"a_assigned", "a_other"},
@@ -135,7 +148,10 @@ def test_lists_and_search_show_only_visible_cases(site: Site, samples: dict[str,
     }
     for who, visible in expectations.items():
         client = site.client(who)
-        got = {item["id"] for item in client.get("/api/v1/cases", params={"q": "person"}).json()["items"]}
+        got = {
+            item["id"]
+            for item in client.get("/api/v1/cases", params={"q": "person"}).json()["items"]
+        }
         assert got == {site.cases[k] for k in visible}, who
         page = client.get("/cases", params={"q": "test"}).text
         for key, case_id in site.cases.items():

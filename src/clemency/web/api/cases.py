@@ -16,8 +16,23 @@ from clemency.cases import service as case_service
 from clemency.cases.serialize import row_to_dict
 from clemency.reviews import service as reviews
 from clemency.search import listing
-from clemency.web.api.schemas import CaseCreate, CaseList, CaseSummary, Changes, ErrorBody, FactsUpdate, OverrideCreate
-from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, SettingsDep, WritableCase, now
+from clemency.web.api.schemas import (
+    CaseCreate,
+    CaseList,
+    CaseSummary,
+    Changes,
+    ErrorBody,
+    FactsUpdate,
+    OverrideCreate,
+)
+from clemency.web.deps import (
+    CurrentCase,
+    CurrentIdentity,
+    SessionDep,
+    SettingsDep,
+    WritableCase,
+    now,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
@@ -57,8 +72,13 @@ def list_cases(
     return CaseList(
         items=[
             CaseSummary(
-                id=r.id, reference=r.reference, name=r.name, register_number=r.register_number,
-                jurisdiction=r.jurisdiction, stage=r.stage, updated_at=r.updated_at.isoformat(),
+                id=r.id,
+                reference=r.reference,
+                name=r.name,
+                register_number=r.register_number,
+                jurisdiction=r.jurisdiction,
+                stage=r.stage,
+                updated_at=r.updated_at.isoformat(),
             )
             for r in result.rows
         ],
@@ -92,11 +112,16 @@ def get_case(case: CurrentCase, db: SessionDep, request: Request) -> dict[str, A
 
 
 @router.patch("/cases/{case_id}")
-def update_case(body: Changes, case: WritableCase, db: SessionDep, request: Request) -> dict[str, Any]:
+def update_case(
+    body: Changes, case: WritableCase, db: SessionDep, request: Request
+) -> dict[str, Any]:
     """Change case fields (stage, jurisdiction, summary, reference, check dates)."""
     updated = case_service.update_case(
-        session=db, user=request.state.user, case_id=case.id,
-        expected_version=body.expected_version, changes=body.changes,
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        expected_version=body.expected_version,
+        changes=body.changes,
     )
     return row_to_dict(updated)
 
@@ -118,10 +143,15 @@ def get_person(case: CurrentCase) -> dict[str, Any]:
 
 
 @router.patch("/cases/{case_id}/person")
-def update_person(body: Changes, case: WritableCase, db: SessionDep, request: Request) -> dict[str, Any]:
+def update_person(
+    body: Changes, case: WritableCase, db: SessionDep, request: Request
+) -> dict[str, Any]:
     person = case_service.update_person(
-        session=db, user=request.state.user, case_id=case.id,
-        expected_version=body.expected_version, changes=body.changes,
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        expected_version=body.expected_version,
+        changes=body.changes,
     )
     return row_to_dict(person)
 
@@ -136,27 +166,47 @@ def get_facts(case: CurrentCase, request: Request, as_of: date | None = None) ->
     to send back as ``expected_version`` when changing facts."""
     day = _as_of(request, as_of)
     facts = case_facts.facts_to_json(case_facts.facts_for_case(case.case, as_of=day))
-    return {"case_id": case.id, "as_of": day.isoformat(), "version": case.case.version, "facts": facts}
+    return {
+        "case_id": case.id,
+        "as_of": day.isoformat(),
+        "version": case.case.version,
+        "facts": facts,
+    }
 
 
 @router.patch("/cases/{case_id}/facts")
-def update_facts(body: FactsUpdate, case: WritableCase, db: SessionDep, request: Request) -> dict[str, Any]:
+def update_facts(
+    body: FactsUpdate, case: WritableCase, db: SessionDep, request: Request
+) -> dict[str, Any]:
     """Write facts back to the records they come from (computed facts are refused by name)."""
     facts = case_facts.apply_facts(
-        session=db, user=request.state.user, case_id=case.id,
-        expected_version=body.expected_version, facts=body.facts,
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        expected_version=body.expected_version,
+        facts=body.facts,
     )
-    return {"case_id": case.id, "version": case.case.version, "facts": case_facts.facts_to_json(facts)}
+    return {
+        "case_id": case.id,
+        "version": case.case.version,
+        "facts": case_facts.facts_to_json(facts),
+    }
 
 
 @router.get("/cases/{case_id}/determinations")
 def determinations(
-    case: CurrentCase, db: SessionDep, settings: SettingsDep, request: Request, as_of: date | None = None
+    case: CurrentCase,
+    db: SessionDep,
+    settings: SettingsDep,
+    request: Request,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """The determination (product.md §5.2) under each ruleset of the case's jurisdiction, with
     the reviewers' overrides recorded on it."""
     day = _as_of(request, as_of)
-    screenings = reviews.determine(session=db, case=case.case, as_of=day, extra_paths=settings.rulesets_paths)
+    screenings = reviews.determine(
+        session=db, case=case.case, as_of=day, extra_paths=settings.rulesets_paths
+    )
     return {
         "case_id": case.id,
         "as_of": day.isoformat(),
@@ -165,8 +215,11 @@ def determinations(
                 **s.determination,
                 "overrides": [
                     {
-                        "id": o.id, "outcome": o.outcome, "machine_outcome": o.machine_outcome,
-                        "reason": o.reason, "reviewer": o.reviewer_label,
+                        "id": o.id,
+                        "outcome": o.outcome,
+                        "machine_outcome": o.machine_outcome,
+                        "reason": o.reason,
+                        "reviewer": o.reviewer_label,
                         "created_at": o.created_at.isoformat(),
                     }
                     for o in s.overrides
@@ -179,12 +232,27 @@ def determinations(
 
 @router.post("/cases/{case_id}/overrides", status_code=201)
 def create_override(
-    body: OverrideCreate, case: WritableCase, db: SessionDep, settings: SettingsDep, request: Request
+    body: OverrideCreate,
+    case: WritableCase,
+    db: SessionDep,
+    settings: SettingsDep,
+    request: Request,
 ) -> dict[str, Any]:
     """Record a reviewer's outcome with a reason; the machine result is kept beside it."""
     row = reviews.override(
-        session=db, user=request.state.user, case=case.case, ruleset_id=body.ruleset_id,
-        outcome=body.outcome, reason=body.reason, as_of=body.as_of, extra_paths=settings.rulesets_paths,
+        session=db,
+        user=request.state.user,
+        case=case.case,
+        ruleset_id=body.ruleset_id,
+        outcome=body.outcome,
+        reason=body.reason,
+        as_of=body.as_of,
+        extra_paths=settings.rulesets_paths,
     )
-    return {"id": row.id, "ruleset_id": row.ruleset_id, "outcome": row.outcome,
-            "machine_outcome": row.machine_outcome, "reason": row.reason}
+    return {
+        "id": row.id,
+        "ruleset_id": row.ruleset_id,
+        "outcome": row.outcome,
+        "machine_outcome": row.machine_outcome,
+        "reason": row.reason,
+    }

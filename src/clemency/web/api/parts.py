@@ -24,7 +24,9 @@ def list_parts(case: CurrentCase, kind: str, db: SessionDep, request: Request) -
 
 
 @router.post("/cases/{case_id}/parts/{kind}", status_code=201)
-def add_part(body: PartCreate, case: WritableCase, kind: str, db: SessionDep, request: Request) -> dict[str, Any]:
+def add_part(
+    body: PartCreate, case: WritableCase, kind: str, db: SessionDep, request: Request
+) -> dict[str, Any]:
     part = case_service.add_part(
         session=db, user=request.state.user, case_id=case.id, kind=kind, values=body.values
     )
@@ -32,7 +34,9 @@ def add_part(body: PartCreate, case: WritableCase, kind: str, db: SessionDep, re
 
 
 @router.get("/cases/{case_id}/parts/{kind}/{part_id}")
-def get_part(case: CurrentCase, kind: str, part_id: int, db: SessionDep, request: Request) -> dict[str, Any]:
+def get_part(
+    case: CurrentCase, kind: str, part_id: int, db: SessionDep, request: Request
+) -> dict[str, Any]:
     part = case_service.get_part(
         session=db, user=request.state.user, case_id=case.id, kind=kind, part_id=part_id
     )
@@ -44,19 +48,32 @@ def update_part(
     body: Changes, case: WritableCase, kind: str, part_id: int, db: SessionDep, request: Request
 ) -> dict[str, Any]:
     part = case_service.update_part(
-        session=db, user=request.state.user, case_id=case.id, kind=kind, part_id=part_id,
-        expected_version=body.expected_version, changes=body.changes,
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        kind=kind,
+        part_id=part_id,
+        expected_version=body.expected_version,
+        changes=body.changes,
     )
     return row_to_dict(part)
 
 
 @router.delete("/cases/{case_id}/parts/{kind}/{part_id}", status_code=204)
 def delete_part(
-    case: WritableCase, kind: str, part_id: int, db: SessionDep, request: Request,
+    case: WritableCase,
+    kind: str,
+    part_id: int,
+    db: SessionDep,
+    request: Request,
     expected_version: Annotated[int, Query()],
 ) -> Response:
     case_service.delete_part(
-        session=db, user=request.state.user, case_id=case.id, kind=kind, part_id=part_id,
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        kind=kind,
+        part_id=part_id,
         expected_version=expected_version,
     )
     return Response(status_code=204)

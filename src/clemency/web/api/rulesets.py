@@ -14,8 +14,15 @@ router = APIRouter(prefix="/api/v1", tags=["rulesets"], responses=ERRORS)
 
 
 def _summary(r: Ruleset) -> dict[str, Any]:
-    return {"id": r.id, "title": r.title, "jurisdiction": r.jurisdiction, "relief": r.relief,
-            "version": r.version, "sha256": r.sha256, "rules": len(r.rules)}
+    return {
+        "id": r.id,
+        "title": r.title,
+        "jurisdiction": r.jurisdiction,
+        "relief": r.relief,
+        "version": r.version,
+        "sha256": r.sha256,
+        "rules": len(r.rules),
+    }
 
 
 @router.get("/rulesets")
@@ -24,7 +31,9 @@ def rulesets(_identity: CurrentIdentity, settings: SettingsDep) -> dict[str, Any
 
 
 @router.get("/rulesets/{jurisdiction}/{relief}")
-def ruleset(jurisdiction: str, relief: str, _identity: CurrentIdentity, settings: SettingsDep) -> dict[str, Any]:
+def ruleset(
+    jurisdiction: str, relief: str, _identity: CurrentIdentity, settings: SettingsDep
+) -> dict[str, Any]:
     r = load_ruleset(f"{jurisdiction}/{relief}", settings.rulesets_paths)
     return {
         **_summary(r),
@@ -32,14 +41,21 @@ def ruleset(jurisdiction: str, relief: str, _identity: CurrentIdentity, settings
         "facts_used": r.facts_used(),
         "rules": [
             {
-                "id": rule.id, "title": rule.title, "required": rule.required,
-                "citation": rule.citation, "url": rule.url,
+                "id": rule.id,
+                "title": rule.title,
+                "required": rule.required,
+                "citation": rule.citation,
+                "url": rule.url,
                 "effective_from": rule.effective_from.isoformat(),
-                "effective_until": rule.effective_until.isoformat() if rule.effective_until else None,
+                "effective_until": rule.effective_until.isoformat()
+                if rule.effective_until
+                else None,
                 "facts": rule.facts,
                 "parameters": {
-                    p.name: {"description": p.description,
-                             "values": [{"from": d.isoformat(), "value": v} for d, v in p.values]}
+                    p.name: {
+                        "description": p.description,
+                        "values": [{"from": d.isoformat(), "value": v} for d, v in p.values],
+                    }
                     for p in rule.parameters.values()
                 },
             }

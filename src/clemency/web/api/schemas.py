@@ -21,16 +21,22 @@ class ErrorBody(BaseModel):
 
 
 class CaseCreate(Strict):
-    organization_id: int = Field(description="One of your organizations (you need a role that may open cases there).")
+    organization_id: int = Field(
+        description="One of your organizations (you need a role that may open cases there)."
+    )
     reference: str = Field(min_length=1, max_length=64)
     jurisdiction: str = "us-federal"
     stage: str = "intake"
     summary: str | None = None
-    person: dict[str, Any] = Field(description="Person fields, e.g. given_name, family_name, date_of_birth, bop_register_number.")
+    person: dict[str, Any] = Field(
+        description="Person fields, e.g. given_name, family_name, date_of_birth, bop_register_number."
+    )
 
 
 class Changes(Strict):
-    expected_version: int = Field(description="The version you read; a newer one gives 409 stale_write with the current values.")
+    expected_version: int = Field(
+        description="The version you read; a newer one gives 409 stale_write with the current values."
+    )
     changes: dict[str, Any]
 
 

@@ -31,20 +31,33 @@ def create_run(
 ) -> dict[str, Any]:
     """Screen an uploaded roster (multipart: ``roster``, ``ruleset_id``, ``as_of``)."""
     run_id, path = rosters.store_upload(
-        data_dir=settings.data_dir, stream=roster.file, filename=roster.filename or "",
+        data_dir=settings.data_dir,
+        stream=roster.file,
+        filename=roster.filename or "",
         max_bytes=settings.max_upload_bytes,
     )
     record = rosters.run(
-        session=db, user=identity.user, data_dir=settings.data_dir, run_id=run_id, roster=path,
-        filename=roster.filename or "", ruleset_id=ruleset_id, as_of=as_of,
-        extra_paths=tuple(settings.rulesets_paths), allow_missing_columns=allow_missing_columns,
+        session=db,
+        user=identity.user,
+        data_dir=settings.data_dir,
+        run_id=run_id,
+        roster=path,
+        filename=roster.filename or "",
+        ruleset_id=ruleset_id,
+        as_of=as_of,
+        extra_paths=tuple(settings.rulesets_paths),
+        allow_missing_columns=allow_missing_columns,
     )
     return _json(record)
 
 
 @router.get("/screening-runs")
 def list_runs(identity: CurrentIdentity, settings: SettingsDep) -> dict[str, Any]:
-    return {"items": [_json(r) for r in rosters.list_runs(data_dir=settings.data_dir, user=identity.user)]}
+    return {
+        "items": [
+            _json(r) for r in rosters.list_runs(data_dir=settings.data_dir, user=identity.user)
+        ]
+    }
 
 
 @router.get("/screening-runs/{run_id}")
@@ -53,6 +66,10 @@ def get_run(run_id: str, identity: CurrentIdentity, settings: SettingsDep) -> di
 
 
 @router.get("/screening-runs/{run_id}/results.csv", response_class=FileResponse)
-def download(run_id: str, db: SessionDep, identity: CurrentIdentity, settings: SettingsDep) -> Response:
-    path = rosters.results_path(session=db, data_dir=settings.data_dir, user=identity.user, run_id=run_id)
+def download(
+    run_id: str, db: SessionDep, identity: CurrentIdentity, settings: SettingsDep
+) -> Response:
+    path = rosters.results_path(
+        session=db, data_dir=settings.data_dir, user=identity.user, run_id=run_id
+    )
     return FileResponse(path, media_type="text/csv", filename=f"screening-{run_id[:8]}-results.csv")

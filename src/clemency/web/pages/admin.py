@@ -39,13 +39,25 @@ def audit_page(
     return render(
         request,
         "admin/audit.html",
-        {"nav": "audit", "page": page, "org": org, "case": case, "action": action, "actions": AUDIT_ACTIONS},
+        {
+            "nav": "audit",
+            "page": page,
+            "org": org,
+            "case": case,
+            "action": action,
+            "actions": AUDIT_ACTIONS,
+        },
     )
 
 
 def _users_page(
-    request: Request, db: SessionDep, identity: CurrentIdentity, org: int,
-    errors: dict[str, str] | None = None, values: dict[str, str] | None = None, status_code: int = 200,
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: int,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
 ) -> Response:
     return render(
         request,
@@ -64,7 +76,9 @@ def _users_page(
 
 
 @router.get("/admin/users")
-def users_page(request: Request, db: SessionDep, identity: CurrentIdentity, org: AdminOrganization) -> Response:
+def users_page(
+    request: Request, db: SessionDep, identity: CurrentIdentity, org: AdminOrganization
+) -> Response:
     return _users_page(request, db, identity, org)
 
 
@@ -92,7 +106,9 @@ def change_user(
         )
     except BadInput as error:
         db.rollback()
-        return _users_page(request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=422)
+        return _users_page(
+            request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=422
+        )
     return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
 
 
@@ -109,13 +125,21 @@ def add_user(
 ) -> Response:
     try:
         auth.add_member(
-            session=db, admin=identity.user, organization_id=org, email=email,
-            display_name=display_name, role=role, password=password,
+            session=db,
+            admin=identity.user,
+            organization_id=org,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password=password,
         )
     except BadInput as error:
         db.rollback()
         return _users_page(
-            request, db, identity, org,
+            request,
+            db,
+            identity,
+            org,
             errors={str(error.fields.get("field", "email")): error.message},
             values={"email": email, "display_name": display_name, "role": role},
             status_code=422,
@@ -126,30 +150,49 @@ def add_user(
 @router.get("/account/tokens")
 def tokens_page(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
     return render(
-        request, "admin/tokens.html",
-        {"nav": "", "tokens": auth.tokens_of(session=db, user=identity.user), "new_token": None, "errors": {}},
+        request,
+        "admin/tokens.html",
+        {
+            "nav": "",
+            "tokens": auth.tokens_of(session=db, user=identity.user),
+            "new_token": None,
+            "errors": {},
+        },
     )
 
 
 @router.post("/account/tokens")
 def create_token(
-    request: Request, db: SessionDep, identity: CurrentIdentity, name: Annotated[str, Form(max_length=100)] = ""
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    name: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     try:
-        raw, _row = auth.create_api_token(session=db, user=identity.user, name=name, now=now(request))
+        raw, _row = auth.create_api_token(
+            session=db, user=identity.user, name=name, now=now(request)
+        )
     except BadInput as error:
         return render(
-            request, "admin/tokens.html",
-            {"tokens": auth.tokens_of(session=db, user=identity.user), "new_token": None, "errors": {"name": error.message}},
+            request,
+            "admin/tokens.html",
+            {
+                "tokens": auth.tokens_of(session=db, user=identity.user),
+                "new_token": None,
+                "errors": {"name": error.message},
+            },
             status_code=422,
         )
     return render(
-        request, "admin/tokens.html",
+        request,
+        "admin/tokens.html",
         {"tokens": auth.tokens_of(session=db, user=identity.user), "new_token": raw, "errors": {}},
     )
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, db: SessionDep, identity: CurrentIdentity, token_id: int) -> Response:
+def revoke_token(
+    request: Request, db: SessionDep, identity: CurrentIdentity, token_id: int
+) -> Response:
     auth.revoke_api_token(session=db, user=identity.user, token_id=token_id, now=now(request))
     return RedirectResponse("/account/tokens?saved=1", status_code=303)

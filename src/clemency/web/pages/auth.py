@@ -57,7 +57,7 @@ def login(
     db: SessionDep,
     email: Annotated[str, Form(max_length=254)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002 - the form field's name
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     moment = deps.now(request)
     result = auth.authenticate(session=db, email=email, password=password, now=moment)

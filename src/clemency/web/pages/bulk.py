@@ -14,9 +14,15 @@ from clemency.web.templating import render
 router = APIRouter(tags=["pages: bulk screening"], include_in_schema=False)
 
 
-def _page(request: Request, settings: SettingsDep, identity: CurrentIdentity, *,
-          errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    settings: SettingsDep,
+    identity: CurrentIdentity,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     return render(
         request,
         "bulk/index.html",
@@ -44,8 +50,11 @@ async def upload_roster(
     form = await request.form()
     ruleset_id = str(form.get("ruleset_id", ""))
     raw_as_of = str(form.get("as_of", ""))
-    values = {"ruleset_id": ruleset_id, "as_of": raw_as_of,
-              "allow_missing_columns": str(form.get("allow_missing_columns", ""))}
+    values = {
+        "ruleset_id": ruleset_id,
+        "as_of": raw_as_of,
+        "allow_missing_columns": str(form.get("allow_missing_columns", "")),
+    }
     upload = form.get("roster")
     try:
         as_of = rosters.parse_as_of(raw_as_of)
@@ -70,14 +79,24 @@ async def upload_roster(
             allow_missing_columns=form.get("allow_missing_columns") == "true",
         )
     except ClemencyError as error:
-        field = str(error.fields.get("field") or error.fields.get("ruleset") and "ruleset_id" or "roster")
-        return _page(request, settings, identity, errors={field: error.message}, values=values,
-                     status_code=error.http_status)
+        field = str(
+            error.fields.get("field") or (error.fields.get("ruleset") and "ruleset_id") or "roster"
+        )
+        return _page(
+            request,
+            settings,
+            identity,
+            errors={field: error.message},
+            values=values,
+            status_code=error.http_status,
+        )
     return RedirectResponse(f"/screening/runs/{run_id}", status_code=303)
 
 
 @router.get("/screening/runs/{run_id}")
-def run_page(request: Request, settings: SettingsDep, identity: CurrentIdentity, run_id: str) -> Response:
+def run_page(
+    request: Request, settings: SettingsDep, identity: CurrentIdentity, run_id: str
+) -> Response:
     record = rosters.get(data_dir=settings.data_dir, user=identity.user, run_id=run_id)
     return render(request, "bulk/run.html", {"nav": "bulk", "run": record})
 
@@ -86,7 +105,9 @@ def run_page(request: Request, settings: SettingsDep, identity: CurrentIdentity,
 def download_results(
     request: Request, db: SessionDep, settings: SettingsDep, identity: CurrentIdentity, run_id: str
 ) -> Response:
-    path = rosters.results_path(session=db, data_dir=settings.data_dir, user=identity.user, run_id=run_id)
+    path = rosters.results_path(
+        session=db, data_dir=settings.data_dir, user=identity.user, run_id=run_id
+    )
     return FileResponse(
         path,
         media_type="text/csv",

@@ -20,22 +20,40 @@ from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: cases"], include_in_schema=False)
 
-CASE_FIELDS = forms.describe(Case, ["reference", "stage", "jurisdiction", "summary",
-                                    "criminal_history_checked_on", "conduct_record_checked_on"])
+CASE_FIELDS = forms.describe(
+    Case,
+    [
+        "reference",
+        "stage",
+        "jurisdiction",
+        "summary",
+        "criminal_history_checked_on",
+        "conduct_record_checked_on",
+    ],
+)
 NEW_CASE_PERSON_FIELDS = forms.describe(
     Person, ["given_name", "middle_name", "family_name", "date_of_birth", "bop_register_number"]
 )
 
 
 def _filters(
-    q: str, stage: str, jurisdiction: str, assignee: str, outcome: str, sort: str, order: str, page: int
+    q: str,
+    stage: str,
+    jurisdiction: str,
+    assignee: str,
+    outcome: str,
+    sort: str,
+    order: str,
+    page: int,
 ) -> listing.CaseFilters:
     return listing.CaseFilters(
         q=q.strip()[:200],
         stage=stage if stage in vocab.CASE_STAGES else "",
         jurisdiction=jurisdiction.strip()[:32],
         assignee=assignee if assignee == "me" or assignee.isdigit() else "",
-        outcome=outcome if outcome in ("eligible", "ineligible", "needs_review", "unscreened") else "",
+        outcome=outcome
+        if outcome in ("eligible", "ineligible", "needs_review", "unscreened")
+        else "",
         sort=sort if sort in listing.SORTS else "updated",
         descending=order != "asc",
         page=max(1, page),
@@ -96,7 +114,11 @@ def case_rows(
 
 
 def _creatable_orgs(identity: CurrentIdentity) -> list[tuple[int, str]]:
-    return [(o, n) for o, n, role in identity.organizations if role in ("admin", "attorney", "volunteer")]
+    return [
+        (o, n)
+        for o, n, role in identity.organizations
+        if role in ("admin", "attorney", "volunteer")
+    ]
 
 
 @router.get("/cases/new")
@@ -162,7 +184,9 @@ def case_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
         if kind == "health_notes" and not case.may_see_sensitive:
             continue
         rows = (
-            case_service.list_parts(session=db, user=request.state.user, case_id=the_case.id, kind=kind)
+            case_service.list_parts(
+                session=db, user=request.state.user, case_id=the_case.id, kind=kind
+            )
             if kind == "health_notes"
             else list(getattr(the_case, kind))
         )
@@ -216,7 +240,9 @@ def _edit_page(
     )
 
 
-def stale_view(error: StaleWrite, specs: list[forms.FieldSpec], mine: dict[str, Any]) -> dict[str, Any]:
+def stale_view(
+    error: StaleWrite, specs: list[forms.FieldSpec], mine: dict[str, Any]
+) -> dict[str, Any]:
     """Both versions side by side: what this person typed and what is saved now."""
     current = error.fields.get("current") or {}
     return {
@@ -306,7 +332,11 @@ async def edit_case(request: Request, db: SessionDep, case: WritableCase) -> Res
     return save_or_rerender(
         request,
         save=lambda values: case_service.update_case(
-            session=db, user=request.state.user, case_id=case.id, expected_version=version, changes=values
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            expected_version=version,
+            changes=values,
         ),
         model=Case,
         specs=CASE_FIELDS,
@@ -340,7 +370,11 @@ async def edit_person(request: Request, db: SessionDep, case: WritableCase) -> R
     return save_or_rerender(
         request,
         save=lambda values: case_service.update_person(
-            session=db, user=request.state.user, case_id=case.id, expected_version=version, changes=values
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            expected_version=version,
+            changes=values,
         ),
         model=Person,
         specs=forms.PERSON_FIELDS,

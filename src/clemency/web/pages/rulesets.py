@@ -39,7 +39,11 @@ def rulesets_index(request: Request, _identity: CurrentIdentity, settings: Setti
 
 @router.get("/rulesets/{jurisdiction}/{relief}")
 def ruleset_page(
-    request: Request, _identity: CurrentIdentity, settings: SettingsDep, jurisdiction: str, relief: str
+    request: Request,
+    _identity: CurrentIdentity,
+    settings: SettingsDep,
+    jurisdiction: str,
+    relief: str,
 ) -> Response:
     ruleset = load_ruleset(f"{jurisdiction}/{relief}", settings.rulesets_paths)
     rules = [

@@ -27,7 +27,9 @@ def parse_as_of(request: Request, raw: str | None) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError as error:
-        raise BadInput(f"as_of {raw!r} is not a date in the form YYYY-MM-DD.", field="as_of") from error
+        raise BadInput(
+            f"as_of {raw!r} is not a date in the form YYYY-MM-DD.", field="as_of"
+        ) from error
 
 
 def _fact_rows(current: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
@@ -134,8 +136,13 @@ async def update_facts(
     except StaleWrite as error:
         db.rollback()
         return _panel(
-            request, db, settings, case, as_of,
-            errors={"version": error.message}, status_code=409,
+            request,
+            db,
+            settings,
+            case,
+            as_of,
+            errors={"version": error.message},
+            status_code=409,
         )
     except (BadInput, FactsError) as error:
         db.rollback()
@@ -166,8 +173,15 @@ async def add_override(
         )
     except BadInput as error:
         db.rollback()
-        key = "override:" + str(form.get("ruleset_id", "")) + ":" + str(error.fields.get("field", "reason"))
-        return _panel(request, db, settings, case, as_of, errors={key: error.message}, status_code=422)
+        key = (
+            "override:"
+            + str(form.get("ruleset_id", ""))
+            + ":"
+            + str(error.fields.get("field", "reason"))
+        )
+        return _panel(
+            request, db, settings, case, as_of, errors={key: error.message}, status_code=422
+        )
     return RedirectResponse(
         f"/cases/{case.id}/screening?as_of={as_of.isoformat()}&saved=1", status_code=303
     )
