@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clemency.config import Settings, get_settings
@@ -79,6 +80,28 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
+def web_tables() -> list[Table]:
+    """Tables the web layer adds beside the case store's (sessions, tokens, search, reviews)."""
+    from clemency.accounts.auth_models import ApiToken, WebSession
+    from clemency.reviews.models import CaseScreening, DeterminationOverride
+    from clemency.search.models import CaseSearchTerm
+
+    models = (WebSession, ApiToken, CaseSearchTerm, CaseScreening, DeterminationOverride)
+    return [model.__table__ for model in models]  # type: ignore[misc]
+
+
+def ensure_web_tables(engine: Engine) -> None:
+    """Outside production, create the web layer's tables if a migration has not yet (a
+    database made by ``clemency demo`` before their migration existed keeps working)."""
+    from clemency.db.base import Base
+
+    from clemency.search.listing import LIST_INDEXES
+
+    Base.metadata.create_all(engine, tables=web_tables(), checkfirst=True)
+    for index in LIST_INDEXES:
+        index.create(engine, checkfirst=True)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -98,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from clemency.search import service as search
 
+        if settings.environment != "production":
+            ensure_web_tables(engine)
         with unit_of_work(engine) as session:
             if search.index_is_empty_but_cases_exist(session):
                 log.info("building the case search index (%d cases)", search.reindex_all(session))
