@@ -33,7 +33,7 @@ LOCKOUT_DURATION = timedelta(minutes=15)
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)
 LAST_SEEN_GRANULARITY = timedelta(seconds=30)  # do not write on every request
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
-TOKEN_PREFIX = "clm_"
+TOKEN_PREFIX = "clm_"  # noqa: S105 - a public prefix that marks Clemency tokens, not a secret
 FAILED_SIGN_IN = "The e-mail address or password is not right, or the account is locked."
 
 # Verified against when the e-mail is unknown, so both paths take the same time.

@@ -33,10 +33,12 @@ MAX_PAGE = 2000  # offset pagination beyond 100,000 rows is refused; narrow the 
 
 # Indexes the list relies on (declared here, on the store's tables, because this module owns
 # the queries that need them; migrations pick them up from the metadata).
-Index("ix_cases_org_updated_id", Case.organization_id, Case.updated_at, Case.id)
-Index("ix_cases_org_stage_id", Case.organization_id, Case.stage, Case.id)
-Index("ix_cases_org_reference", Case.organization_id, Case.reference)
-Index("ix_people_family_given", Person.family_name, Person.given_name)
+LIST_INDEXES = (
+    Index("ix_cases_org_updated_id", Case.organization_id, Case.updated_at, Case.id),
+    Index("ix_cases_org_stage_id", Case.organization_id, Case.stage, Case.id),
+    Index("ix_cases_updated_id", Case.updated_at, Case.id),
+    Index("ix_people_family_given", Person.family_name, Person.given_name),
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class CasePage:
     filters: CaseFilters
 
 
-def _filtered(user: User, filters: CaseFilters) -> Select[tuple[Case, Person]]:
+def _filtered(user: User, filters: CaseFilters) -> Select[Case, Person]:
     query = (
         select(Case, Person)
         .join(Person, Person.id == Case.person_id)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.db.base import utcnow
-from clemency.errors import BadInput, NotFound, UploadRejected
+from clemency.errors import BadInput, ClemencyError, NotFound, UploadRejected
 
 RUNS_FOLDER = "screening-runs"
 _CHUNK = 1024 * 1024
@@ -76,7 +76,7 @@ def _check_content(kind: str, head: bytes, filename: str) -> None:
                 field="roster",
             ) from error
         text = head[: error.start].decode("utf-8")
-    if not text.strip() or "\n" not in text and len(head) == _CHUNK:
+    if not text.strip() or ("\n" not in text and len(head) == _CHUNK):
         raise UploadRejected(f"{filename!r} has no header line.", field="roster")
 
 
@@ -123,8 +123,11 @@ def run(
     ruleset_id: str,
     as_of: date,
     extra_paths: tuple[Path, ...] = (),
+    allow_missing_columns: bool = False,
 ) -> RunRecord:
-    """Screen the stored roster into ``results.csv`` beside it and record the run."""
+    """Screen the stored roster into ``results.csv`` beside it and record the run.
+
+    Errors name the uploaded file, never the server path it was stored under."""
     from clemency.eligibility import load_ruleset
     from clemency.screening import service as screening
 
@@ -132,7 +135,23 @@ def run(
     try:
         ruleset = load_ruleset(ruleset_id, extra_paths)
         out = folder / "results.csv"
-        result = screening.screen(roster, ruleset, as_of, out, engine="duckdb")
+        result = screening.screen(
+            roster,
+            ruleset,
+            as_of,
+            out,
+            engine="duckdb",
+            allow_missing_columns=allow_missing_columns,
+        )
+    except ClemencyError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        error.message = (
+            error.message.replace(str(roster), repr(filename))
+            .replace(str(folder), "the upload")
+            .replace("pass --allow-missing-columns", 'tick "treat missing columns as unknown"')
+        )
+        error.args = (error.message,)
+        raise
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

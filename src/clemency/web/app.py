@@ -14,10 +14,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy import Engine, Table
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-import clemency
 from clemency.config import Settings, get_settings
 from clemency.db.session import engine_for, make_engine, unit_of_work
 from clemency.web import deps, errors
@@ -68,7 +69,7 @@ class RequestId:
         request_id = secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
 
-        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [
                     *message.get("headers", []),
@@ -79,6 +80,27 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
+def web_tables() -> list[Table]:
+    """Tables the web layer adds beside the case store's (sessions, tokens, search, reviews)."""
+    from clemency.accounts.auth_models import ApiToken, WebSession
+    from clemency.reviews.models import CaseScreening, DeterminationOverride
+    from clemency.search.models import CaseSearchTerm
+
+    models = (WebSession, ApiToken, CaseSearchTerm, CaseScreening, DeterminationOverride)
+    return [model.__table__ for model in models]  # type: ignore[misc]
+
+
+def ensure_web_tables(engine: Engine) -> None:
+    """Outside production, create the web layer's tables if a migration has not yet (a
+    database made by ``clemency demo`` before their migration existed keeps working)."""
+    from clemency.db.base import Base
+    from clemency.search.listing import LIST_INDEXES
+
+    Base.metadata.create_all(engine, tables=web_tables(), checkfirst=True)
+    for index in LIST_INDEXES:
+        index.create(engine, checkfirst=True)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -86,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     import clemency.accounts.auth_models
     import clemency.db.models
     import clemency.reviews.models
-    import clemency.search.service  # noqa: F401  - registers the search-index listener
+    import clemency.search.service
 
     engine = (
         make_engine(settings.database_url)
@@ -98,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from clemency.search import service as search
 
+        if settings.environment != "production":
+            ensure_web_tables(engine)
         with unit_of_work(engine) as session:
             if search.index_is_empty_but_cases_exist(session):
                 log.info("building the case search index (%d cases)", search.reindex_all(session))
@@ -137,12 +161,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], object]]:
+def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:
     """Every HTTP route of ``app`` as ``(path, methods, route)``, however it was included
     (the authorization tests enumerate this, so a new route cannot be forgotten)."""
-    from fastapi.routing import APIRoute, iter_route_contexts
+    from fastapi.routing import iter_route_contexts
 
-    table = []
+    table: list[tuple[str, frozenset[str], APIRoute]] = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute) and context.path is not None:

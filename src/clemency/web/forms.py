@@ -154,6 +154,7 @@ def parse(
     """
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
+    scratch = model()  # runs the model's own validators (e.g. register number form) early
     for spec in specs:
         raw = form.get(spec.name, "")
         raw = raw.strip() if isinstance(raw, str) else raw
@@ -161,7 +162,7 @@ def parse(
             problems[spec.name] = f"{spec.label} is required."
             continue
         try:
-            coerce(model, spec.name, raw)
+            setattr(scratch, spec.name, coerce(model, spec.name, raw))
         except BadInput as error:
             problems[spec.name] = _plain(error.message)
             continue

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -51,8 +52,8 @@ templates = make_templates()
 
 
 def render(
-    request: Any, name: str, context: dict[str, Any] | None = None, status_code: int = 200
-) -> Any:
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
     """Render a page with what every page needs: the person, their organizations, the CSRF
     token for forms and the admin flag for the navigation."""
     from clemency.web.deps import csrf_token_for
@@ -64,4 +65,5 @@ def render(
         "csrf_token": csrf_token_for(request),
         **(context or {}),
     }
-    return templates.TemplateResponse(request, name, full, status_code=status_code)
+    response: Response = templates.TemplateResponse(request, name, full, status_code=status_code)
+    return response

@@ -27,6 +27,7 @@ def create_run(
     roster: UploadFile,
     ruleset_id: Annotated[str, Form()],
     as_of: Annotated[date, Form()],
+    allow_missing_columns: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:
     """Screen an uploaded roster (multipart: ``roster``, ``ruleset_id``, ``as_of``)."""
     run_id, path = rosters.store_upload(
@@ -45,6 +46,7 @@ def create_run(
         ruleset_id=ruleset_id,
         as_of=as_of,
         extra_paths=tuple(settings.rulesets_paths),
+        allow_missing_columns=allow_missing_columns,
     )
     return _json(record)
 

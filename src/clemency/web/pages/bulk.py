@@ -50,7 +50,11 @@ async def upload_roster(
     form = await request.form()
     ruleset_id = str(form.get("ruleset_id", ""))
     raw_as_of = str(form.get("as_of", ""))
-    values = {"ruleset_id": ruleset_id, "as_of": raw_as_of}
+    values = {
+        "ruleset_id": ruleset_id,
+        "as_of": raw_as_of,
+        "allow_missing_columns": str(form.get("allow_missing_columns", "")),
+    }
     upload = form.get("roster")
     try:
         as_of = rosters.parse_as_of(raw_as_of)
@@ -72,6 +76,7 @@ async def upload_roster(
             ruleset_id=ruleset_id,
             as_of=as_of,
             extra_paths=tuple(settings.rulesets_paths),
+            allow_missing_columns=form.get("allow_missing_columns") == "true",
         )
     except ClemencyError as error:
         field = str(
