@@ -59,13 +59,26 @@ def server(tmp_path: Path) -> Iterator[dict[str, object]]:
         case_id = make_alice(session, staff, org).id
     engine.dispose()
     port = _free_port()
-    env = dict(os.environ, CLEMENCY_DATABASE_URL=url, CLEMENCY_DATA_DIR=str(tmp_path / "data"),
-               CLEMENCY_ENVIRONMENT="test")
+    env = dict(
+        os.environ,
+        CLEMENCY_DATABASE_URL=url,
+        CLEMENCY_DATA_DIR=str(tmp_path / "data"),
+        CLEMENCY_ENVIRONMENT="test",
+    )
     log = open(tmp_path / "server.log", "w+")  # noqa: SIM115 - read back on failure
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "uvicorn"), "--factory",
-         "clemency.web.pages.petition_routes:create_app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "uvicorn"),
+            "--factory",
+            "clemency.web.pages.petition_routes:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -98,7 +111,9 @@ def test_letter_requested_uploaded_accepted_and_in_the_packet(server: dict[str, 
     base, case_id, tmp = server["base"], server["case_id"], server["tmp"]
     assert isinstance(tmp, Path)
     letter_pdf = tmp / "warden-letter.pdf"
-    letter_pdf.write_bytes(pdf_letter("To the President:\n" + LETTER + "\nArcala Washington-Adduci, Warden"))
+    letter_pdf.write_bytes(
+        pdf_letter("To the President:\n" + LETTER + "\nArcala Washington-Adduci, Warden")
+    )
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -122,7 +137,9 @@ def test_letter_requested_uploaded_accepted_and_in_the_packet(server: dict[str, 
             # The supporter: a separate browser context, no account, no cookies.
             supporter = browser.new_context().new_page()
             supporter.goto(link)
-            supporter.get_by_role("heading", name="Letter of support for Alice Marie Johnson").wait_for()
+            supporter.get_by_role(
+                "heading", name="Letter of support for Alice Marie Johnson"
+            ).wait_for()
             assert "What a good letter says" in supporter.content()
             supporter.get_by_label("Upload your signed letter").set_input_files(str(letter_pdf))
             supporter.get_by_role("button", name="Send my letter").click()
@@ -145,7 +162,11 @@ def test_letter_requested_uploaded_accepted_and_in_the_packet(server: dict[str, 
         finally:
             browser.close()
 
-    text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(packet.read_bytes())).pages).split())
+    text = " ".join(
+        " ".join(
+            (p.extract_text() or "") for p in PdfReader(io.BytesIO(packet.read_bytes())).pages
+        ).split()
+    )
     assert "Letter of support from Arcala Washington-Adduci, Warden" in text
     assert LETTER in text
     assert "Alice Marie Johnson" in text

@@ -86,7 +86,7 @@ def test_staff_request_a_letter_supporter_uploads_staff_accepts_and_it_is_in_the
     form = supporter.get(path)
     assert form.status_code == 200
     assert form.headers["cache-control"] == "no-store"
-    assert form.headers["referrer-policy"] == "no-referrer"
+    assert form.headers["referrer-policy"] == "same-origin"
     assert "Letter of support for Alice Marie Johnson" in form.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
     no_csrf = supporter.post(path, data={"typed_text": "x"})

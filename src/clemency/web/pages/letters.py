@@ -22,7 +22,9 @@ from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: support letters"], include_in_schema=False)
 
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+# same-origin, not no-referrer: the token never leaves the site, and browsers still send the
+# Origin header that the CSRF check needs on the upload form.
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 
 
 def _form_page(
