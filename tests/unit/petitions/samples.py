@@ -111,7 +111,7 @@ def alice_input(
                 offenses=ALICE_OFFENSES,
                 plea="Trial",
                 conviction_date=date(1996, 10, 31),
-                sentence_date=date(1997, 1, 1),
+                sentence_date=None,  # "1997" in the sources; the day is not public
                 sentence="Life imprisonment without parole",
             ),
         ),
