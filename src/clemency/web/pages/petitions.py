@@ -194,8 +194,14 @@ async def observe_status(request: Request, db: SessionDep, case: WritableCase) -
 @router.get("/cases/{case_id}/packet")
 def download_packet(request: Request, db: SessionDep, case: CurrentCase) -> Response:
     """Generate and download a packet (``?form=us-federal/commutation&format=pdf``)."""
-    form_id = request.query_params.get("form", "")
+    available = packet_forms.available()
+    default = next((f for f in available if f.startswith(case.case.jurisdiction + "/")), "")
+    form_id = request.query_params.get("form") or default
     fmt = request.query_params.get("format", "pdf")
+    if form_id not in available:
+        raise BadInput(
+            f"unknown form {form_id!r}; available: {', '.join(available)}.", field="form"
+        )
     generated = documents.generate(
         session=db,
         user=request.state.user,
