@@ -202,6 +202,32 @@ def advance(
     typer.echo(f"petition {view.id}: {view.stage_label}; next: {steps}")
 
 
+@petition_app.command("reminders")
+def reminders(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date to check (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Support letters requested 21 or more days ago and not received: who to remind."""
+    from sqlalchemy import select
+
+    from clemency.cases.models import Case
+    from clemency.config import get_settings
+    from clemency.db.session import engine_for, unit_of_work
+    from clemency.petitions import letters
+
+    settings = get_settings()
+    with unit_of_work(engine_for(settings.database_url)) as session:
+        case_ids = list(session.scalars(select(Case.id)))
+        rows = letters.overdue(session=session, case_ids=case_ids, as_of=_as_of(as_of))
+    for o in rows:
+        reminded = f" (reminded {o.reminded_on.isoformat()})" if o.reminded_on else ""
+        typer.echo(
+            f"case {o.case_id}  {o.author_name}  asked {o.requested_on.isoformat()}  "
+            f"follow up since {o.follow_up_on.isoformat()}  {o.contact or ''}{reminded}"
+        )
+
+
 @petition_app.command("lifecycle")
 def show_lifecycle(jurisdiction: str = typer.Argument("us-federal")) -> None:
     """Print a jurisdiction's lifecycle: states and transitions with who may make them."""

@@ -34,6 +34,8 @@ class CaseDeadline:
 def inputs_for_case(session: Session, case: Case) -> dl.DeadlineInputs:
     """Facts, petitions (with inferred stage and dates), grants and letter requests of a case."""
     petitions = []
+    facts = case_facts.facts_for_case(case)
+    notice_fact = facts.get("execution_notice_date")
     decisions = list(session.scalars(select(Decision).where(Decision.case_id == case.id)))
     for p in case.petitions:
         st = petition_service.stage_of(session, p)
@@ -50,7 +52,8 @@ def inputs_for_case(session: Session, case: Case) -> dl.DeadlineInputs:
                 docketed_on=st.docketed_on,
                 adverse_recommendation_on=st.adverse_recommendation_on,
                 decided_on=max(decided) if decided else None,
-                execution_notice_on=st.execution_notice_on,
+                execution_notice_on=st.execution_notice_on
+                or (notice_fact if isinstance(notice_fact, date) else None),
                 execution_on=st.execution_on,
                 hearing_on=st.hearing_on,
             )
@@ -70,7 +73,7 @@ def inputs_for_case(session: Session, case: Case) -> dl.DeadlineInputs:
     grants = [dl.GrantSnapshot(d.kind, d.decided_on) for d in decisions if d.outcome == "granted"]
     return dl.DeadlineInputs(
         case_ref=case.reference,
-        facts=case_facts.facts_for_case(case),
+        facts=facts,
         petitions=petitions,
         letters=letters,
         grants=grants,

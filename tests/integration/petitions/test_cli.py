@@ -120,5 +120,6 @@ def test_deadlines_command(cli_db: dict[str, str]) -> None:
     )
     assert ics.returncode == 0, ics.stderr
     assert ics.stdout.startswith(b"BEGIN:VCALENDAR\r\n")  # RFC 5545 line ends survive the CLI
+    assert run(cli_db, "petition reminders --as-of 2016-05-01").returncode == 0
     shown = run(cli_db, "petition lifecycle us-ok")
     assert "advance_to_stage_2: merit_review -> hearing_scheduled" in shown.stdout
