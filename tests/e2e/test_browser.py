@@ -41,35 +41,36 @@ def test_sign_in_and_find_alice_marie_johnson(page, demo_server: DemoServer) -> 
 
 def test_read_why_a_rule_failed(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, demo_server, CLINIC, "attorney")
-    page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2024-01-01")
-    section = page.locator("section#us-federal-commutation")
-    assert "ineligible" in section.locator(".badge").first.inner_text()
-    failed = section.locator("li.rule.fail").first
+    page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}")
+    page.get_by_role("link", name="Screening", exact=True).click()
+    page.get_by_label("As of").fill("2017-01-01")  # still in prison, before the commutation
+    page.get_by_role("button", name="Re-screen").click()
+    page.wait_for_url(re.compile(r"as_of=2017-01-01"))
+    section = page.locator("section#us-federal-pardon")
+    assert section.locator(".badge").first.inner_text() == "ineligible"
+    failed = section.locator("li.rule.fail")
+    assert failed.count() == 1
     text = failed.inner_text()
-    assert "Source:" in text
-    assert re.search(r"custody|serving|released", text, re.IGNORECASE), text
+    assert "waiting_period" in text
+    assert "Source: 28 CFR" in text
     failed.scroll_into_view_if_needed()
     shot(page, "05-why-a-rule-failed")
 
 
-def test_edit_a_fact_and_see_the_determination_change(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+def test_answer_a_question_and_see_the_determination_change(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, demo_server, CLINIC, "attorney")
     page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2024-01-01")
     pardon = page.locator("section#us-federal-pardon")
-    before = pardon.locator(".badge").first.inner_text()
-    assert before != "ineligible"
-    facts = page.locator("form", has=page.get_by_role("button", name="Save facts"))
-    facts.locator("select[name='fact:is_deceased']").select_option("true")
-    facts.get_by_role("button", name="Save facts").click()
+    assert pardon.locator(".badge").first.inner_text() == "needs review"
+    assert "on_supervision" in pardon.inner_text()  # the missing fact that keeps it open
+    questions = page.locator("section", has=page.get_by_role("heading", name="Questions to ask"))
+    questions.locator("select[name='fact:on_supervision']").select_option("false")
+    shot(page, "06-question-answered")
+    questions.get_by_role("button", name="Save answers").click()
     page.wait_for_url(re.compile(r"saved=1"))
     after = page.locator("section#us-federal-pardon .badge").first.inner_text()
-    assert after == "ineligible", (before, after)
-    shot(page, "06-fact-changed-determination")
-    # put it back for the other tests
-    facts = page.locator("form", has=page.get_by_role("button", name="Save facts"))
-    facts.locator("select[name='fact:is_deceased']").select_option("false")
-    facts.get_by_role("button", name="Save facts").click()
-    page.wait_for_url(re.compile(r"saved=1"))
+    assert after == "eligible"
+    shot(page, "07-determination-changed")
 
 
 def test_upload_a_roster_and_download_the_results(page, demo_server: DemoServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -86,11 +87,11 @@ def test_upload_a_roster_and_download_the_results(page, demo_server: DemoServer,
     page.get_by_label("Ruleset").select_option("us-federal/pardon")
     page.get_by_label("As of").fill("2024-01-01")
     page.get_by_label("Treat missing columns as unknown for everyone").check()
-    shot(page, "07-bulk-upload")
+    shot(page, "08-bulk-upload")
     page.get_by_role("button", name="Screen roster").click()
     page.wait_for_url(re.compile(r"/screening/runs/[0-9a-f]{32}$"))
     assert page.get_by_text("rows screened").is_visible()
-    shot(page, "08-bulk-results")
+    shot(page, "09-bulk-results")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download results (CSV)").click()
     path = download_info.value.path()
@@ -106,6 +107,6 @@ def test_another_organization_cannot_open_the_case_by_url(page, demo_server: Dem
     assert response.status == 404
     assert page.get_by_role("heading", name="Not found").is_visible()
     assert "Johnson" not in page.content()
-    shot(page, "09-other-organization-404")
+    shot(page, "10-other-organization-404")
     page.goto(f"{demo_server.url}/cases?q=johnson")
     assert page.get_by_role("link", name="Alice Marie Johnson").count() == 0

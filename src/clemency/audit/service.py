@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event, select, text, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from clemency.audit.models import AuditChain, AuditEvent
 from clemency.db.base import utcnow
 
 GENESIS_HASH = "0" * 64
 _ORIGIN_KEY = "clemency.audit.origin"
+_HOLDS_CHAIN_KEY = "clemency.audit.holds_chain"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ def record(
         detail=detail,
     )
     chain = _lock_chain(session)
+    session.info[_HOLDS_CHAIN_KEY] = True
     event.prev_hash = chain.head_hash
     event.row_hash = _row_hash(event.prev_hash, event)
     session.add(event)
@@ -131,6 +136,62 @@ def record(
     chain.row_count += 1
     session.flush()
     return event
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_chain_flag(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: its locks are gone
+        session.info.pop(_HOLDS_CHAIN_KEY, None)
+
+
+def record_refusal(
+    *,
+    session: Session,
+    actor_user_id: int | None,
+    actor_label: str,
+    action: str,
+    entity_type: str,
+    entity_id: object = None,
+    case_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """Record a refused access (outcome ``failure``) in its own short transaction, so that it
+    survives the rollback of the request that was refused.
+
+    Best effort by design: if the caller's transaction already holds the chain lock (it wrote
+    audit rows before being refused), a second transaction would wait on it, so the refusal
+    is only logged; a lock wait longer than a few seconds is logged the same way.
+    """
+    if session.info.get(_HOLDS_CHAIN_KEY):
+        logger.warning(
+            "refused %s on %s %s by %s not audited: the transaction holds the audit chain",
+            action,
+            entity_type,
+            entity_id,
+            actor_label,
+        )
+        return
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    try:
+        with Session(engine) as side:
+            side.info[_ORIGIN_KEY] = origin_of(session)
+            if engine.dialect.name == "postgresql":
+                side.execute(text("SET LOCAL lock_timeout = '3s'"))
+            record(
+                session=side,
+                actor_user_id=actor_user_id,
+                actor_label=actor_label,
+                action=action,
+                entity_type=entity_type,
+                entity_id=entity_id,
+                case_id=case_id,
+                detail=detail,
+                outcome="failure",
+            )
+            side.commit()
+    except OperationalError as error:
+        logger.warning("refused %s on %s %s not audited: %s", action, entity_type, entity_id, error)
 
 
 @dataclass(frozen=True)
@@ -150,13 +211,13 @@ def verify_chain(*, session: Session) -> ChainReport:
     """Recompute every row's hash in id order and report the first row that does not match."""
     prev = GENESIS_HASH
     checked = 0
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
+    for row in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
         checked += 1
-        if event.prev_hash != prev:
-            return ChainReport(checked, event.id, "prev_hash does not match the previous row")
-        if _row_hash(prev, event) != event.row_hash:
-            return ChainReport(checked, event.id, "row content does not match its hash")
-        prev = event.row_hash
+        if row.prev_hash != prev:
+            return ChainReport(checked, row.id, "prev_hash does not match the previous row")
+        if _row_hash(prev, row) != row.row_hash:
+            return ChainReport(checked, row.id, "row content does not match its hash")
+        prev = row.row_hash
     chain = session.get(AuditChain, 1, populate_existing=True)
     if chain is not None and (chain.head_hash, chain.row_count) != (prev, checked):
         return ChainReport(checked, None, "rows were removed from the end of the chain")

@@ -83,6 +83,9 @@ FACT_COLUMNS: dict[str, tuple[str, str]] = {
     "is_life_sentence": ("sentence", "is_life"),
     "sentence_months": ("sentence", "prison_months"),
 }
+# Facts that come from sensitive records (health notes): left out for roles without the
+# sensitive grant (volunteers, viewers), whether derived or asserted.
+SENSITIVE_FACTS: frozenset[str] = frozenset({"has_critical_illness"})
 # Computed from several records; edited through those records, never directly.
 COMPUTED_FACTS: dict[str, str] = {
     "person_id": "the case reference",
@@ -237,15 +240,21 @@ def asserted_facts(case: Case) -> dict[str, object]:
     return out
 
 
-def facts_for_case(case: Case, *, as_of: date | None = None) -> dict[str, object]:
+def facts_for_case(
+    case: Case, *, as_of: date | None = None, include_sensitive: bool = True
+) -> dict[str, object]:
     """The case as product.md §5.1 facts; unknown facts are absent.
 
     ``as_of`` limits custody and conduct to what had happened by that date (e.g. Alice
     Johnson's facts on 2017-01-01 say she is in custody). Without it, the stored state is used.
     Values are Python ``date``/``bool``/``int``/``str``; :func:`facts_to_json` makes them ISO.
+    Pass ``include_sensitive=False`` for a user without the sensitive grant
+    (``Permission.SENSITIVE``): facts drawn from health records are then left out.
     """
     facts = asserted_facts(case)
     facts.update(derived_facts(case, as_of=as_of))
+    if not include_sensitive:
+        facts = {name: value for name, value in facts.items() if name not in SENSITIVE_FACTS}
     return dict(sorted(facts.items()))
 
 

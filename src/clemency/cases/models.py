@@ -106,8 +106,10 @@ class Case(TimestampMixin, VersionedMixin, Base):
     convictions: Mapped[list[Conviction]] = relationship(
         back_populates="case", cascade=_CASCADE, order_by="Conviction.id"
     )
-    counts: Mapped[list[Count]] = relationship(cascade=_CASCADE, order_by="Count.id")
-    sentences: Mapped[list[Sentence]] = relationship(cascade=_CASCADE, order_by="Sentence.id")
+    # Counts, sentences and petition events are owned (and deleted) through their conviction
+    # or petition, so the ORM deletes them before their parent; here they are read-only views.
+    counts: Mapped[list[Count]] = relationship(viewonly=True, order_by="Count.id")
+    sentences: Mapped[list[Sentence]] = relationship(viewonly=True, order_by="Sentence.id")
     custody: Mapped[list[Custody]] = relationship(cascade=_CASCADE, order_by="Custody.id")
     conduct_incidents: Mapped[list[ConductIncident]] = relationship(
         cascade=_CASCADE, order_by="ConductIncident.id"
@@ -126,7 +128,7 @@ class Case(TimestampMixin, VersionedMixin, Base):
         back_populates="case", cascade=_CASCADE, order_by="Petition.id"
     )
     petition_events: Mapped[list[PetitionEvent]] = relationship(
-        cascade=_CASCADE, order_by="PetitionEvent.id"
+        viewonly=True, order_by="PetitionEvent.id"
     )
     decisions: Mapped[list[Decision]] = relationship(cascade=_CASCADE, order_by="Decision.id")
     notes: Mapped[list[Note]] = relationship(cascade=_CASCADE, order_by="Note.id")
@@ -171,8 +173,8 @@ class Conviction(TimestampMixin, VersionedMixin, Base):
     is_violent_offense: Mapped[bool | None] = mapped_column(Boolean)
 
     case: Mapped[Case] = relationship(back_populates="convictions")
-    counts: Mapped[list[Count]] = relationship(viewonly=True, order_by="Count.number, Count.id")
-    sentence: Mapped[Sentence | None] = relationship(viewonly=True, uselist=False)
+    counts: Mapped[list[Count]] = relationship(cascade=_CASCADE, order_by="Count.number, Count.id")
+    sentence: Mapped[Sentence | None] = relationship(cascade=_CASCADE, uselist=False)
 
 
 class Count(TimestampMixin, VersionedMixin, Base):
@@ -328,7 +330,7 @@ class Petition(TimestampMixin, VersionedMixin, Base):
 
     case: Mapped[Case] = relationship(back_populates="petitions")
     events: Mapped[list[PetitionEvent]] = relationship(
-        order_by="PetitionEvent.occurred_on, PetitionEvent.id", viewonly=True
+        cascade=_CASCADE, order_by="PetitionEvent.occurred_on, PetitionEvent.id"
     )
 
     @validates("case_number")

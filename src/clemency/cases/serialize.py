@@ -85,6 +85,27 @@ def coerce(model: type[Base], name: str, raw: Any) -> Any:
     return raw
 
 
+def required_columns(model: type[Base]) -> list[str]:
+    """Editable columns that must be given: NOT NULL and without a default."""
+    return [
+        column.key
+        for column in sa_inspect(model).columns
+        if column.key not in SYSTEM_COLUMNS
+        and not column.nullable
+        and column.default is None
+        and column.server_default is None
+    ]
+
+
+def check_required(model: type[Base], values: dict[str, Any]) -> None:
+    """Refuse a new row that lacks a required field, naming all of them."""
+    missing = [name for name in required_columns(model) if values.get(name) is None]
+    if missing:
+        raise BadInput(
+            f"{model.__name__} needs {', '.join(missing)}.", field=missing[0], missing=missing
+        )
+
+
 def coerce_values(model: type[Base], values: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
     """Coerce every entry of ``values``; a field outside ``allowed`` is refused by name."""
     out: dict[str, Any] = {}

@@ -29,7 +29,13 @@ from clemency.cases.models import (
     CaseAssignment,
     Person,
 )
-from clemency.cases.serialize import coerce_values, editable_columns, jsonable, row_to_dict
+from clemency.cases.serialize import (
+    check_required,
+    coerce_values,
+    editable_columns,
+    jsonable,
+    row_to_dict,
+)
 from clemency.db.base import Base
 from clemency.errors import BadInput, CaseNotFound, NotFound, PermissionDenied, StaleWrite
 
@@ -93,6 +99,29 @@ def _audit(
     )
 
 
+_ACTION_FOR_NEED = {
+    Permission.READ: "read",
+    Permission.SENSITIVE: "read",
+    Permission.WRITE: "update",
+    Permission.DELETE: "delete",
+    Permission.ASSIGN: "permission",
+}
+
+
+def _refused(session: Session, user: Actor, need: Permission, case_id: int, why: str) -> None:
+    """Audit a refused access; the row survives the request's rollback (best effort)."""
+    audit.record_refusal(
+        session=session,
+        actor_user_id=access.actor_id(user),
+        actor_label=access.actor_label(user),
+        action=_ACTION_FOR_NEED[need],
+        entity_type="case",
+        entity_id=case_id,
+        case_id=case_id,
+        detail=f"refused ({need}): {why}",
+    )
+
+
 def get_for_user(
     *,
     session: Session,
@@ -108,12 +137,12 @@ def get_for_user(
     ``need`` (e.g. a viewer asking to write).
     """
     case = session.get(Case, case_id)
-    if case is None:
-        raise CaseNotFound(_NOT_FOUND_MESSAGE.format(case_id=case_id), case_id=case_id)
-    allowed = access.permissions(session, user, case)
-    if Permission.READ not in allowed:
+    allowed = frozenset() if case is None else access.permissions(session, user, case)
+    if case is None or Permission.READ not in allowed:
+        _refused(session, user, need, case_id, "no such case" if case is None else "not visible")
         raise CaseNotFound(_NOT_FOUND_MESSAGE.format(case_id=case_id), case_id=case_id)
     if need not in allowed:
+        _refused(session, user, need, case_id, f"role lacks {need}")
         raise PermissionDenied(
             f"Your role does not allow '{need}' on case {case_id}.", case_id=case_id, need=need
         )
@@ -249,6 +278,7 @@ def create_case(
             organization_id=organization_id,
         )
     person_values = coerce_values(Person, person, editable_columns(Person))
+    check_required(Person, person_values)
     case_values = coerce_values(
         Case,
         {"reference": reference, "stage": stage, "jurisdiction": jurisdiction, "summary": summary},
@@ -459,6 +489,7 @@ def add_part(
     )
     _check_sensitive_write(session, user, case, kind)
     clean = coerce_values(model, values, editable_columns(model))
+    check_required(model, clean)
     _check_parent(session, case, model, clean)
     part = model(case_id=case.id, **clean)
     session.add(part)

@@ -1,10 +1,69 @@
-"""`clemency demo` commands."""
+"""`clemency demo`: create and seed the demo database if needed, then serve the web app."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from clemency.cases.demo.seed import (
+    DEFAULT_COUNT,
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    demo_email,
+    is_seeded,
+    seed_demo,
+)
+from clemency.config import Settings
+from clemency.db import migrate
+from clemency.db.session import make_engine, unit_of_work
+
+
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic-case generator.")] = DEFAULT_SEED,
+    count: Annotated[
+        int, typer.Option(help="How many synthetic cases to generate.")
+    ] = DEFAULT_COUNT,
+    database: Annotated[Path, typer.Option(help="The demo SQLite file.")] = Path(
+        "clemency-demo.db"
+    ),
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")
+    ] = True,
+) -> None:
+    """Create the demo database if absent, seed it, print the logins and serve the web app."""
+    url = f"sqlite:///{database}"
+    created = not database.exists()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with unit_of_work(engine) as session:
+            if is_seeded(session):
+                typer.echo(f"Using the existing demo database {database} (delete it to reseed).")
+            else:
+                summary = seed_demo(session, seed=seed, count=count)
+                verb = "Created" if created else "Seeded"
+                typer.echo(f"{verb} {database}: {summary.cases} cases (seed {seed}).")
+    finally:
+        engine.dispose()
+    typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
+    for slug in ("justice-clinic", "pardon-project"):
+        for role in ("admin", "attorney", "volunteer", "viewer"):
+            typer.echo(f"  {demo_email(slug, role):40} {role}")
+    typer.echo(f"Open http://{host}:{port}/")
+    if not serve:
+        return
+    import uvicorn
+
+    from clemency.web.app import create_app
+
+    settings = Settings(database_url=url, environment="development")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app (filled in by its feature)."""
-    del app
+    """Attach `clemency demo`."""
+    app.command("demo")(demo)

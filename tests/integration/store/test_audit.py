@@ -156,3 +156,84 @@ def test_origin_is_recorded(session: Session, world: World, source: str) -> None
     )
     row = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert (row.source, row.request_id, row.action) == (source, "req-1", "read")
+
+
+def test_concurrent_writers_never_fork_the_chain(engine: Engine, world: World) -> None:
+    """Two workers reading cases at the same time: every row chains to the one before it."""
+    import threading
+
+    from clemency.accounts.models import User
+    from clemency.db.session import session_factory
+
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def work(user_id: int, case_id: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(15):
+                with session_factory(engine)() as session:
+                    audit.set_origin(session, source="thread")
+                    user = session.get(User, user_id)
+                    assert user is not None
+                    cases.get_for_user(session=session, user=user, case_id=case_id)
+                    session.commit()
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=work, args=(world.users[(org, "admin")].id, world.cases[name].id))
+        for org, name in (("a", "a_other"), ("b", "b_case"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with session_factory(engine)() as session:
+        report = audit.verify_chain(session=session)
+        reads = session.scalars(select(AuditEvent.id).where(AuditEvent.source == "thread")).all()
+    assert report.ok, report
+    assert len(reads) == 30
+
+
+def test_a_refused_access_is_audited_even_though_the_request_rolls_back(
+    engine: Engine, world: World
+) -> None:
+    from clemency.accounts.models import User
+    from clemency.db.session import session_factory
+    from clemency.errors import CaseNotFound, PermissionDenied
+
+    hidden = world.cases["b_case"].id
+    with session_factory(engine)() as request:
+        audit.set_origin(request, source="198.51.100.7")
+        intruder = request.get(User, world.users[("a", "volunteer")].id)
+        assert intruder is not None
+        with pytest.raises(CaseNotFound):
+            cases.get_for_user(session=request, user=intruder, case_id=hidden)
+        request.rollback()
+        viewer = request.get(User, world.users[("a", "viewer")].id)
+        assert viewer is not None
+        with pytest.raises(PermissionDenied):
+            cases.update_case(
+                session=request,
+                user=viewer,
+                case_id=world.cases["a_other"].id,
+                expected_version=1,
+                changes={"summary": "x"},
+            )
+        request.rollback()
+    with session_factory(engine)() as check:
+        refusals = check.scalars(
+            select(AuditEvent).where(AuditEvent.outcome == "failure").order_by(AuditEvent.id)
+        ).all()
+        assert [(r.action, r.case_id, r.source, r.actor_label) for r in refusals] == [
+            ("read", hidden, "198.51.100.7", world.users[("a", "volunteer")].email),
+            (
+                "update",
+                world.cases["a_other"].id,
+                "198.51.100.7",
+                world.users[("a", "viewer")].email,
+            ),
+        ]
+        assert audit.verify_chain(session=check).ok

@@ -121,3 +121,21 @@ def test_apply_facts_writes_columns_and_assertions_and_refuses_computed_ones(
             ).version,
             facts={"is_in_custody": True},
         )
+
+
+def test_facts_from_health_records_are_left_out_without_the_sensitive_grant(
+    session: Session, world: World
+) -> None:
+    admin = world.users[("a", "admin")]
+    case_id = _build(session, world)
+    cases.add_part(
+        session=session,
+        user=admin,
+        case_id=case_id,
+        kind="health_notes",
+        values={"text": "diagnosis", "is_critical_illness": True},
+    )
+    case = cases.get_for_user(session=session, user=admin, case_id=case_id)
+    session.refresh(case)
+    assert case_facts.facts_for_case(case)["has_critical_illness"] is True
+    assert "has_critical_illness" not in case_facts.facts_for_case(case, include_sensitive=False)

@@ -38,3 +38,15 @@ def test_the_database_refuses_to_change_audit_rows(engine: Engine, statement: st
         connection.execute(text(statement))
     with engine.connect() as connection:
         assert connection.execute(text("SELECT source FROM audit_events")).scalar_one() == "test"
+
+
+def test_migrations_run_from_scratch_and_down_again(database_url: str) -> None:
+    """The real upgrade on an empty database (the other tests use a copy of one), and back."""
+    from alembic import command
+
+    from clemency.db.migrate import alembic_config, upgrade
+
+    upgrade(database_url)
+    assert current_heads(database_url) == {"0001"}
+    command.downgrade(alembic_config(database_url), "base")
+    assert current_heads(database_url) == set()

@@ -53,12 +53,15 @@ class Site:
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token of the page's forms; every form on the page must carry the same one."""
     import re
 
     page = client.get(path)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert match, f"no CSRF token on {path}: {page.status_code}"
-    return match.group(1)
+    tokens = re.findall(r'name="csrf_token" value="([^"]*)"', page.text)
+    assert tokens, f"no CSRF token on {path}: {page.status_code}"
+    assert len(set(tokens)) == 1, f"forms on {path} carry different tokens: {tokens}"
+    assert tokens[0], f"forms on {path} carry an empty token"
+    return str(tokens[0])
 
 
 def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:

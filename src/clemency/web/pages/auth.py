@@ -24,13 +24,19 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _login_page(request: Request, *, error: str | None, email: str, status: int) -> Response:
+def _login_page(
+    request: Request, *, error: str | None, email: str, status: int, target: str | None = None
+) -> Response:
     token = request.cookies.get(deps.PRELOGIN_COOKIE) or secrets.token_urlsafe(32)
     request.state.prelogin_csrf = token
     response: Response = render(
         request,
         "login.html",
-        {"error": error, "email": email, "next": _safe_next(request.query_params.get("next"))},
+        {
+            "error": error,
+            "email": email,
+            "next": _safe_next(target or request.query_params.get("next")),
+        },
         status_code=status,
     )
     response.set_cookie(
@@ -62,7 +68,7 @@ def login(
     moment = deps.now(request)
     result = auth.authenticate(session=db, email=email, password=password, now=moment)
     if result.user is None:
-        return _login_page(request, error=auth.FAILED_SIGN_IN, email=email, status=401)
+        return _login_page(request, error=auth.FAILED_SIGN_IN, email=email, status=401, target=next)
     raw, _row = auth.start_session(
         session=db, user=result.user, now=moment, source=deps.client_address(request)
     )

@@ -1,0 +1,1 @@
+"""Demo data: Alice Marie Johnson's public case and a deterministic synthetic generator."""
