@@ -96,7 +96,11 @@ def _page(
         "today": today,
         "letters": list(c.support_letters),
         "letter_requests": requests,
-        "forms": [f for f in packet_forms.available()],
+        "forms": packet_forms.available(),
+        "default_form": next(
+            (v.form_id for v in views if v.form_id is not None and v.is_open),
+            next((f for f in packet_forms.available() if f.startswith(c.jurisdiction + "/")), ""),
+        ),
         "jurisdiction_kinds": lifecycle.load(c.jurisdiction).spec.kinds
         if c.jurisdiction in lifecycle.available()
         else (),
