@@ -521,3 +521,81 @@ def test_alice_counts_reach_the_packet_input(
     assert data.convictions[0].offenses == ALICE_COUNTS
     assert data.convictions[0].sentence == "Life imprisonment without parole"
     assert data.convictions[0].court == "U.S. District Court, W.D. Tenn."
+
+
+def test_oklahoma_two_stage_commutation_with_board_votes(
+    session: Session, org_and_attorney: tuple[Any, Any]
+) -> None:
+    from clemency.testing.factories import make_case
+
+    org, attorney = org_and_attorney
+    case = make_case(
+        session,
+        attorney,
+        org,
+        reference="OK-1",
+        jurisdiction="us-ok",
+        person={"given_name": "Riley", "family_name": "Sample"},
+    )
+    petition = petitions.start(session=session, user=attorney, case_id=case.id, kind="commutation")
+    with pytest.raises(BadInput, match="has no 'pardon' petitions"):
+        petitions.start(session=session, user=attorney, case_id=case.id, kind="pardon")
+    petitions.observe(
+        session=session,
+        user=attorney,
+        case_id=case.id,
+        petition_id=petition.id,
+        status="pending",
+        on=date(2023, 1, 10),
+        source="agency_lookup",
+    )
+    assert petitions.stage_of(session, petition).stage == "merit_review"  # Stage 1
+    with pytest.raises(IllegalTransition, match="2-2 is not a majority"):
+        petitions.transition(
+            session=session,
+            user=attorney,
+            case_id=case.id,
+            petition_id=petition.id,
+            name="advance_to_stage_2",
+            on=date(2023, 3, 1),
+            data={"votes_for": "2", "votes_against": "2", "hearing_on": "2023-05-01"},
+        )
+    petitions.transition(
+        session=session,
+        user=attorney,
+        case_id=case.id,
+        petition_id=petition.id,
+        name="advance_to_stage_2",
+        on=date(2023, 3, 1),
+        source="agency_letter",
+        data={"votes_for": "3", "votes_against": "1", "hearing_on": "2023-05-01"},
+    )
+    d = deadlines_by_key(session, case)
+    assert_boundary(d["us-ok.hearing_on"], date(2023, 5, 1))
+    petitions.transition(
+        session=session,
+        user=attorney,
+        case_id=case.id,
+        petition_id=petition.id,
+        name="hold_hearing",
+        on=date(2023, 5, 1),
+    )
+    v = petitions.transition(
+        session=session,
+        user=attorney,
+        case_id=case.id,
+        petition_id=petition.id,
+        name="deny_at_stage_2",
+        on=date(2023, 5, 1),
+        source="agency_letter",
+        data={"votes_for": "2", "votes_against": "3"},
+    )
+    assert v.stage == "denied"
+    d = deadlines_by_key(session, case)
+    assert set(d) == {"us-ok.reapply_on"}
+    assert_boundary(d["us-ok.reapply_on"], date(2026, 5, 1))  # 3 years after the denial
+    st = petitions.stage_of(session, petition)
+    assert (st.votes_for, st.votes_against) == (2, 3)
+    notes = [e.note for e in sorted(case.petition_events, key=lambda e: e.id)]
+    assert any("vote 3-1" in (n or "") for n in notes)
+    assert any("vote 2-3" in (n or "") for n in notes)

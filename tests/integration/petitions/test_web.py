@@ -33,7 +33,7 @@ def web(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
         for user in world.users.values():
             user.password_hash = _HASH
         alice = make_alice(session, world.users[("a", "admin")], world.orgs["a"])
-        ids = {"alice": alice.id, "b_case": world.cases["b_case"].id}
+        ids = {"alice": alice.id, "b_case": world.cases["b_case"].id, "org_a": world.orgs["a"].id}
         emails = {key: u.email for key, u in world.users.items()}
     settings = Settings(
         environment="test",
@@ -197,3 +197,6 @@ def test_deadlines_page_and_private_calendar_feed(web: dict[str, Any]) -> None:
     assert ics.headers["content-type"].startswith("text/calendar")
     assert ics.text.startswith("BEGIN:VCALENDAR")
     assert anonymous.get(feed.replace(".ics", "x.ics")).status_code == 410
+    org = web["ids"]["org_a"]
+    assert staff.get("/deadlines", params={"org": org}).status_code == 200
+    assert client(web, ("a", "volunteer")).get("/deadlines", params={"org": org}).status_code == 403
