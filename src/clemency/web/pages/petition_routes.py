@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
+from sqlalchemy import Table
 
 
 def routers() -> list[APIRouter]:
@@ -13,13 +14,24 @@ def routers() -> list[APIRouter]:
     return [petitions.router, letters.router, api_petitions.router]
 
 
+def petition_tables() -> list[Table]:
+    """This feature's tables (no migration yet: the lead generates it after merging)."""
+    from clemency.documents.models import PacketRecord
+    from clemency.petitions.models import LetterRequest, PetitionAnswer, PetitionStage
+
+    models = (PetitionStage, PetitionAnswer, LetterRequest, PacketRecord)
+    return [model.__table__ for model in models]  # type: ignore[misc]
+
+
 def include(app: FastAPI) -> FastAPI:
-    """Add the petitions routers to an application built by ``create_app`` (idempotent)."""
+    """Add the petitions routers to an application built by ``create_app`` (idempotent);
+    outside production, create this feature's tables if no migration has yet."""
     if getattr(app.state, "petitions_included", False):
         return app
-    import clemency.documents.models
-    import clemency.petitions.models  # noqa: F401 - map the feature's tables
+    from clemency.db.base import Base
 
+    if app.state.settings.environment != "production":
+        Base.metadata.create_all(app.state.engine, tables=petition_tables(), checkfirst=True)
     for router in routers():
         app.include_router(router)
     app.state.petitions_included = True
