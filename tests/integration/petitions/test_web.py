@@ -106,6 +106,28 @@ def test_staff_request_a_letter_supporter_uploads_staff_accepts_and_it_is_in_the
     again = supporter.get(path)
     assert again.status_code == 410
 
+    token = csrf_of(staff, f"/cases/{case_id}/petitions")
+    second = staff.post(
+        f"/cases/{case_id}/letters", data={"csrf_token": token, "author_name": "Second Writer"}
+    )
+    second_path = re.search(r'value="http://testserver(/letters/[^"]+)"', second.text).group(1)  # type: ignore[union-attr]
+    page = staff.get(f"/cases/{case_id}/petitions").text
+    second_id = re.findall(
+        r'action="/cases/\d+/letters/revoke" class="inline">\s*<input[^>]*><input type="hidden" name="letter_id" value="(\d+)"',
+        page,
+    )
+    assert len(second_id) == 1
+    reminded = staff.post(
+        f"/cases/{case_id}/letters/reminded", data={"csrf_token": token, "letter_id": second_id[0]}
+    )
+    assert reminded.status_code == 303
+    assert "reminded " in staff.get(f"/cases/{case_id}/petitions").text
+    revoked = staff.post(
+        f"/cases/{case_id}/letters/revoke", data={"csrf_token": token, "letter_id": second_id[0]}
+    )
+    assert revoked.status_code == 303
+    assert supporter.get(second_path).status_code == 410
+
     listing = staff.get(f"/cases/{case_id}/petitions")
     letter_id = re.search(r'name="letter_id" value="(\d+)"', listing.text).group(1)  # type: ignore[union-attr]
     token = csrf_of(staff, f"/cases/{case_id}/petitions")

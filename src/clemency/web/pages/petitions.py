@@ -319,6 +319,24 @@ async def letter_reminded(request: Request, db: SessionDep, case: WritableCase) 
     return RedirectResponse(f"/cases/{case.id}/petitions?saved=1#letters", status_code=303)
 
 
+@router.post("/cases/{case_id}/letters/revoke")
+async def revoke_letter_link(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    return _save_or_show(
+        request,
+        db,
+        case,
+        lambda: letter_service.revoke(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            letter_id=_int(form.get("letter_id", ""), "letter_id"),
+            now=deps.now(request),
+        ),
+        anchor="#letters",
+    )
+
+
 @router.get("/cases/{case_id}/letters/file")
 def letter_file(request: Request, db: SessionDep, case: CurrentCase) -> Response:
     """The uploaded letter (``?letter=ID``), always as a download, never rendered inline."""
