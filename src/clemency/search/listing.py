@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import Index, Select, func, select
@@ -136,21 +137,22 @@ def list_cases(*, session: Session, user: User, filters: CaseFilters) -> CasePag
     return CasePage(rows=out, page=page, has_next=len(rows) > PAGE_SIZE, filters=filters)
 
 
+COUNT_CAP = 10_000
+
+
 def count_cases(*, session: Session, user: User, filters: CaseFilters) -> int:
-    """How many cases match (shown once above the list, not per page)."""
-    subquery = _filtered(user, filters).with_only_columns(Case.id).subquery()
-    return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
+    """How many cases match, counted up to :data:`COUNT_CAP` + 1 (shown as "more than
+    10,000"): an exact count of 100,000 visible rows would cost more than the page itself."""
+    capped = _filtered(user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(capped)) or 0)
 
 
-def jurisdictions(*, session: Session, user: User) -> list[str]:
-    return list(
-        session.scalars(
-            select(Case.jurisdiction)
-            .where(access.visible_cases_clause(user))
-            .distinct()
-            .order_by(Case.jurisdiction)
-        )
-    )
+def jurisdictions(extra_paths: tuple[Path, ...] = ()) -> list[str]:
+    """The jurisdictions to filter by: those that have rulesets (no scan of the cases, and
+    nothing learned about other organizations' cases)."""
+    from clemency.eligibility import list_rulesets
+
+    return sorted({ruleset.jurisdiction for ruleset in list_rulesets(extra_paths)})
 
 
 @dataclass(frozen=True)
