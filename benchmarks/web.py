@@ -375,7 +375,7 @@ async def load(
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
