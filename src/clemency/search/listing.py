@@ -13,10 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Index, Select, func, select
+from sqlalchemy import ColumnElement, Index, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from clemency.accounts.models import User
+from clemency.accounts.models import Membership, User
 from clemency.cases import access
 from clemency.cases.models import Case, CaseAssignment, Person, Petition
 from clemency.reviews.models import CaseScreening
@@ -75,13 +75,43 @@ class CasePage:
     filters: CaseFilters
 
 
-def _filtered(user: User, filters: CaseFilters) -> Select[Case, Person]:
+def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
+    """``access.visible_cases_clause`` with the user's memberships read first, so that the
+    database filters on ``organization_id IN (…)`` through an index instead of running
+    correlated sub-queries per row. Same policy, same roles (a test compares the two on every
+    user); when in doubt the store's clause is the reference."""
+    if not user.is_active:
+        return false()
+    memberships = session.execute(
+        select(Membership.organization_id, Membership.role).where(Membership.user_id == user.id)
+    ).all()
+    org_wide_roles = access._SEES_WHOLE_ORGANIZATION  # the store's policy, not a copy of it
+    whole = sorted(org for org, role in memberships if role in org_wide_roles)
+    assigned_only = sorted(org for org, role in memberships if role == "volunteer")
+    clauses: list[ColumnElement[bool]] = []
+    if whole:
+        clauses.append(Case.organization_id.in_(whole))
+    if assigned_only:
+        clauses.append(
+            and_(
+                Case.organization_id.in_(assigned_only),
+                Case.id.in_(
+                    select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)
+                ),
+            )
+        )
+    return or_(*clauses) if clauses else false()
+
+
+def _filtered(session: Session, user: User, filters: CaseFilters) -> Select[Case, Person]:
     query = (
         select(Case, Person)
         .join(Person, Person.id == Case.person_id)
-        .where(access.visible_cases_clause(user))
+        .where(visible_clause(session, user))
     )
-    matching = search.matching_clause(filters.q)
+    ids, matching = search.narrowing(session, filters.q)
+    if ids is not None:
+        query = query.where(Case.id.in_(ids))
     if matching is not None:
         query = query.where(matching)
     if filters.stage:
@@ -110,7 +140,7 @@ def _int_or(value: str, default: int) -> int:
 
 def list_cases(*, session: Session, user: User, filters: CaseFilters) -> CasePage:
     """One page of the cases ``user`` may see that match ``filters``."""
-    query = _filtered(user, filters)
+    query = _filtered(session, user, filters)
     columns = {
         "updated": (Case.updated_at,),
         "name": (Person.family_name, Person.given_name),
@@ -143,7 +173,9 @@ COUNT_CAP = 10_000
 def count_cases(*, session: Session, user: User, filters: CaseFilters) -> int:
     """How many cases match, counted up to :data:`COUNT_CAP` + 1 (shown as "more than
     10,000"): an exact count of 100,000 visible rows would cost more than the page itself."""
-    capped = _filtered(user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    capped = (
+        _filtered(session, user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+    )
     return int(session.scalar(select(func.count()).select_from(capped)) or 0)
 
 

@@ -126,6 +126,37 @@ def matching_clause(query: str) -> ColumnElement[bool] | None:
     return and_(*clauses)
 
 
+NARROW_CAP = 5000
+
+
+def narrowing(session: Session, query: str) -> tuple[list[int] | None, ColumnElement[bool] | None]:
+    """Split a search into what is cheapest: ``(ids, clause)``.
+
+    Each word's matches are read from the index, up to :data:`NARROW_CAP`. Words with few
+    matches are intersected here into an explicit id list (so the database sorts at most a few
+    thousand rows, however rare the word); words matching very many cases stay a clause, which
+    the database checks while walking the list in its sort order. ``(None, None)`` when the
+    query has no words; an empty list when nothing matches.
+    """
+    query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+    if not query_words:
+        return None, None
+    narrow: set[int] | None = None
+    broad: list[str] = []
+    for word in query_words:
+        found = session.scalars(
+            select(CaseSearchTerm.case_id)
+            .where(CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{")
+            .limit(NARROW_CAP + 1)
+        ).all()
+        if len(found) > NARROW_CAP:
+            broad.append(word)
+            continue
+        narrow = set(found) if narrow is None else narrow & set(found)
+    clause = matching_clause(" ".join(broad)) if broad else None
+    return (sorted(narrow) if narrow is not None else None), clause
+
+
 def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:
     """(case ids to reindex, person ids whose case must be looked up) of the pending flush."""
     case_ids: set[int] = set()
@@ -140,12 +171,28 @@ def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:
     return case_ids, person_ids
 
 
+_HAS_INDEX: dict[str, bool] = {}
+
+
+def _has_index_table(connection: Connection) -> bool:
+    """Whether this database has the index table yet (a database migrated before the table
+    existed gets it, and a full rebuild, when the web app starts). Checked once per URL."""
+    key = connection.engine.url.render_as_string(hide_password=True)
+    if not _HAS_INDEX.get(key):
+        from sqlalchemy import inspect
+
+        _HAS_INDEX[key] = inspect(connection).has_table(CaseSearchTerm.__tablename__)
+    return _HAS_INDEX[key]
+
+
 @event.listens_for(Session, "after_flush")
 def _follow_case_changes(session: Session, _context: Any) -> None:
     case_ids, person_ids = _affected_case_ids(session)
     if not case_ids and not person_ids:
         return
     connection = session.connection()
+    if not _has_index_table(connection):
+        return
     if person_ids:
         case_ids |= set(connection.scalars(select(Case.id).where(Case.person_id.in_(person_ids))))
     existing = set(connection.scalars(select(Case.id).where(Case.id.in_(case_ids))))
