@@ -103,13 +103,22 @@ def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def _filtered(session: Session, user: User, filters: CaseFilters) -> Select[Case, Person]:
-    query = (
-        select(Case, Person)
-        .join(Person, Person.id == Case.person_id)
-        .where(visible_clause(session, user))
-    )
-    ids, matching = search.narrowing(session, filters.q)
+Narrowed = tuple[list[int] | None, ColumnElement[bool] | None]
+
+
+def _filtered(
+    session: Session,
+    user: User,
+    filters: CaseFilters,
+    narrowed: Narrowed | None = None,
+    *,
+    with_person: bool = True,
+) -> Select[Case, Person]:
+    query = select(Case, Person).join(Person, Person.id == Case.person_id)
+    if not with_person:  # counting needs no person columns and no join
+        query = select(Case)  # type: ignore[assignment]
+    query = query.where(visible_clause(session, user))
+    ids, matching = narrowed if narrowed is not None else search.narrowing(session, filters.q)
     if ids is not None:
         query = query.where(Case.id.in_(ids))
     if matching is not None:
@@ -138,9 +147,12 @@ def _int_or(value: str, default: int) -> int:
     return int(value) if value.isdigit() else default
 
 
-def list_cases(*, session: Session, user: User, filters: CaseFilters) -> CasePage:
-    """One page of the cases ``user`` may see that match ``filters``."""
-    query = _filtered(session, user, filters)
+def list_cases(
+    *, session: Session, user: User, filters: CaseFilters, narrowed: Narrowed | None = None
+) -> CasePage:
+    """One page of the cases ``user`` may see that match ``filters`` (``narrowed``: the
+    search already resolved by :func:`search.service.narrowing`, to share it with the count)."""
+    query = _filtered(session, user, filters, narrowed)
     columns = {
         "updated": (Case.updated_at,),
         "name": (Person.family_name, Person.given_name),
@@ -170,11 +182,16 @@ def list_cases(*, session: Session, user: User, filters: CaseFilters) -> CasePag
 COUNT_CAP = 10_000
 
 
-def count_cases(*, session: Session, user: User, filters: CaseFilters) -> int:
+def count_cases(
+    *, session: Session, user: User, filters: CaseFilters, narrowed: Narrowed | None = None
+) -> int:
     """How many cases match, counted up to :data:`COUNT_CAP` + 1 (shown as "more than
     10,000"): an exact count of 100,000 visible rows would cost more than the page itself."""
     capped = (
-        _filtered(session, user, filters).with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
+        _filtered(session, user, filters, narrowed, with_person=False)
+        .with_only_columns(Case.id)
+        .limit(COUNT_CAP + 1)
+        .subquery()
     )
     return int(session.scalar(select(func.count()).select_from(capped)) or 0)
 
@@ -198,7 +215,7 @@ class Dashboard:
 
 def dashboard(*, session: Session, user: User) -> Dashboard:
     """Cases by stage, the user's assignments, and petitions still waiting for a decision."""
-    visible = access.visible_cases_clause(user)
+    visible = visible_clause(session, user)
     by_stage = [
         (stage, int(count))
         for stage, count in session.execute(

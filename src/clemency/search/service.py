@@ -129,32 +129,43 @@ def matching_clause(query: str) -> ColumnElement[bool] | None:
 NARROW_CAP = 5000
 
 
+def _word_ids(session: Session, word: str, within: list[int] | None) -> list[int]:
+    query = select(CaseSearchTerm.case_id).where(
+        CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{"
+    )
+    if within is not None:
+        return list(set(session.scalars(query.where(CaseSearchTerm.case_id.in_(within))).all()))
+    return list(session.scalars(query.limit(NARROW_CAP + 1)).all())
+
+
 def narrowing(session: Session, query: str) -> tuple[list[int] | None, ColumnElement[bool] | None]:
     """Split a search into what is cheapest: ``(ids, clause)``.
 
-    Each word's matches are read from the index, up to :data:`NARROW_CAP`. Words with few
-    matches are intersected here into an explicit id list (so the database sorts at most a few
-    thousand rows, however rare the word); words matching very many cases stay a clause, which
-    the database checks while walking the list in its sort order. ``(None, None)`` when the
-    query has no words; an empty list when nothing matches.
+    Each word's matches are read from the index, up to :data:`NARROW_CAP`. Once one word has
+    few matches, the others are looked up only among those (an indexed lookup of ``(term,
+    case_id)``), so the result is an explicit id list and the database sorts at most a few
+    thousand rows however common the other words are. When every word matches very many cases
+    they stay a clause, which the database checks while walking the list in its sort order.
+    ``(None, None)`` when the query has no words; an empty list when nothing matches.
     """
     query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
     if not query_words:
         return None, None
-    narrow: set[int] | None = None
+    narrow: list[int] | None = None
     broad: list[str] = []
     for word in query_words:
-        found = session.scalars(
-            select(CaseSearchTerm.case_id)
-            .where(CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{")
-            .limit(NARROW_CAP + 1)
-        ).all()
-        if len(found) > NARROW_CAP:
+        found = _word_ids(session, word, narrow)
+        if narrow is None and len(found) > NARROW_CAP:
             broad.append(word)
             continue
-        narrow = set(found) if narrow is None else narrow & set(found)
-    clause = matching_clause(" ".join(broad)) if broad else None
-    return (sorted(narrow) if narrow is not None else None), clause
+        narrow = sorted(set(found))
+        if not narrow:
+            return [], None
+    if narrow is not None:
+        for word in broad:  # common words, now looked up among the few candidates
+            narrow = sorted(set(_word_ids(session, word, narrow)))
+        return narrow, None
+    return None, matching_clause(" ".join(broad))
 
 
 def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:

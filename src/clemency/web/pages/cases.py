@@ -63,6 +63,15 @@ def _filters(
 Q = Annotated[str, Query(max_length=200)]
 
 
+def _jurisdictions(request: Request) -> list[str]:
+    """Read once per process: loading the rulesets hashes every rule file."""
+    cached: list[str] | None = getattr(request.app.state, "jurisdictions", None)
+    if cached is None:
+        cached = listing.jurisdictions(tuple(request.app.state.settings.rulesets_paths))
+        request.app.state.jurisdictions = cached
+    return cached
+
+
 def _list_context(
     request: Request,
     db: SessionDep,
@@ -70,15 +79,16 @@ def _list_context(
     filters: listing.CaseFilters,
     with_count: bool,
 ) -> dict[str, Any]:
-    result = listing.list_cases(session=db, user=identity.user, filters=filters)
+    from clemency.search import service as search
+
+    narrowed = search.narrowing(db, filters.q)
+    result = listing.list_cases(session=db, user=identity.user, filters=filters, narrowed=narrowed)
     context: dict[str, Any] = {"result": result, "filters": filters, "nav": "cases"}
     if with_count:
         context["total"] = listing.count_cases(session=db, user=identity.user, filters=filters)
         context["stages"] = vocab.CASE_STAGES
         context["count_cap"] = listing.COUNT_CAP
-        context["jurisdictions"] = listing.jurisdictions(
-            tuple(request.app.state.settings.rulesets_paths)
-        )
+        context["jurisdictions"] = _jurisdictions(request)
         context["sorts"] = listing.SORTS
     return context
 
