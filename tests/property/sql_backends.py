@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from clemency.eligibility import FACTS, Ruleset, compile_ruleset
@@ -55,58 +56,31 @@ def _columns(ruleset: Ruleset) -> list[str]:
     return ["person_id", *ruleset.facts_used()]
 
 
-class SqliteBackend:
-    name = "sqlite"
-
-    def __init__(self) -> None:
-        self.conn = sqlite3.connect(":memory:")
-
-    def run(
-        self, ruleset: Ruleset, rows: Sequence[Mapping[str, Any]], as_of: date
-    ) -> list[dict[str, Any]]:
-        columns = _columns(ruleset)
-        self.conn.execute("DROP TABLE IF EXISTS roster")
-        types = ["TEXT"] + [
-            {"date": "TEXT", "bool": "INTEGER", "int": "INTEGER"}.get(FACTS[c].type, "TEXT")
-            for c in columns[1:]
-        ]
-        self.conn.execute(
-            "CREATE TABLE roster ("
-            + ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
-            + ")"
-        )
-
-        def cell(value: Any) -> Any:
-            if isinstance(value, bool):
-                return int(value)
-            if isinstance(value, date):
-                return value.isoformat()
-            return value
-
-        self.conn.executemany(
-            f"INSERT INTO roster VALUES ({', '.join('?' for _ in columns)})",
-            [[cell(row.get(c)) for c in columns] for row in rows],
-        )
-        cursor = self.conn.execute(compiled(ruleset, as_of, "sqlite"))
-        names = [d[0] for d in cursor.description]
-        assert tuple(names) == ROW_COLUMNS
-        return [normalise(dict(zip(names, r, strict=True))) for r in cursor.fetchall()]
+def _sqlite_cell(value: Any) -> Any:
+    """SQLite stores dates as ISO text and booleans as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
-class DuckdbBackend:
-    name = "duckdb"
+class _QmarkBackend:
+    """SQLite and DuckDB share the DB-API ``?`` style; only types and cell values differ."""
 
-    def __init__(self) -> None:
-        import duckdb
+    name = ""
+    conn: Any
+    types: Mapping[str, str] = _SQL_TYPES
 
-        self.conn = duckdb.connect(":memory:")
+    def cell(self, value: Any) -> Any:
+        return value
 
     def run(
         self, ruleset: Ruleset, rows: Sequence[Mapping[str, Any]], as_of: date
     ) -> list[dict[str, Any]]:
         columns = _columns(ruleset)
+        types = ["VARCHAR"] + [self.types[FACTS[c].type] for c in columns[1:]]
         self.conn.execute("DROP TABLE IF EXISTS roster")
-        types = ["VARCHAR"] + [_SQL_TYPES[FACTS[c].type] for c in columns[1:]]
         self.conn.execute(
             "CREATE TABLE roster ("
             + ", ".join(f'"{c}" {t}' for c, t in zip(columns, types, strict=True))
@@ -115,12 +89,32 @@ class DuckdbBackend:
         if rows:
             self.conn.executemany(
                 f"INSERT INTO roster VALUES ({', '.join('?' for _ in columns)})",
-                [[row.get(c) for c in columns] for row in rows],
+                [[self.cell(row.get(c)) for c in columns] for row in rows],
             )
-        result = self.conn.execute(compiled(ruleset, as_of, "duckdb"))
+        result = self.conn.execute(compiled(ruleset, as_of, self.name))
         names = [d[0] for d in result.description]
         assert tuple(names) == ROW_COLUMNS
         return [normalise(dict(zip(names, r, strict=True))) for r in result.fetchall()]
+
+
+class SqliteBackend(_QmarkBackend):
+    name = "sqlite"
+    types: Mapping[str, str] = MappingProxyType({**_SQL_TYPES, "date": "TEXT", "bool": "INTEGER"})
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect(":memory:")
+
+    def cell(self, value: Any) -> Any:
+        return _sqlite_cell(value)
+
+
+class DuckdbBackend(_QmarkBackend):
+    name = "duckdb"
+
+    def __init__(self) -> None:
+        import duckdb
+
+        self.conn = duckdb.connect(":memory:")
 
 
 class PostgresBackend:

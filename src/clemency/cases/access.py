@@ -75,13 +75,10 @@ def is_assigned(session: Session, user: User, case_id: int) -> bool:
     )
 
 
-def can_see(session: Session, actor: Actor, case: Case) -> bool:
+def _sees(session: Session, actor: User, role: str | None, case: Case) -> bool:
     """The visibility half of the matrix (each condition on its own line, for coverage)."""
-    if isinstance(actor, Operator):
-        return True
     if not actor.is_active:
         return False
-    role = role_in(session, actor, case.organization_id)
     if role is None:
         return False
     if role in _SEES_WHOLE_ORGANIZATION:
@@ -89,13 +86,19 @@ def can_see(session: Session, actor: Actor, case: Case) -> bool:
     return is_assigned(session, actor, case.id)
 
 
+def can_see(session: Session, actor: Actor, case: Case) -> bool:
+    if isinstance(actor, Operator):
+        return True
+    return _sees(session, actor, role_in(session, actor, case.organization_id), case)
+
+
 def permissions(session: Session, actor: Actor, case: Case) -> frozenset[Permission]:
     """What ``actor`` may do with ``case`` (empty when the case is not visible)."""
     if isinstance(actor, Operator):
         return frozenset(Permission)
-    if not can_see(session, actor, case):
-        return frozenset()
     role = role_in(session, actor, case.organization_id)
+    if not _sees(session, actor, role, case):
+        return frozenset()
     return _ROLE_PERMISSIONS.get(role or "", frozenset())
 
 

@@ -333,14 +333,17 @@ class Petition(TimestampMixin, VersionedMixin, Base):
         cascade=_CASCADE, order_by="PetitionEvent.occurred_on, PetitionEvent.id"
     )
 
-    @validates("case_number")
-    def _check_case_number(self, _key: str, value: str | None) -> str | None:
-        """Federal OPA numbers are P or C plus six digits; state numbers are kept as given."""
-        if value is None or value == "":
-            return None
-        if self.jurisdiction == "us-federal" and not OPA_CASE_NUMBER_RE.match(value):
+    @validates("case_number", "jurisdiction")
+    def _check_case_number(self, key: str, value: str | None) -> str | None:
+        """Federal OPA numbers are P or C plus six digits; state numbers are kept as given.
+        Checked whichever of the two fields is set last."""
+        if key == "case_number" and value == "":
+            value = None
+        jurisdiction = value if key == "jurisdiction" else self.jurisdiction
+        number = value if key == "case_number" else self.case_number
+        if jurisdiction == "us-federal" and number and not OPA_CASE_NUMBER_RE.match(number):
             raise BadInput(
-                f"Federal case number {value!r} is not in the form C123456 or P123456 "
+                f"Federal case number {number!r} is not in the form C123456 or P123456 "
                 "(C for commutation, P for pardon, then six digits).",
                 field="case_number",
             )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -227,6 +228,8 @@ def _flush_or_stale(session: Session, obj: Base) -> None:
     identity = getattr(obj, "id", None)  # read now: after a failed flush the object is expired
     try:
         session.flush()
+    except IntegrityError as error:
+        raise _refused_by_database(model, error) from error
     except StaleDataError as error:
         bind = session.get_bind()
         engine = bind if isinstance(bind, Engine) else bind.engine
@@ -246,6 +249,13 @@ def _flush_or_stale(session: Session, obj: Base) -> None:
         ) from error
 
 
+def _refused_by_database(model: type[Base], error: IntegrityError) -> BadInput:
+    """A constraint the checks above did not foresee (e.g. a second sentence for one
+    conviction). The session must be rolled back, which the unit of work does."""
+    reason = str(error.orig).splitlines()[0] if error.orig else "constraint violated"
+    return BadInput(f"{model.__name__}: refused by the database ({reason}).")
+
+
 def _apply(obj: Base, values: dict[str, Any]) -> list[str]:
     """Set the given values; return the names of the fields whose value really changed."""
     changed = []
@@ -257,6 +267,17 @@ def _apply(obj: Base, values: dict[str, Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the case itself
+
+
+def _refuse_duplicate_reference(session: Session, organization_id: int, reference: str) -> None:
+    duplicate = session.scalar(
+        select(Case.id).where(Case.organization_id == organization_id, Case.reference == reference)
+    )
+    if duplicate is not None:
+        raise BadInput(
+            f"Reference {reference!r} is already used by another case of this organization.",
+            field="reference",
+        )
 
 
 def create_case(
@@ -286,16 +307,7 @@ def create_case(
     )
     if not case_values.get("reference"):
         raise BadInput("A case needs a reference (e.g. 'A-0001').", field="reference")
-    duplicate = session.scalar(
-        select(Case.id).where(
-            Case.organization_id == organization_id, Case.reference == case_values["reference"]
-        )
-    )
-    if duplicate is not None:
-        raise BadInput(
-            f"Reference {reference!r} is already used by another case of this organization.",
-            field="reference",
-        )
+    _refuse_duplicate_reference(session, organization_id, case_values["reference"])
     case = Case(
         organization_id=organization_id,
         person=Person(**person_values),
@@ -322,7 +334,10 @@ def update_case(
     """Change case-level fields (stage, jurisdiction, summary, completeness dates, reference)."""
     case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.WRITE)
     check_version(case, expected_version)
-    changed = _apply(case, coerce_values(Case, changes, CASE_EDITABLE))
+    values = coerce_values(Case, changes, CASE_EDITABLE)
+    if values.get("reference") not in (None, case.reference):
+        _refuse_duplicate_reference(session, case.organization_id, values["reference"])
+    changed = _apply(case, values)
     if changed:
         _flush_or_stale(session, case)
         _audit(session, user, "update", "case", case.id, case, changed)
@@ -493,7 +508,7 @@ def add_part(
     _check_parent(session, case, model, clean)
     part = model(case_id=case.id, **clean)
     session.add(part)
-    session.flush()
+    _flush_or_stale(session, part)
     _audit(session, user, "create", model.__name__.lower(), part.id, case, sorted(clean))  # type: ignore[attr-defined]
     return part
 

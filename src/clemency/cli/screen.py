@@ -78,7 +78,7 @@ def screen(
         str | None,
         typer.Option(
             "--compare-param",
-            help="Also screen with one parameter changed (NAME=VALUE, e.g. years_served=8).",
+            help="Also screen with one parameter changed (NAME=VALUE, e.g. min_years_served=8).",
         ),
     ] = None,
     allow_missing_columns: Annotated[
@@ -145,7 +145,9 @@ def screen(
         bar.close()
         saved = None
         if save:
-            saved = service.save(
+            from clemency.screening import record
+
+            saved = record.save(
                 result, db_url=db, run_by=by, organization=org, import_cases=import_cases
             )
     except ClemencyError as error:

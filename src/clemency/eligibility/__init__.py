@@ -12,7 +12,8 @@ condition is already decided without it). Then
 
 Advisory rules (merit factors) are evaluated and explained but never change the outcome
 (28 CFR 1.11: the rules advise, people decide). ``missing_facts`` lists the missing facts read
-by the required rules that came out ``unknown``. ``eligible_on`` is set when the outcome is
+by the required rules that came out ``unknown`` (only those on the row's path through ``if()``
+branches). ``eligible_on`` is set when the outcome is
 ``ineligible`` and every failing required rule is a waiting period that fails only because its
 date is still ahead; it is the latest of those dates (parameters as of ``as_of``). Other rules
 that are ``unknown`` do not block it: on that date the outcome would be ``needs_review`` until
@@ -23,7 +24,7 @@ Rules outside their effective period give their ``outside_effective`` outcome (d
 """
 
 from clemency.eligibility.determination import Determination, RuleResult
-from clemency.eligibility.engine import evaluate
+from clemency.eligibility.engine import evaluate, screen_row
 from clemency.eligibility.facts import FACTS, FactSpec, validate_facts
 from clemency.eligibility.model import Rule, Ruleset
 from clemency.eligibility.registry import list_rulesets, load_folder, load_ruleset
@@ -41,5 +42,6 @@ __all__ = [
     "list_rulesets",
     "load_folder",
     "load_ruleset",
+    "screen_row",
     "validate_facts",
 ]

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from clemency.eligibility import dates
 from clemency.eligibility.facts import FACTS, nearest_fact
+from clemency.errors import FactsError
 
 Type = Literal["bool", "int", "date", "string"]
 
@@ -504,6 +505,33 @@ def facts_read(node: Node) -> list[str]:
     return list(seen)
 
 
+def fact_paths(
+    node: Node, path: tuple[tuple[Node, bool], ...] = ()
+) -> dict[str, list[tuple[tuple[Node, bool], ...]]]:
+    """Where each fact is read: for every occurrence, the ``if()`` conditions on the way to it.
+
+    A path is a tuple of (condition, branch) pairs: the occurrence is *reached* when each
+    condition is known and equals its branch (``True`` for the then-branch). Occurrences outside
+    any ``if()`` have the empty path and are always reached. The SQL compiler turns the same
+    paths into ``COALESCE(cond, FALSE)`` / ``COALESCE(NOT cond, FALSE)`` conjunctions.
+    """
+    found: dict[str, list[tuple[tuple[Node, bool], ...]]] = {}
+
+    def visit(sub: Node, here: tuple[tuple[Node, bool], ...]) -> None:
+        if isinstance(sub, Name) and sub.kind == "fact":
+            found.setdefault(sub.name, []).append(here)
+        elif isinstance(sub, Call) and sub.fn == "if":
+            visit(sub.args[0], here)
+            visit(sub.args[1], (*here, (sub.args[0], True)))
+            visit(sub.args[2], (*here, (sub.args[0], False)))
+        else:
+            for child in sub.children():
+                visit(child, here)
+
+    visit(node, path)
+    return found
+
+
 # ----------------------------------------------------------------------------- evaluation
 
 Value = bool | int | str | date | None
@@ -536,6 +564,19 @@ def evaluate(node: Node, facts: Mapping[str, Any], params: Mapping[str, Any], as
         return _binary(node, facts, params, as_of)
     assert isinstance(node, Call)
     return _call(node, facts, params, as_of)
+
+
+def reached_facts(
+    node: Node, facts: Mapping[str, Any], params: Mapping[str, Any], as_of: date
+) -> set[str]:
+    """Facts read on a path that this row actually takes (see :func:`fact_paths`)."""
+    reached: set[str] = set()
+    for name, paths in fact_paths(node).items():
+        for path in paths:
+            if all(evaluate(cond, facts, params, as_of) is branch for cond, branch in path):
+                reached.add(name)
+                break
+    return reached
 
 
 def _int(value: Value) -> int:
@@ -607,4 +648,12 @@ def _call(node: Call, facts: Mapping[str, Any], params: Mapping[str, Any], as_of
     args = [evaluate(arg, facts, params, as_of) for arg in node.args]
     if any(arg is None for arg in args):
         return None
-    return _DATE_FUNCTIONS[node.fn](args[0], args[1])
+    try:
+        return _DATE_FUNCTIONS[node.fn](args[0], args[1])
+    except (OverflowError, ValueError):
+        names = ", ".join(expr_text for expr_text in facts_read(node)) or "the dates"
+        raise FactsError(
+            f"{node.fn}({', '.join(str(a) for a in args)}) falls outside the calendar "
+            f"(years 1–9999); check {names}.",
+            fact=names,
+        ) from None

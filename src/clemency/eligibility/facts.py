@@ -240,15 +240,19 @@ def coerce_fact(spec: FactSpec, raw: object) -> FactValue | None:
     return value
 
 
-def validate_facts(raw: Mapping[str, object]) -> dict[str, object]:
+def validate_facts(raw: Mapping[str, object], *, ignore_unknown: bool = False) -> dict[str, object]:
     """Typed facts from JSON/CSV-ish values; unknown names and wrong types raise FactsError.
 
     Missing values (``None``, ``""``) are dropped: an absent key is how "unknown" is stored.
+    ``ignore_unknown=True`` skips names that are not facts (e.g. a roster's extra columns)
+    instead of refusing them.
     """
     facts: dict[str, object] = {}
     for name, value in raw.items():
         spec = FACTS.get(name)
         if spec is None:
+            if ignore_unknown:
+                continue
             raise FactsError(f"unknown fact `{name}`.{did_you_mean(name)}", fact=name)
         typed = coerce_fact(spec, value)
         if typed is not None:

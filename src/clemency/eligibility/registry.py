@@ -49,7 +49,10 @@ def list_rulesets(extra_paths: Sequence[Path] = ()) -> list[Ruleset]:
 
 def load_ruleset(ruleset_id: str, extra_paths: Sequence[Path] = ()) -> Ruleset:
     """The ruleset with this id; UnknownRuleset lists the known ids."""
-    for folder in _folders(extra_paths):
+    folders = _folders(extra_paths)
+    # folders laid out as <jurisdiction>/<relief> are tried first, so only one is read
+    likely = [f for f in folders if "/".join(f.parts[-2:]) == ruleset_id]
+    for folder in likely + [f for f in folders if f not in likely]:
         ruleset = load_folder(folder)
         if ruleset.id == ruleset_id:
             return ruleset

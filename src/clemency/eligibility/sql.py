@@ -10,9 +10,9 @@ no window functions, no aggregates), so every engine can stream it:
 
 1. the innermost computes each required rule's condition (``c*``), waiting date (``w*``) and
    whether each fact it reads is missing (``m*``);
-2. the middle turns them into a status text ``'pass' | 'fail' | 'unknown'`` (``s*``) and a
-   "fails only because of time" flag (``t*``); unknowns are compiled explicitly with
-   ``CASE WHEN v THEN … WHEN NOT v THEN … ELSE 'unknown'``, so a NULL never slides into false;
+2. the middle turns them into a status ``s*`` (1 pass, 0 fail, 2 unknown) and a "fails only
+   because of time" flag (``t*``); unknowns are compiled explicitly with
+   ``CASE WHEN v THEN 1 WHEN NOT v THEN 0 ELSE 2 END``, so a NULL never slides into false;
 3. the outer combines them into the six result columns.
 
 Parameters, ``as_of`` and effective dates are resolved at compile time, so the query holds only
@@ -132,6 +132,26 @@ class _Compiler:
         )
         return exp.Paren(this=exp.Sub(this=exp.Paren(this=k), expression=overshoot))
 
+    def reached(
+        self, paths: list[tuple[tuple[expr.Node, bool], ...]], params: dict[str, Any]
+    ) -> exp.Expr | None:
+        """SQL for "some occurrence of this fact is on the row's path"; None means always."""
+        if any(not path for path in paths):
+            return None
+        alternatives: list[exp.Expr] = []
+        for path in paths:
+            steps: list[exp.Expr] = []
+            for condition, branch in path:
+                value = self.node(condition, params)
+                if not branch:
+                    value = exp.Not(this=exp.Paren(this=value))
+                steps.append(exp.Coalesce(this=exp.Paren(this=value), expressions=[exp.false()]))
+            conjunction = steps[0]
+            for step in steps[1:]:
+                conjunction = exp.And(this=conjunction, expression=step)
+            alternatives.append(exp.Paren(this=conjunction))
+        return _any(alternatives)
+
     # --- expressions
 
     def node(self, node: expr.Node, params: dict[str, Any]) -> exp.Expr:
@@ -204,15 +224,17 @@ class _Compiler:
         return self.between(args[0], args[1], "years")
 
 
+#: Rule statuses inside the query are small integers (cheaper to compare than texts).
+FAIL, PASS, UNKNOWN = 0, 1, 2
+
+
 def _status(value: exp.Expr) -> exp.Expr:
     return exp.Case(
         ifs=[
-            exp.If(this=value, true=exp.Literal.string("pass")),
-            exp.If(
-                this=exp.Not(this=exp.Paren(this=value.copy())), true=exp.Literal.string("fail")
-            ),
+            exp.If(this=value, true=exp.Literal.number(PASS)),
+            exp.If(this=exp.Not(this=exp.Paren(this=value.copy())), true=exp.Literal.number(FAIL)),
         ],
-        default=exp.Literal.string("unknown"),
+        default=exp.Literal.number(UNKNOWN),
     )
 
 
@@ -225,14 +247,25 @@ def _any(conditions: list[exp.Expr]) -> exp.Expr:
     return exp.Paren(this=result)
 
 
-def _is(column: str, text: str) -> exp.Expr:
-    return exp.EQ(this=exp.column(column), expression=exp.Literal.string(text))
+def _is(column: str, status: int) -> exp.Expr:
+    return exp.EQ(this=exp.column(column), expression=exp.Literal.number(status))
 
 
-def _joined(pieces: list[tuple[exp.Expr, str]]) -> exp.Expr:
-    """``'a;b'`` from (condition, name) pairs: ';name' pieces concatenated, first ';' cut off."""
+def _joined(pieces: list[tuple[exp.Expr, str]], dialect: str) -> exp.Expr:
+    """``'a;b'`` from (condition, name) pairs, in the given order; ``''`` when none holds.
+
+    CONCAT_WS skips NULLs on DuckDB, PostgreSQL and Spark and builds the text in one step;
+    SQLite before 3.44 has no CONCAT_WS, so there ';name' pieces are joined and the first ';'
+    cut off.
+    """
     if not pieces:
         return exp.Literal.string("")
+    if dialect != "sqlite":
+        names = [
+            exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.string(name))])
+            for condition, name in pieces
+        ]
+        return exp.Anonymous(this="CONCAT_WS", expressions=[exp.Literal.string(";"), *names])
     parts = [
         exp.Case(
             ifs=[exp.If(this=condition, true=exp.Literal.string(";" + name))],
@@ -268,20 +301,31 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
     compiler = _Compiler(dialect, as_of)
     as_of_lit = compiler.date_lit(as_of)
     rules: list[Rule] = ruleset.required_rules
-    inner: list[exp.Expr] = [exp.column("person_id", quoted=True).as_("person_id")]
+    # person_id is text on both sides, whatever type the roster gave it (Python coerces it too)
+    person = exp.cast(exp.column("person_id", quoted=True), "VARCHAR")
+    inner: list[exp.Expr] = [exp.alias_(person, "person_id")]
     middle: list[exp.Expr] = [exp.column("person_id")]
     facts_of: dict[str, list[int]] = {}
+    reached_of: dict[tuple[int, str], exp.Expr | None] = {}
     waits: list[int] = []
     nontime_fail: list[exp.Expr] = []
     for i, rule in enumerate(rules):
         if not rule.in_effect(as_of):
-            middle.append(exp.Literal.string(rule.outside_effective).as_(f"s{i}"))
-            if rule.outside_effective == "fail":
-                nontime_fail.append(_is(f"s{i}", "fail"))
+            constant = PASS if rule.outside_effective == "pass" else FAIL
+            middle.append(exp.Literal.number(constant).as_(f"s{i}"))
+            if constant == FAIL:
+                nontime_fail.append(_is(f"s{i}", FAIL))
             continue
         params = rule.params_on(as_of)
         for name in rule.facts:
             facts_of.setdefault(name, []).append(i)
+        paths: dict[str, list[tuple[tuple[expr.Node, bool], ...]]] = {}
+        for node in (rule.when, rule.wait_until):
+            if node is not None:
+                for name, found in expr.fact_paths(node).items():
+                    paths.setdefault(name, []).extend(found)
+        for name, found in paths.items():
+            reached_of[(i, name)] = compiler.reached(found, params)
         condition: exp.Expr = exp.true()
         if rule.when is not None:
             condition = compiler.node(rule.when, params)
@@ -306,22 +350,27 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
             nontime_fail.append(
                 exp.Paren(
                     this=exp.And(
-                        this=_is(f"s{i}", "fail"),
+                        this=_is(f"s{i}", FAIL),
                         expression=exp.Not(this=exp.column(f"t{i}")),
                     )
                 )
             )
         else:
-            nontime_fail.append(_is(f"s{i}", "fail"))
+            nontime_fail.append(_is(f"s{i}", FAIL))
         middle.append(exp.alias_(_status(value), f"s{i}"))
     fact_names = sorted(facts_of)
     for j, name in enumerate(fact_names):
-        missing = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
-        inner.append(exp.alias_(missing, f"m{j}"))
-        middle.append(exp.column(f"m{j}"))
+        is_null = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
+        for i in facts_of[name]:
+            on_path = reached_of[(i, name)]
+            absent: exp.Expr = (
+                is_null if on_path is None else exp.And(this=is_null, expression=on_path)
+            )
+            inner.append(exp.alias_(absent, f"m{i}_{j}"))
+            middle.append(exp.column(f"m{i}_{j}"))
 
-    any_fail = _any([_is(f"s{i}", "fail") for i in range(len(rules))])
-    any_unknown = _any([_is(f"s{i}", "unknown") for i in range(len(rules))])
+    any_fail = _any([_is(f"s{i}", FAIL) for i in range(len(rules))])
+    any_unknown = _any([_is(f"s{i}", UNKNOWN) for i in range(len(rules))])
     outcome = exp.Case(
         ifs=[
             exp.If(this=any_fail, true=exp.Literal.string("ineligible")),
@@ -351,9 +400,13 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
         eligible_on = null_date
     missing_pieces: list[tuple[exp.Expr, str]] = [
         (
-            exp.And(
-                this=exp.column(f"m{j}"),
-                expression=_any([_is(f"s{i}", "unknown") for i in facts_of[name]]),
+            _any(
+                [
+                    exp.Paren(
+                        this=exp.And(this=exp.column(f"m{i}_{j}"), expression=_is(f"s{i}", UNKNOWN))
+                    )
+                    for i in facts_of[name]
+                ]
             ),
             name,
         )
@@ -364,12 +417,14 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
         exp.alias_(outcome, "outcome"),
         exp.alias_(eligible_on, "eligible_on"),
         exp.alias_(
-            _joined([(_is(f"s{i}", "fail"), r.id) for i, r in enumerate(rules)]), "failed_rules"
+            _joined([(_is(f"s{i}", FAIL), r.id) for i, r in enumerate(rules)], dialect),
+            "failed_rules",
         ),
         exp.alias_(
-            _joined([(_is(f"s{i}", "unknown"), r.id) for i, r in enumerate(rules)]), "unknown_rules"
+            _joined([(_is(f"s{i}", UNKNOWN), r.id) for i, r in enumerate(rules)], dialect),
+            "unknown_rules",
         ),
-        exp.alias_(_joined(missing_pieces), "missing_facts"),
+        exp.alias_(_joined(missing_pieces, dialect), "missing_facts"),
     ]
     inner_select = exp.select(*inner).from_(source, dialect=dialect)
     middle_select = exp.select(*middle).from_(inner_select.subquery("facts"))

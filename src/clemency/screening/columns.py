@@ -23,19 +23,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from clemency.eligibility.determination import ROW_COLUMNS
+
 FactType = Literal["string", "date", "bool", "int", "enum"]
 Value = str | date | bool | int
 
 ID_COLUMN = "person_id"
-RESULT_COLUMNS = (
-    "person_id",
-    "outcome",
-    "eligible_on",
-    "failed_rules",
-    "unknown_rules",
-    "missing_facts",
-    "invalid_reason",
-)
+RESULT_COLUMNS = (*ROW_COLUMNS, "invalid_reason")
 """Output columns: the six of the determination plus why a row could not be read."""
 
 OUTCOMES = ("eligible", "needs_review", "ineligible", "invalid")

@@ -31,6 +31,7 @@ class ScreeningRun(TimestampMixin, Base):
     ruleset_sha256: Mapped[str] = mapped_column(String(64))
     as_of: Mapped[date] = mapped_column(Date)
     engine: Mapped[str] = mapped_column(String(16))
+    clemency_version: Mapped[str] = mapped_column(String(32))
     roster_path: Mapped[str] = mapped_column(Text)
     roster_sha256: Mapped[str] = mapped_column(String(64), index=True)
     output_path: Mapped[str] = mapped_column(Text)

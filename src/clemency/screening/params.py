@@ -10,9 +10,12 @@ from __future__ import annotations
 import copy
 import hashlib
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clemency.errors import BadInput
+
+if TYPE_CHECKING:
+    from clemency.eligibility import Ruleset
 
 
 def parse_assignment(text: str) -> tuple[str, str]:
@@ -35,7 +38,7 @@ def _typed(kind: str, name: str, value: str) -> object:
     return value
 
 
-def with_parameter(ruleset: Any, assignment: str) -> tuple[Any, str]:
+def with_parameter(ruleset: Ruleset, assignment: str) -> tuple[Ruleset, str]:
     """``(copy of ruleset with NAME set to VALUE, label)``; NAME may be ``rule.param``."""
     name, raw = parse_assignment(assignment)
     rule_part, _, param = name.rpartition(".")

@@ -20,6 +20,7 @@ import duckdb
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from clemency import __version__
 from clemency.errors import BadInput, NotFound
 from clemency.screening.models import ScreeningMatch, ScreeningRun
 from clemency.screening.roster import duckdb_source
@@ -75,6 +76,7 @@ def record_run(session: Session, result: ScreeningResult, run_by: str) -> Screen
         ruleset_sha256=result.ruleset.sha256,
         as_of=result.as_of,
         engine=result.engine,
+        clemency_version=__version__,
         roster_path=str(result.roster.path.resolve()),
         roster_sha256=file_sha256(result.roster.path),
         output_path=str(result.out.resolve()),
@@ -104,7 +106,9 @@ def candidates_for_intake(result: ScreeningResult) -> list[dict[str, Any]]:
         f"FROM {result_relation(result.out)} AS o "
         f"JOIN {duckdb_source(result.roster.path, result.roster.format)} AS r "
         "ON CAST(r.person_id AS VARCHAR) = o.person_id "
-        f"WHERE o.outcome IN ({outcomes}) ORDER BY o.person_id"
+        f"WHERE o.outcome IN ({outcomes}) "
+        # a person_id repeated in the roster cannot say which row is whom: left out, counted
+        "QUALIFY count(*) OVER (PARTITION BY o.person_id) = 1 ORDER BY o.person_id"
     )
     con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
     relation = con.sql(sql)
@@ -115,10 +119,11 @@ def candidates_for_intake(result: ScreeningResult) -> list[dict[str, Any]]:
 
 
 def _text(row: dict[str, Any], names: tuple[str, ...]) -> str:
+    """The first non-empty of ``names``, cut to the 100 characters a stored name may hold."""
     for name in names:
         value = row.get(name)
         if value is not None and str(value).strip():
-            return str(value).strip()
+            return str(value).strip()[:100]
     return ""
 
 
@@ -238,6 +243,9 @@ def save(
     engine = make_engine(db_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:
+            from clemency.audit import service as audit
+
+            audit.set_origin(session, source="cli")
             run = record_run(session, result, who)
             if import_cases and organization:
                 return import_people(session, run, result, organization, who)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clemency.errors import BadInput
 from clemency.screening.columns import ID_COLUMN, FactColumn
@@ -21,8 +21,11 @@ from clemency.screening.engines import ENGINES, Job, Progress, no_progress, run_
 from clemency.screening.roster import Roster, check_columns, check_output, open_roster
 from clemency.screening.summary import Summary, summarize
 
+if TYPE_CHECKING:
+    from clemency.eligibility import Ruleset
 
-def fact_columns(ruleset: Any) -> tuple[FactColumn, ...]:
+
+def fact_columns(ruleset: Ruleset) -> tuple[FactColumn, ...]:
     """The typed roster columns a ruleset reads, in name order (reasons are listed so)."""
     from clemency.eligibility import FACTS
 
@@ -38,7 +41,7 @@ class ScreeningResult:
 
     roster: Roster
     out: Path
-    ruleset: Any
+    ruleset: Ruleset
     as_of: date
     engine: str
     seconds: float
@@ -52,7 +55,7 @@ class Plan:
     """A checked run, ready to execute: every user error has been raised by now."""
 
     roster: Roster
-    ruleset: Any
+    ruleset: Ruleset
     columns: tuple[FactColumn, ...]
     absent: list[str]
     job: Job
@@ -61,7 +64,7 @@ class Plan:
 
 def plan(
     roster_path: Path,
-    ruleset: Any,
+    ruleset: Ruleset,
     as_of: date,
     out: Path,
     *,
@@ -97,14 +100,14 @@ def execute(p: Plan) -> ScreeningResult:
 
 def screen(
     roster_path: Path,
-    ruleset: Any,
+    ruleset: Ruleset,
     as_of: date,
     out: Path,
     *,
     engine: str = "duckdb",
     allow_missing_columns: bool = False,
     progress: Progress = no_progress,
-    alternative: Any = None,
+    alternative: Ruleset | None = None,
     alternative_label: str = "",
 ) -> ScreeningResult:
     """Screen ``roster_path`` with ``ruleset`` into ``out``; optionally compare another ruleset.
@@ -112,28 +115,24 @@ def screen(
     ``alternative`` (a ruleset, e.g. another one or this one with a parameter changed) is run
     on the same roster into a temporary file and compared person by person.
     """
-    main = plan(
-        roster_path,
-        ruleset,
-        as_of,
-        out,
-        engine=engine,
-        allow_missing_columns=allow_missing_columns,
-        progress=progress,
-    )
-    if alternative is None:
-        return execute(main)
-    with tempfile.TemporaryDirectory(prefix="clemency-compare-", dir=out.parent) as tmp:
-        other_out = Path(tmp) / ("alternative" + out.suffix)
-        other = plan(
+
+    def planned(chosen: Ruleset, target: Path) -> Plan:
+        return plan(
             roster_path,
-            alternative,
+            chosen,
             as_of,
-            other_out,
+            target,
             engine=engine,
             allow_missing_columns=allow_missing_columns,
             progress=progress,
         )
+
+    main = planned(ruleset, out)
+    if alternative is None:
+        return execute(main)
+    with tempfile.TemporaryDirectory(prefix="clemency-compare-", dir=out.parent) as tmp:
+        other_out = Path(tmp) / ("alternative" + out.suffix)
+        other = planned(alternative, other_out)
         result = execute(main)
         execute(other)
         result.comparison = compare(
@@ -144,38 +143,18 @@ def screen(
     return result
 
 
-def ruleset_label(ruleset: Any) -> str:
+def ruleset_label(ruleset: Ruleset) -> str:
     return f"{ruleset.id} {ruleset.version}"
 
 
-def load(ruleset_id: str) -> Any:
+def load(ruleset_id: str) -> Ruleset:
     """The ruleset named ``ruleset_id`` (UnknownRuleset if there is none)."""
     from clemency.eligibility import load_ruleset
 
     return load_ruleset(ruleset_id)
 
 
-def with_parameter(ruleset: Any, assignment: str) -> tuple[Any, str]:
+def with_parameter(ruleset: Ruleset, assignment: str) -> tuple[Ruleset, str]:
     from clemency.screening.params import with_parameter as change
 
     return change(ruleset, assignment)
-
-
-def save(
-    result: ScreeningResult,
-    *,
-    db_url: str | None,
-    run_by: str | None,
-    organization: str | None = None,
-    import_cases: bool = False,
-) -> Any:
-    """Store the run (and optionally open intake cases) in one unit of work."""
-    from clemency.screening import record
-
-    return record.save(
-        result,
-        db_url=db_url,
-        run_by=run_by,
-        organization=organization,
-        import_cases=import_cases,
-    )

@@ -48,6 +48,12 @@ class Dialect:
             return f"TRY_CAST({text} AS DATE)"
         return f"try_cast({text} AS DATE)"
 
+    def strip(self, text: str) -> str:
+        """Remove surrounding ASCII spaces only (as Python's ``str.strip(" ")``), no other."""
+        if self.name == "duckdb":
+            return f"trim({text}, ' ')"
+        return f"trim(BOTH ' ' FROM {text})"
+
     def sql_type(self, fact_type: str) -> str:
         if self.name == "spark" and SQL_TYPES[fact_type] == "VARCHAR":
             return "STRING"
@@ -83,7 +89,10 @@ def typing_select(
     q = quote_ident if dialect == "duckdb" else _backtick
     texts = [f"CAST({q(ID_COLUMN)} AS {d.text_type}) AS {q(ID_COLUMN)}"]
     typed = [f"coalesce({q(ID_COLUMN)}, '') AS {q(ID_COLUMN)}"]
-    reasons = [f"CASE WHEN trim(coalesce({q(ID_COLUMN)}, '')) = '' THEN 'person_id is empty' END"]
+    reasons = [
+        f"CASE WHEN {d.strip(f'coalesce({q(ID_COLUMN)}, {chr(39) * 2})')} = '' "
+        "THEN 'person_id is empty' END"
+    ]
     finals = [q(ID_COLUMN)]
     for column in columns:
         name, t_name = q(column.name), q("t__" + column.name)
@@ -96,7 +105,7 @@ def typing_select(
             texts.append(name)
             typed.append(name)
             continue
-        texts.append(f"NULLIF(trim(CAST({name} AS {d.text_type})), '') AS {t_name}")
+        texts.append(f"NULLIF({d.strip(f'CAST({name} AS {d.text_type})')}, '') AS {t_name}")
         typed.append(f"{_convert(column, t_name, d)} AS {name}")
         typed.append(t_name)
         reasons.append(
@@ -137,31 +146,32 @@ def _backtick(name: str) -> str:
 
 
 def tagged_roster(columns: tuple[FactColumn, ...], typed_view: str, dialect: str) -> str:
-    """The relation the compiled rules read: every row, its id and reason packed together.
+    """The relation the compiled rules read: every row, its invalid reason packed in its id.
 
-    The compiled query passes ``person_id`` through untouched, so packing the invalid reason
+    The compiled query passes ``person_id`` through (as text), so packing the invalid reason
     into it lets one pass over the roster screen the valid rows *and* carry the invalid ones
-    (whose bad cells are NULL) to the output, where :func:`unpack_result` marks them.
+    (whose bad cells are NULL) to the output, where :func:`unpack_result` marks them. The
+    packing is ``<length of reason>:<reason><person_id>``, exact whatever the texts hold.
     """
     q = quote_ident if dialect == "duckdb" else _backtick
-    pack = (
-        f"struct_pack(id := {q(ID_COLUMN)}, reason := invalid_reason)"
-        if dialect == "duckdb"
-        else f"named_struct('id', {q(ID_COLUMN)}, 'reason', invalid_reason)"
-    )
+    text = "VARCHAR" if dialect == "duckdb" else "STRING"
+    pack = f"concat(CAST(length(invalid_reason) AS {text}), ':', invalid_reason, {q(ID_COLUMN)})"
     facts = "".join(f", {q(c.name)}" for c in columns)
     return f"SELECT {pack} AS {q(ID_COLUMN)}{facts} FROM {typed_view}"
 
 
 def unpack_result(compiled: str) -> str:
     """The seven result columns from the compiled query over :func:`tagged_roster`."""
-    ok = "person_id.reason = ''"
+    ok = "tag_length = 0"
     return (
-        "SELECT person_id.id AS person_id, "
+        "SELECT substring(person_id, tag_colon + 1 + tag_length) AS person_id, "
         f"CASE WHEN {ok} THEN outcome ELSE 'invalid' END AS outcome, "
         f"CASE WHEN {ok} THEN CAST(eligible_on AS DATE) END AS eligible_on, "
         f"CASE WHEN {ok} THEN failed_rules ELSE '' END AS failed_rules, "
         f"CASE WHEN {ok} THEN unknown_rules ELSE '' END AS unknown_rules, "
         f"CASE WHEN {ok} THEN missing_facts ELSE '' END AS missing_facts, "
-        f"person_id.reason AS invalid_reason FROM ({compiled}) AS screened"
+        "substring(person_id, tag_colon + 1, tag_length) AS invalid_reason FROM ("
+        "SELECT *, CAST(substring(person_id, 1, tag_colon - 1) AS INT) AS tag_length FROM ("
+        f"SELECT *, instr(person_id, ':') AS tag_colon FROM ({compiled}) AS screened"
+        ") AS tagged) AS measured"
     )

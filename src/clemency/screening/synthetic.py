@@ -111,8 +111,8 @@ _DATES = {
 }
 _INTS = {
     "sentence_months": "CAST(6 + pow(u(10), 2.5) * 480 AS BIGINT)",
-    "prior_convictions_count": "CAST(pow(u(11), 3) * 12 AS BIGINT)",
-    "serious_disciplinary_incidents_count": "CAST(pow(u(12), 4) * 8 AS BIGINT)",
+    "prior_convictions_count": "CAST(floor(pow(u(11), 3) * 12) AS BIGINT)",
+    "serious_disciplinary_incidents_count": "CAST(floor(pow(u(12), 6) * 5) AS BIGINT)",
     "minimum_term_months": "CAST(12 + pow(u(13), 2) * 300 AS BIGINT)",
 }
 

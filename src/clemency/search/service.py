@@ -126,6 +126,48 @@ def matching_clause(query: str) -> ColumnElement[bool] | None:
     return and_(*clauses)
 
 
+NARROW_CAP = 5000
+
+
+def _word_ids(session: Session, word: str, within: list[int] | None) -> list[int]:
+    query = select(CaseSearchTerm.case_id).where(
+        CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{"
+    )
+    if within is not None:
+        return list(set(session.scalars(query.where(CaseSearchTerm.case_id.in_(within))).all()))
+    return list(session.scalars(query.limit(NARROW_CAP + 1)).all())
+
+
+def narrowing(session: Session, query: str) -> tuple[list[int] | None, ColumnElement[bool] | None]:
+    """Split a search into what is cheapest: ``(ids, clause)``.
+
+    Each word's matches are read from the index, up to :data:`NARROW_CAP`. Once one word has
+    few matches, the others are looked up only among those (an indexed lookup of ``(term,
+    case_id)``), so the result is an explicit id list and the database sorts at most a few
+    thousand rows however common the other words are. When every word matches very many cases
+    they stay a clause, which the database checks while walking the list in its sort order.
+    ``(None, None)`` when the query has no words; an empty list when nothing matches.
+    """
+    query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+    if not query_words:
+        return None, None
+    narrow: list[int] | None = None
+    broad: list[str] = []
+    for word in query_words:
+        found = _word_ids(session, word, narrow)
+        if narrow is None and len(found) > NARROW_CAP:
+            broad.append(word)
+            continue
+        narrow = sorted(set(found))
+        if not narrow:
+            return [], None
+    if narrow is not None:
+        for word in broad:  # common words, now looked up among the few candidates
+            narrow = sorted(set(_word_ids(session, word, narrow)))
+        return narrow, None
+    return None, matching_clause(" ".join(broad))
+
+
 def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:
     """(case ids to reindex, person ids whose case must be looked up) of the pending flush."""
     case_ids: set[int] = set()
@@ -140,12 +182,28 @@ def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:
     return case_ids, person_ids
 
 
+_HAS_INDEX: dict[str, bool] = {}
+
+
+def _has_index_table(connection: Connection) -> bool:
+    """Whether this database has the index table yet (a database migrated before the table
+    existed gets it, and a full rebuild, when the web app starts). Checked once per URL."""
+    key = connection.engine.url.render_as_string(hide_password=True)
+    if not _HAS_INDEX.get(key):
+        from sqlalchemy import inspect
+
+        _HAS_INDEX[key] = inspect(connection).has_table(CaseSearchTerm.__tablename__)
+    return _HAS_INDEX[key]
+
+
 @event.listens_for(Session, "after_flush")
 def _follow_case_changes(session: Session, _context: Any) -> None:
     case_ids, person_ids = _affected_case_ids(session)
     if not case_ids and not person_ids:
         return
     connection = session.connection()
+    if not _has_index_table(connection):
+        return
     if person_ids:
         case_ids |= set(connection.scalars(select(Case.id).where(Case.person_id.in_(person_ids))))
     existing = set(connection.scalars(select(Case.id).where(Case.id.in_(case_ids))))

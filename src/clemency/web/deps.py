@@ -45,9 +45,14 @@ CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def get_settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_settings(request: Request) -> Settings:
+    """Dependencies that do no I/O are ``async``: no thread-pool hop per request."""
+    return settings_of(request)
 
 
 def now(request: Request) -> datetime:
@@ -82,7 +87,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 def cookie_is_secure(request: Request) -> bool:
     """Secure cookies in production and on HTTPS; plain-HTTP development on loopback works."""
-    settings = get_settings(request)
+    settings = settings_of(request)
     return settings.environment == "production" or request.url.scheme == "https"
 
 
@@ -130,7 +135,7 @@ def get_identity(request: Request, db: SessionDep) -> Identity | None:
     else:
         raw = request.cookies.get(session_cookie_name(request))
         if raw:
-            idle = timedelta(minutes=get_settings(request).session_idle_minutes)
+            idle = timedelta(minutes=settings_of(request).session_idle_minutes)
             found = auth.resolve_session(session=db, raw=raw, now=moment, idle=idle)
             if found is not None:
                 identity = Identity(user=found[1], web_session=found[0])
@@ -150,7 +155,7 @@ def get_identity(request: Request, db: SessionDep) -> Identity | None:
 MaybeIdentity = Annotated[Identity | None, Depends(get_identity)]
 
 
-def require_identity(identity: MaybeIdentity) -> Identity:
+async def require_identity(identity: MaybeIdentity) -> Identity:
     if identity is None:
         raise NotAuthenticated("Sign in to continue (or send a valid API token).")
     return identity
@@ -159,7 +164,7 @@ def require_identity(identity: MaybeIdentity) -> Identity:
 CurrentIdentity = Annotated[Identity, Depends(require_identity)]
 
 
-def require_user(identity: CurrentIdentity) -> User:
+async def require_user(identity: CurrentIdentity) -> User:
     return identity.user
 
 
@@ -249,7 +254,7 @@ def get_current_case(
 CurrentCase = Annotated[CaseAccess, Depends(get_current_case)]
 
 
-def get_writable_case(case: CurrentCase) -> CaseAccess:
+async def get_writable_case(case: CurrentCase) -> CaseAccess:
     if not case.may_write:
         raise PermissionDenied("Your role may read this case but not change it.")
     return case
@@ -258,7 +263,7 @@ def get_writable_case(case: CurrentCase) -> CaseAccess:
 WritableCase = Annotated[CaseAccess, Depends(get_writable_case)]
 
 
-def get_admin_organization(request: Request, identity: CurrentIdentity) -> int:
+async def get_admin_organization(request: Request, identity: CurrentIdentity) -> int:
     """The organization an admin page is about: ``?org=`` or the admin's first one."""
     administered = [org_id for org_id, _name in identity.admin_organizations]
     if not administered:

@@ -41,6 +41,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.autoescape = True
+    env.auto_reload = False  # templates ship with the package; no stat() per render
     env.filters["iso"] = _iso
     env.filters["yesno"] = _yesno
     env.filters["label"] = _label

@@ -210,3 +210,15 @@ def test_unknown_engine_and_output_type_are_refused(small_roster: Path, tmp_path
     code, _, stderr = screen(*base, "--out", tmp_path / "r.xlsx")
     assert code == 1
     assert ".csv or .parquet" in stderr
+
+
+def test_duckdb_and_python_write_the_same_csv_lines(small_roster: Path, tmp_path: Path) -> None:
+    """Same quoting too (an empty text is ""; a missing date is empty), only the order differs."""
+    args = ("--ruleset", "us-federal/commutation", "--as-of", AS_OF.isoformat())
+    assert screen(small_roster, *args, "--out", tmp_path / "d.csv")[0] == 0
+    assert screen(small_roster, *args, "--out", tmp_path / "p.csv", "--engine", "python")[0] == 0
+    duck = (tmp_path / "d.csv").read_text().splitlines()
+    python = (tmp_path / "p.csv").read_text().splitlines()
+    assert duck[0] == python[0] == ",".join(RESULT_COLUMNS)
+    assert sorted(duck) == sorted(python)
+    assert len(duck) == 601

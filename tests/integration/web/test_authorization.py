@@ -173,3 +173,31 @@ def test_sensitive_parts_need_a_role(site: Site) -> None:
         client = site.client(("a", role))
         assert "canary-diagnosis" not in client.get(f"/cases/{case_id}").text
         assert client.get(f"/api/v1/cases/{case_id}/parts/health_notes").status_code == 403
+
+
+def test_the_list_visibility_is_the_store_policy(site: Site) -> None:
+    """The case list reads memberships first for speed; it must select exactly the cases the
+    store's own clause selects, for every user (including one with no membership at all)."""
+    from sqlalchemy import select
+
+    from clemency.accounts.models import User
+    from clemency.cases import access
+    from clemency.cases.models import Case
+    from clemency.search.listing import visible_clause
+
+    with unit_of_work(site.engine) as session:
+        outsider = User(
+            email="nobody@x.test", display_name="x", is_active=True, failed_login_count=0
+        )
+        session.add(outsider)
+        session.flush()
+        for user in [*session.scalars(select(User)), outsider]:
+            mine = set(session.scalars(select(Case.id).where(visible_clause(session, user))))
+            store = set(session.scalars(select(Case.id).where(access.visible_cases_clause(user))))
+            assert mine == store, user.email
+            user.is_active = False
+            assert (
+                set(session.scalars(select(Case.id).where(visible_clause(session, user)))) == set()
+            )
+            user.is_active = True
+        session.rollback()

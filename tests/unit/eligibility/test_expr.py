@@ -95,3 +95,10 @@ def test_facts_read_lists_facts_once_in_order_of_use() -> None:
     node = expr.parse("is_in_custody and add_years(release_date, 5) <= as_of or not is_in_custody")
     expr.check(node, {})
     assert expr.facts_read(node) == ["is_in_custody", "release_date"]
+
+
+def test_date_arithmetic_past_the_calendar_is_a_facts_error_naming_the_fact() -> None:
+    from clemency.errors import FactsError
+
+    with pytest.raises(FactsError, match="release_date"):
+        run("add_years(release_date, 5) <= as_of", {"release_date": date(9998, 1, 1)})

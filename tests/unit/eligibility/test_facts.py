@@ -112,3 +112,11 @@ def test_docs_facts_md_documents_every_fact_with_its_type() -> None:
     rows = dict(re.findall(r"^\| `(\w+)` \| (\w+) \|", text, flags=re.MULTILINE))
     assert set(rows) == set(FACTS)
     assert all(rows[name] == spec.type for name, spec in FACTS.items())
+
+
+def test_extra_columns_can_be_skipped_on_request() -> None:
+    assert validate_facts({"notes": "x", "is_in_custody": "true"}, ignore_unknown=True) == {
+        "is_in_custody": True
+    }
+    with pytest.raises(FactsError, match="unknown fact `notes`"):
+        validate_facts({"notes": "x"})

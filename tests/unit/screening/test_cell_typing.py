@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clemency.screening.columns import FactColumn, parse_row
-from clemency.screening.sql_typing import typing_select
+from clemency.screening.sql_typing import tagged_roster, typing_select, unpack_result
 
 COLUMNS = (
     FactColumn("d", "date"),
@@ -59,6 +59,11 @@ TRICKY = [
     "2020-02-30",
     "2020-W01-1",
     "\ttrue",
+    "\xa0",
+    "\xa0true",
+    "\u2003",
+    " 7 ",
+    "😀" * 45,
 ]
 
 
@@ -119,4 +124,26 @@ def test_reason_names_column_value_and_expected_values() -> None:
     _, reason = parse_row(COLUMNS, {"e": "Felony", "n": "12.5"})
     assert reason == (
         'n="12.5" is not a whole number; e="Felony" is not one of felony, misdemeanor'
+    )
+
+
+@pytest.mark.parametrize("person_id", ["P1", "", "a:b:c", "12:x", "😀:", "x" * 300, "3:abc"])
+def test_packing_the_reason_into_person_id_round_trips(person_id: str) -> None:
+    """Whatever the id and the reason hold, unpacking gives both back exactly."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE typed (person_id VARCHAR, d DATE, invalid_reason VARCHAR)")
+    reasons = ["", 'd="2021-02-29" is not a date (YYYY-MM-DD)', "😀:9:", "person_id is empty"]
+    con.executemany("INSERT INTO typed VALUES (?, NULL, ?)", [[person_id, r] for r in reasons])
+    con.execute(
+        f"CREATE VIEW roster AS {tagged_roster((FactColumn('d', 'date'),), 'typed', 'duckdb')}"
+    )
+    compiled = (
+        "SELECT CAST(person_id AS TEXT) AS person_id, 'eligible' AS outcome, NULL AS eligible_on, "
+        "'' AS failed_rules, '' AS unknown_rules, '' AS missing_facts FROM roster"
+    )
+    got = con.sql(
+        f"SELECT person_id, outcome, invalid_reason FROM ({unpack_result(compiled)})"
+    ).fetchall()
+    assert sorted(got, key=lambda r: r[2]) == sorted(
+        [(person_id, "eligible" if r == "" else "invalid", r) for r in reasons], key=lambda r: r[2]
     )

@@ -13,10 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clemency.screening.columns import FactColumn
 from clemency.screening.roster import FileFormat, Roster
+
+if TYPE_CHECKING:
+    from clemency.eligibility import Ruleset
 
 ENGINES = ("duckdb", "python", "spark")
 
@@ -34,7 +37,7 @@ class Job:
 
     roster: Roster
     columns: tuple[FactColumn, ...]
-    ruleset: Any
+    ruleset: Ruleset
     as_of: date
     out: Path
     out_format: FileFormat

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -101,7 +102,8 @@ def run(job: Job) -> None:
     total = _row_count(job)
     done = 0
     with atomic_output(job.out) as partial:
-        writer = _writer(job, partial)
+        parquet = partial if job.out_format == "parquet" else partial.with_suffix(".parquet")
+        writer = pq.ParquetWriter(parquet, RESULT_SCHEMA, compression="zstd")
         try:
             for batch in batches(job):
                 rows = [screen_row(job, cells) for cells in batch.to_pylist()]
@@ -111,15 +113,25 @@ def run(job: Job) -> None:
                     job.progress(min(done / total, 1.0))
         finally:
             writer.close()
+        if parquet != partial:
+            _to_csv(parquet, partial)
     job.progress(1.0)
 
 
-def _writer(job: Job, path: Any) -> Any:
-    if job.out_format == "parquet":
-        return pq.ParquetWriter(path, RESULT_SCHEMA, compression="zstd")
-    return pacsv.CSVWriter(
-        path, RESULT_SCHEMA, write_options=pacsv.WriteOptions(quoting_style="needed")
-    )
+def _to_csv(parquet: Path, csv: Path) -> None:
+    """Write CSV exactly as the DuckDB engine does (same quoting of empty texts)."""
+    from clemency.screening.engines.duckdb_engine import connect, copy_options
+    from clemency.screening.sql_typing import quote_text
+
+    con = connect()
+    try:
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet({quote_text(str(parquet))})) "
+            f"TO {quote_text(str(csv))} ({copy_options('csv')})"
+        )
+    finally:
+        con.close()
+        parquet.unlink()
 
 
 def _row_count(job: Job) -> int:

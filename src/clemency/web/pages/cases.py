@@ -63,15 +63,32 @@ def _filters(
 Q = Annotated[str, Query(max_length=200)]
 
 
+def _jurisdictions(request: Request) -> list[str]:
+    """Read once per process: loading the rulesets hashes every rule file."""
+    cached: list[str] | None = getattr(request.app.state, "jurisdictions", None)
+    if cached is None:
+        cached = listing.jurisdictions(tuple(request.app.state.settings.rulesets_paths))
+        request.app.state.jurisdictions = cached
+    return cached
+
+
 def _list_context(
-    db: SessionDep, identity: CurrentIdentity, filters: listing.CaseFilters, with_count: bool
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    filters: listing.CaseFilters,
+    with_count: bool,
 ) -> dict[str, Any]:
-    result = listing.list_cases(session=db, user=identity.user, filters=filters)
+    from clemency.search import service as search
+
+    narrowed = search.narrowing(db, filters.q)
+    result = listing.list_cases(session=db, user=identity.user, filters=filters, narrowed=narrowed)
     context: dict[str, Any] = {"result": result, "filters": filters, "nav": "cases"}
     if with_count:
         context["total"] = listing.count_cases(session=db, user=identity.user, filters=filters)
         context["stages"] = vocab.CASE_STAGES
-        context["jurisdictions"] = listing.jurisdictions(session=db, user=identity.user)
+        context["count_cap"] = listing.COUNT_CAP
+        context["jurisdictions"] = _jurisdictions(request)
         context["sorts"] = listing.SORTS
     return context
 
@@ -91,7 +108,7 @@ def case_list(
     page: int = 1,
 ) -> Response:
     filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
-    return render(request, "cases/list.html", _list_context(db, identity, filters, True))
+    return render(request, "cases/list.html", _list_context(request, db, identity, filters, True))
 
 
 @router.get("/cases/_rows")
@@ -110,7 +127,7 @@ def case_rows(
 ) -> Response:
     """The results table alone, for the search box's live update."""
     filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
-    return render(request, "cases/_rows.html", _list_context(db, identity, filters, False))
+    return render(request, "cases/_rows.html", _list_context(request, db, identity, filters, False))
 
 
 def _creatable_orgs(identity: CurrentIdentity) -> list[tuple[int, str]]:
