@@ -162,6 +162,11 @@ def test_letter_requested_uploaded_accepted_and_in_the_packet(server: dict[str, 
         finally:
             browser.close()
 
+    # The private link is a credential: the server's access log shows it redacted.
+    log = (tmp / "server.log").read_text()
+    assert "/letters/…" in log
+    assert link.rsplit("/", 1)[-1] not in log
+
     text = " ".join(
         " ".join(
             (p.extract_text() or "") for p in PdfReader(io.BytesIO(packet.read_bytes())).pages

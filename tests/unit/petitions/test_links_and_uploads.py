@@ -107,3 +107,33 @@ def test_limit_exactly_is_accepted() -> None:
 def test_pdf_named_docx_is_refused() -> None:
     with pytest.raises(UploadRejected, match="claims to be"):
         check_upload(pdf_letter("x"), declared=DOCX, limit=LIMIT, filename="letter.docx")
+
+
+def test_access_log_never_shows_a_link_token() -> None:
+    import logging
+
+    from clemency.web.pages.petition_routes import RedactLinkTokens
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/letters/SECRET-token_x?y=1", "1.1", 200),
+        None,
+    )
+    assert RedactLinkTokens().filter(record)
+    assert "SECRET" not in record.getMessage()
+    assert "/letters/…?y=1" in record.getMessage()
+    feed = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        "%s %s %s",
+        ("a", "GET", "/deadlines/feed/abc.ics"),
+        None,
+    )
+    RedactLinkTokens().filter(feed)
+    assert feed.getMessage() == "a GET /deadlines/feed/…"

@@ -3,8 +3,31 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
+
+_SECRET_PATHS = re.compile(r"^/(letters|deadlines/feed)/[^/?]+")
+
+
+class RedactLinkTokens(logging.Filter):
+    """Keep private-link tokens out of the access log: ``/letters/<token>`` is logged as
+    ``/letters/…`` (the token is a credential until it is used or expires)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            path = _SECRET_PATHS.sub(lambda m: f"/{m.group(1)}/…", args[2])
+            record.args = (*args[:2], path, *args[3:])
+        return True
+
+
+def _redact_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactLinkTokens) for f in access.filters):
+        access.addFilter(RedactLinkTokens())
 
 
 def routers() -> list[APIRouter]:
@@ -34,6 +57,7 @@ def include(app: FastAPI) -> FastAPI:
         Base.metadata.create_all(app.state.engine, tables=petition_tables(), checkfirst=True)
     for router in routers():
         app.include_router(router)
+    _redact_access_log()
     app.state.petitions_included = True
     return app
 
