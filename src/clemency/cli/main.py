@@ -44,9 +44,10 @@ def _register() -> None:
         petition,
         rules,
         screen,
+        serve,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition):
+    for module in (db, demo, rules, check, screen, grants, petition, serve):
         module.register(app)
 
 

@@ -1,68 +1,174 @@
-"""The web application factory.
+"""The application factory: ``uvicorn --factory clemency.web.app:create_app``.
 
-MINIMAL PLACEHOLDER (case-store issue): one page listing the cases, so that `clemency demo`
-has something to show until the web application issue replaces this module. It has no login,
-so it refuses to list anything outside the development environment.
+Routers are registered from one list, :data:`ROUTERS`; a feature adds its router there (pages
+first, then the API under ``/api/v1``). Every route gets the CSRF check as an application-wide
+dependency; every case route gets the case authorization check through ``deps.CurrentCase``.
 """
 
 from __future__ import annotations
 
-from html import escape
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, Table
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clemency.audit import service as audit
-from clemency.cases import service as case_service
-from clemency.cases.access import Operator
 from clemency.config import Settings, get_settings
-from clemency.db.session import engine_for, unit_of_work
+from clemency.db.session import engine_for, make_engine, unit_of_work
+from clemency.web import deps, errors
+from clemency.web.security import BodyLimit, SecurityHeaders
+from clemency.web.templating import STATIC_DIR
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Clemency demo: cases</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}}
-table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}}
-.synthetic{{background:#eee;border-radius:.3rem;font-size:.8em;padding:0 .3rem}}</style></head>
-<body><h1>Clemency demo</h1>
-<p>{count} cases. People marked <span class="synthetic">synthetic</span> are fictitious;
-Alice Marie Johnson's case is built from public facts only.</p>
-<table><thead><tr><th scope="col">Reference</th><th scope="col">Person</th>
-<th scope="col">Stage</th><th scope="col">Jurisdiction</th></tr></thead><tbody>
-{rows}
-</tbody></table></body></html>"""
+log = logging.getLogger("clemency.web")
+
+
+def _routers() -> list[APIRouter]:
+    """Every router of the application, in registration order (add new ones here)."""
+    from clemency.web.api import cases as api_cases
+    from clemency.web.api import check as api_check
+    from clemency.web.api import parts as api_parts
+    from clemency.web.api import rulesets as api_rulesets
+    from clemency.web.api import screening as api_screening
+    from clemency.web.api import tokens as api_tokens
+    from clemency.web.pages import admin, auth, bulk, cases, dashboard, parts, rulesets, screening
+
+    return [
+        auth.router,
+        dashboard.router,
+        cases.router,
+        parts.router,
+        screening.router,
+        rulesets.router,
+        bulk.router,
+        admin.router,
+        api_cases.router,
+        api_parts.router,
+        api_check.router,
+        api_rulesets.router,
+        api_screening.router,
+        api_tokens.router,
+    ]
+
+
+class RequestId:
+    """Gives every request an id (echoed as ``X-Request-Id``) for logs and audit rows."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def web_tables() -> list[Table]:
+    """Tables the web layer adds beside the case store's (sessions, tokens, search, reviews)."""
+    from clemency.accounts.auth_models import ApiToken, WebSession
+    from clemency.reviews.models import CaseScreening, DeterminationOverride
+    from clemency.search.models import CaseSearchTerm
+
+    models = (WebSession, ApiToken, CaseSearchTerm, CaseScreening, DeterminationOverride)
+    return [model.__table__ for model in models]  # type: ignore[misc]
+
+
+def ensure_web_tables(engine: Engine) -> None:
+    """Outside production, create the web layer's tables if a migration has not yet (a
+    database made by ``clemency demo`` before their migration existed keeps working)."""
+    from clemency.db.base import Base
+    from clemency.search.listing import LIST_INDEXES
+
+    Base.metadata.create_all(engine, tables=web_tables(), checkfirst=True)
+    for index in LIST_INDEXES:
+        index.create(engine, checkfirst=True)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
-    app = FastAPI(title="Clemency", docs_url=None, redoc_url=None)
-    engine = engine_for(settings.database_url)
+    # Models outside the case store must be mapped before the first query.
+    import clemency.accounts.auth_models
+    import clemency.db.models
+    import clemency.reviews.models
+    import clemency.search.service
 
-    @app.get("/healthz")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    engine = (
+        make_engine(settings.database_url)
+        if settings.environment == "test"
+        else engine_for(settings.database_url)
+    )
 
-    @app.get("/", response_class=HTMLResponse)
-    def case_list() -> HTMLResponse:
-        if settings.environment != "development":
-            return HTMLResponse(
-                "<p>This placeholder page is only available in development.</p>", 404
-            )
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from clemency.search import service as search
+
+        if settings.environment != "production":
+            ensure_web_tables(engine)
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="web-demo")
-            cases = case_service.list_for_user(
-                session=session, user=Operator("web:demo-index"), limit=1000
-            )
-            rows = "\n".join(
-                "<tr><td>{ref}</td><td>{name}{badge}</td><td>{stage}</td><td>{jur}</td></tr>".format(
-                    ref=escape(case.reference),
-                    name=escape(case.person.full_name),
-                    badge=' <span class="synthetic">synthetic</span>' if case.is_synthetic else "",
-                    stage=escape(case.stage),
-                    jur=escape(case.jurisdiction),
-                )
-                for case in sorted(cases, key=lambda c: (c.is_synthetic, c.reference))
-            )
-        return HTMLResponse(_PAGE.format(count=len(cases), rows=rows))
+            if search.index_is_empty_but_cases_exist(session):
+                log.info("building the case search index (%d cases)", search.reindex_all(session))
+        yield
 
+    app = FastAPI(
+        title="Clemency",
+        version=clemency.__version__,
+        description="Case work, eligibility determinations and screening over a REST API. "
+        "Programs authenticate with `Authorization: Bearer <token>`; errors have the shape "
+        '`{"ok": false, "code": ..., "message": ..., "details": {...}}`.',
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        dependencies=[Depends(deps.csrf_protect)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.clock = lambda: datetime.now(UTC)
+    errors.install(app)
+    for router in _routers():
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> Response:
+        return Response("ok", media_type="text/plain")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon(_request: Request) -> Response:
+        return Response(status_code=204)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    app.add_middleware(RequestId)
     return app
+
+
+def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:
+    """Every HTTP route of ``app`` as ``(path, methods, route)``, however it was included
+    (the authorization tests enumerate this, so a new route cannot be forgotten)."""
+    from fastapi.routing import iter_route_contexts
+
+    table: list[tuple[str, frozenset[str], APIRoute]] = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and context.path is not None:
+            table.append((context.path, frozenset(route.methods or ()), route))
+    return table

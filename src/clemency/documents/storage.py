@@ -1,0 +1,54 @@
+"""Stored files: bytes under a random key inside the data folder, never a user-chosen path.
+
+Keys are random UUIDs (security.md test 30), the folder is outside any web root, and a file
+is written to a temporary name and renamed into place, so a crash never leaves half a file
+under a real key. The database row (``Document``) records the key, type, size and sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import uuid
+from pathlib import Path
+
+from clemency.errors import NotFound
+
+_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+class BlobStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root / "files"
+
+    def _path(self, key: str) -> Path:
+        if not _KEY.match(key):
+            raise NotFound(f"no stored file {key!r}")
+        return self.root / key[:2] / key
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` under a new random key and return the key."""
+        key = uuid.uuid4().hex
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        return key
+
+    def get(self, key: str, *, sha256: str | None = None) -> bytes:
+        """The bytes under ``key``; with ``sha256``, refuse a file that has changed."""
+        path = self._path(key)
+        if not path.is_file():
+            raise NotFound(f"stored file {key} is missing from {self.root}")
+        data = path.read_bytes()
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            raise NotFound(f"stored file {key} does not match its recorded sha256")
+        return data
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)

@@ -1,0 +1,158 @@
+"""Deadlines from stored cases: per case, per user (every case they may see), per organization,
+and the private iCalendar feed URL token of a user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clemency.accounts.models import Membership, User
+from clemency.cases import access
+from clemency.cases import facts as case_facts
+from clemency.cases.access import Actor
+from clemency.cases.models import Case, Decision
+from clemency.errors import LinkInvalid, PermissionDenied
+from clemency.petitions import deadlines as dl
+from clemency.petitions import letters as letter_service
+from clemency.petitions import service as petition_service
+
+_FEED_SALT = "clemency-deadlines-ical"
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    case_id: int
+    case_reference: str
+    person_name: str
+    deadline: dl.Deadline
+
+
+def inputs_for_case(session: Session, case: Case) -> dl.DeadlineInputs:
+    """Facts, petitions (with inferred stage and dates), grants and letter requests of a case."""
+    petitions = []
+    facts = case_facts.facts_for_case(case)
+    notice_fact = facts.get("execution_notice_date")
+    decisions = list(session.scalars(select(Decision).where(Decision.case_id == case.id)))
+    for p in case.petitions:
+        st = petition_service.stage_of(session, p)
+        decided = [
+            d.decided_on for d in decisions if d.petition_id == p.id and d.decided_on is not None
+        ]
+        petitions.append(
+            dl.PetitionSnapshot(
+                id=str(p.id),
+                jurisdiction=p.jurisdiction,
+                kind=p.kind,
+                stage=st.stage,
+                filed_on=p.filed_on,
+                docketed_on=st.docketed_on,
+                adverse_recommendation_on=st.adverse_recommendation_on,
+                decided_on=max(decided) if decided else None,
+                execution_notice_on=st.execution_notice_on
+                or (notice_fact if isinstance(notice_fact, date) else None),
+                execution_on=st.execution_on,
+                hearing_on=st.hearing_on,
+            )
+        )
+    requests = letter_service.requests_of(session=session, case_id=case.id)
+    letters = [
+        dl.LetterSnapshot(
+            id=str(letter.id),
+            author=letter.author_name,
+            requested_on=letter.requested_on,
+            received_on=letter.received_on,
+            expires_on=(requests[letter.id].expires_at.date() if letter.id in requests else None),
+        )
+        for letter in case.support_letters
+        if letter.requested_on is not None and letter.status == "requested"
+    ]
+    grants = [dl.GrantSnapshot(d.kind, d.decided_on) for d in decisions if d.outcome == "granted"]
+    return dl.DeadlineInputs(
+        case_ref=case.reference,
+        facts=facts,
+        petitions=petitions,
+        letters=letters,
+        grants=grants,
+    )
+
+
+def for_case(*, session: Session, case: Case) -> list[dl.Deadline]:
+    """Every deadline of one case (caller has checked access)."""
+    return dl.compute(inputs_for_case(session, case))
+
+
+def _collect(session: Session, cases: list[Case], since: date | None) -> list[CaseDeadline]:
+    out = []
+    for case in cases:
+        for d in for_case(session=session, case=case):
+            if since is None or d.due_on >= since:
+                out.append(CaseDeadline(case.id, case.reference, case.person.full_name, d))
+    return sorted(out, key=lambda x: (x.deadline.due_on, x.case_reference, x.deadline.key))
+
+
+def for_user(*, session: Session, user: Actor, since: date | None = None) -> list[CaseDeadline]:
+    """Deadlines of every case ``user`` may see (the same clause as the case list)."""
+    cases = list(
+        session.scalars(select(Case).where(access.visible_cases_clause(user)).order_by(Case.id))
+    )
+    return _collect(session, cases, since)
+
+
+def for_organization(
+    *, session: Session, user: Actor, organization_id: int, since: date | None = None
+) -> list[CaseDeadline]:
+    """Deadlines of every case of an organization, for its admins and attorneys."""
+    if isinstance(user, User):
+        role = access.role_in(session, user, organization_id)
+        if role not in ("admin", "attorney"):
+            raise PermissionDenied("Only admins and attorneys see the organization's deadlines.")
+    cases = list(
+        session.scalars(
+            select(Case).where(Case.organization_id == organization_id).order_by(Case.id)
+        )
+    )
+    visible = [c for c in cases if access.can_see(session, user, c)]
+    return _collect(session, visible, since)
+
+
+def organizations_of(*, session: Session, user: User) -> list[int]:
+    return list(
+        session.scalars(select(Membership.organization_id).where(Membership.user_id == user.id))
+    )
+
+
+def feed_token(secret: str, user: User) -> str:
+    """The private token of a user's calendar feed (signed; changes when the password does)."""
+    return URLSafeSerializer(secret, salt=_FEED_SALT).dumps(
+        [user.id, (user.password_hash or "")[-8:]]
+    )
+
+
+def user_for_feed(*, session: Session, secret: str, token: str) -> User:
+    """The user a feed token belongs to; LinkInvalid for a forged or outdated token."""
+    try:
+        user_id, check = URLSafeSerializer(secret, salt=_FEED_SALT).loads(token)
+    except (BadSignature, ValueError, TypeError) as error:
+        raise LinkInvalid(
+            "This calendar link is not valid; copy it again from Deadlines."
+        ) from error
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or (user.password_hash or "")[-8:] != check:
+        raise LinkInvalid("This calendar link is no longer valid; copy it again from Deadlines.")
+    return user
+
+
+def ical_for_user(*, session: Session, user: User, now: datetime) -> str:
+    """The user's deadlines from 90 days ago on, as an iCalendar document."""
+    from clemency.petitions.ical import calendar
+
+    items = for_user(session=session, user=user, since=now.date() - timedelta(days=90))
+    deadlines = [
+        dl.Deadline(**{**x.deadline.__dict__, "title": f"{x.case_reference}: {x.deadline.title}"})
+        for x in items
+    ]
+    return calendar(deadlines, name=f"Clemency deadlines — {user.display_name}", stamp=now)

@@ -1,0 +1,251 @@
+"""The case list: search, filters, sorting and pages, always inside what the user may see.
+
+Visibility comes from ``cases.access.visible_cases_clause`` — the same policy as opening one
+case — so a list or a search can never show a case its reader could not open. Sorting is on
+indexed columns with ``id`` as the tie-breaker, and pages are fetched one row too many to know
+whether there is a next page (no ``COUNT(*)`` over the whole result on every page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import ColumnElement, Index, Select, and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from clemency.accounts.models import Membership, User
+from clemency.cases import access
+from clemency.cases.models import Case, CaseAssignment, Person, Petition
+from clemency.reviews.models import CaseScreening
+from clemency.search import service as search
+
+SortKey = Literal["updated", "name", "reference", "stage"]
+SORTS: dict[str, str] = {
+    "updated": "Last changed",
+    "name": "Family name",
+    "reference": "Reference",
+    "stage": "Stage",
+}
+PAGE_SIZE = 50
+MAX_PAGE = 2000  # offset pagination beyond 100,000 rows is refused; narrow the search instead
+
+# Indexes the list relies on (declared here, on the store's tables, because this module owns
+# the queries that need them; migrations pick them up from the metadata).
+LIST_INDEXES = (
+    Index("ix_cases_org_updated_id", Case.organization_id, Case.updated_at, Case.id),
+    Index("ix_cases_org_stage_id", Case.organization_id, Case.stage, Case.id),
+    Index("ix_cases_updated_id", Case.updated_at, Case.id),
+    Index("ix_people_family_given", Person.family_name, Person.given_name),
+)
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the case list was asked for; empty strings mean "any"."""
+
+    q: str = ""
+    stage: str = ""
+    jurisdiction: str = ""
+    assignee: str = ""  # "me", a user id, or ""
+    outcome: str = ""  # eligible | ineligible | needs_review | unscreened
+    sort: str = "updated"
+    descending: bool = True
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    reference: str
+    name: str
+    register_number: str | None
+    jurisdiction: str
+    stage: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    page: int
+    has_next: bool
+    filters: CaseFilters
+
+
+def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
+    """``access.visible_cases_clause`` with the user's memberships read first, so that the
+    database filters on ``organization_id IN (…)`` through an index instead of running
+    correlated sub-queries per row. Same policy, same roles (a test compares the two on every
+    user); when in doubt the store's clause is the reference."""
+    if not user.is_active:
+        return false()
+    memberships = session.execute(
+        select(Membership.organization_id, Membership.role).where(Membership.user_id == user.id)
+    ).all()
+    org_wide_roles = access._SEES_WHOLE_ORGANIZATION  # the store's policy, not a copy of it
+    whole = sorted(org for org, role in memberships if role in org_wide_roles)
+    assigned_only = sorted(org for org, role in memberships if role == "volunteer")
+    clauses: list[ColumnElement[bool]] = []
+    if whole:
+        clauses.append(Case.organization_id.in_(whole))
+    if assigned_only:
+        clauses.append(
+            and_(
+                Case.organization_id.in_(assigned_only),
+                Case.id.in_(
+                    select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)
+                ),
+            )
+        )
+    return or_(*clauses) if clauses else false()
+
+
+Narrowed = tuple[list[int] | None, ColumnElement[bool] | None]
+
+
+def _filtered(
+    session: Session,
+    user: User,
+    filters: CaseFilters,
+    narrowed: Narrowed | None = None,
+    *,
+    with_person: bool = True,
+) -> Select[Case, Person]:
+    query = select(Case, Person).join(Person, Person.id == Case.person_id)
+    if not with_person:  # counting needs no person columns and no join
+        query = select(Case)  # type: ignore[assignment]
+    query = query.where(visible_clause(session, user))
+    ids, matching = narrowed if narrowed is not None else search.narrowing(session, filters.q)
+    if ids is not None:
+        query = query.where(Case.id.in_(ids))
+    if matching is not None:
+        query = query.where(matching)
+    if filters.stage:
+        query = query.where(Case.stage == filters.stage)
+    if filters.jurisdiction:
+        query = query.where(Case.jurisdiction == filters.jurisdiction)
+    if filters.assignee:
+        assignee_id = user.id if filters.assignee == "me" else _int_or(filters.assignee, -1)
+        query = query.where(
+            Case.id.in_(select(CaseAssignment.case_id).where(CaseAssignment.user_id == assignee_id))
+        )
+    if filters.outcome == "unscreened":
+        query = query.where(~Case.id.in_(select(CaseScreening.case_id)))
+    elif filters.outcome:
+        query = query.where(
+            Case.id.in_(
+                select(CaseScreening.case_id).where(CaseScreening.outcome == filters.outcome)
+            )
+        )
+    return query
+
+
+def _int_or(value: str, default: int) -> int:
+    return int(value) if value.isdigit() else default
+
+
+def list_cases(
+    *, session: Session, user: User, filters: CaseFilters, narrowed: Narrowed | None = None
+) -> CasePage:
+    """One page of the cases ``user`` may see that match ``filters`` (``narrowed``: the
+    search already resolved by :func:`search.service.narrowing`, to share it with the count)."""
+    query = _filtered(session, user, filters, narrowed)
+    columns = {
+        "updated": (Case.updated_at,),
+        "name": (Person.family_name, Person.given_name),
+        "reference": (Case.reference,),
+        "stage": (Case.stage,),
+    }.get(filters.sort, (Case.updated_at,))
+    order = [c.desc() if filters.descending else c.asc() for c in (*columns, Case.id)]
+    page = max(1, min(filters.page, MAX_PAGE))
+    rows = session.execute(
+        query.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    out = [
+        CaseRow(
+            id=case.id,
+            reference=case.reference,
+            name=person.full_name,
+            register_number=person.bop_register_number,
+            jurisdiction=case.jurisdiction,
+            stage=case.stage,
+            updated_at=case.updated_at,
+        )
+        for case, person in rows[:PAGE_SIZE]
+    ]
+    return CasePage(rows=out, page=page, has_next=len(rows) > PAGE_SIZE, filters=filters)
+
+
+COUNT_CAP = 10_000
+
+
+def count_cases(
+    *, session: Session, user: User, filters: CaseFilters, narrowed: Narrowed | None = None
+) -> int:
+    """How many cases match, counted up to :data:`COUNT_CAP` + 1 (shown as "more than
+    10,000"): an exact count of 100,000 visible rows would cost more than the page itself."""
+    capped = (
+        _filtered(session, user, filters, narrowed, with_person=False)
+        .with_only_columns(Case.id)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    return int(session.scalar(select(func.count()).select_from(capped)) or 0)
+
+
+def jurisdictions(extra_paths: tuple[Path, ...] = ()) -> list[str]:
+    """The jurisdictions to filter by: those that have rulesets (no scan of the cases, and
+    nothing learned about other organizations' cases)."""
+    from clemency.eligibility import list_rulesets
+
+    return sorted({ruleset.jurisdiction for ruleset in list_rulesets(extra_paths)})
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_stage: list[tuple[str, int]]
+    my_cases: list[CaseRow]
+    open_petitions: list[
+        tuple[int, str, str, str, date | None]
+    ]  # case id, ref, kind, status, filed
+
+
+def dashboard(*, session: Session, user: User) -> Dashboard:
+    """Cases by stage, the user's assignments, and petitions still waiting for a decision."""
+    visible = visible_clause(session, user)
+    by_stage = [
+        (stage, int(count))
+        for stage, count in session.execute(
+            select(Case.stage, func.count()).where(visible).group_by(Case.stage)
+        )
+    ]
+    mine = list_cases(session=session, user=user, filters=CaseFilters(assignee="me", page=1)).rows[
+        :10
+    ]
+    waiting = session.execute(
+        select(Case.id, Case.reference, Petition.kind, Petition.status, Petition.filed_on)
+        .join(Petition, Petition.case_id == Case.id)
+        .where(
+            visible,
+            Petition.status.not_in(
+                (
+                    "draft",
+                    "granted",
+                    "denied",
+                    "denied_deemed",
+                    "withdrawn",
+                    "closed_without_action",
+                )
+            ),
+        )
+        .order_by(Petition.filed_on.asc().nulls_last(), Petition.id)
+        .limit(10)
+    ).all()
+    return Dashboard(
+        by_stage=by_stage,
+        my_cases=mine,
+        open_petitions=[(r[0], r[1], r[2], r[3], r[4]) for r in waiting],
+    )

@@ -1,0 +1,213 @@
+"""Building the word index and turning a query into a WHERE clause on ``cases.id``.
+
+The index follows the case record by itself: a listener on every ORM flush rebuilds the terms
+of each case whose person, case row, conviction count or offense text was added, changed or
+removed. Bulk loaders that bypass the ORM call :func:`reindex_all` afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, event, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from clemency.cases.models import Case, Count, Person
+from clemency.search.models import CaseSearchTerm
+
+MAX_QUERY_WORDS = 6
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str | None) -> list[str]:
+    """Lower-case ASCII words of ``text`` (accents removed), at most 48 characters each."""
+    if not text:
+        return []
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return [word[:48] for word in _WORD.findall(folded)]
+
+
+def terms_for(
+    *,
+    reference: str | None,
+    names: Iterable[str | None],
+    register_number: str | None,
+    offenses: Iterable[str | None],
+) -> set[str]:
+    """The distinct terms of one case."""
+    out: set[str] = set()
+    for text in (reference, register_number, *names, *offenses):
+        out.update(words(text))
+    return out
+
+
+def _case_terms(connection: Connection, case_ids: set[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {case_id: set() for case_id in case_ids}
+    rows = connection.execute(
+        select(
+            Case.id,
+            Case.reference,
+            Person.given_name,
+            Person.middle_name,
+            Person.family_name,
+            Person.name_at_conviction,
+            Person.aliases,
+            Person.bop_register_number,
+        )
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.id.in_(case_ids))
+    )
+    for case_id, reference, given, middle, family, at_conviction, aliases, register in rows:
+        found[case_id] |= terms_for(
+            reference=reference,
+            names=(given, middle, family, at_conviction, aliases),
+            register_number=register,
+            offenses=(),
+        )
+    for case_id, text, statute in connection.execute(
+        select(Count.case_id, Count.offense_text, Count.statute).where(Count.case_id.in_(case_ids))
+    ):
+        found[case_id] |= set(words(text)) | set(words(statute))
+    return found
+
+
+def reindex(connection: Connection, case_ids: set[int]) -> None:
+    """Replace the terms of ``case_ids`` with those of their current records."""
+    if not case_ids:
+        return
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):
+        chunk = set(ids[start : start + 500])
+        terms = _case_terms(connection, chunk)
+        connection.execute(delete(CaseSearchTerm).where(CaseSearchTerm.case_id.in_(chunk)))
+        rows = [
+            {"case_id": case_id, "term": term}
+            for case_id, case_terms in terms.items()
+            for term in sorted(case_terms)
+        ]
+        if rows:
+            connection.execute(insert(CaseSearchTerm), rows)
+
+
+def reindex_all(session: Session) -> int:
+    """Rebuild the whole index (after a bulk load); returns the number of cases indexed."""
+    connection = session.connection()
+    connection.execute(delete(CaseSearchTerm))
+    ids = set(connection.scalars(select(Case.id)))
+    reindex(connection, ids)
+    return len(ids)
+
+
+def index_is_empty_but_cases_exist(session: Session) -> bool:
+    has_terms = session.scalar(select(CaseSearchTerm.id).limit(1)) is not None
+    has_cases = session.scalar(select(Case.id).limit(1)) is not None
+    return has_cases and not has_terms
+
+
+def matching_clause(query: str) -> ColumnElement[bool] | None:
+    """``cases.id IN (…)`` for each word of ``query`` (all must match), or None if no words."""
+    query_words = words(query)[:MAX_QUERY_WORDS]
+    if not query_words:
+        return None
+    clauses = [
+        Case.id.in_(
+            select(CaseSearchTerm.case_id).where(
+                CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{"
+            )
+        )
+        for word in dict.fromkeys(query_words)
+    ]
+    from sqlalchemy import and_
+
+    return and_(*clauses)
+
+
+NARROW_CAP = 5000
+
+
+def _word_ids(session: Session, word: str, within: list[int] | None) -> list[int]:
+    query = select(CaseSearchTerm.case_id).where(
+        CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{"
+    )
+    if within is not None:
+        return list(set(session.scalars(query.where(CaseSearchTerm.case_id.in_(within))).all()))
+    return list(session.scalars(query.limit(NARROW_CAP + 1)).all())
+
+
+def narrowing(session: Session, query: str) -> tuple[list[int] | None, ColumnElement[bool] | None]:
+    """Split a search into what is cheapest: ``(ids, clause)``.
+
+    Each word's matches are read from the index, up to :data:`NARROW_CAP`. Once one word has
+    few matches, the others are looked up only among those (an indexed lookup of ``(term,
+    case_id)``), so the result is an explicit id list and the database sorts at most a few
+    thousand rows however common the other words are. When every word matches very many cases
+    they stay a clause, which the database checks while walking the list in its sort order.
+    ``(None, None)`` when the query has no words; an empty list when nothing matches.
+    """
+    query_words = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+    if not query_words:
+        return None, None
+    narrow: list[int] | None = None
+    broad: list[str] = []
+    for word in query_words:
+        found = _word_ids(session, word, narrow)
+        if narrow is None and len(found) > NARROW_CAP:
+            broad.append(word)
+            continue
+        narrow = sorted(set(found))
+        if not narrow:
+            return [], None
+    if narrow is not None:
+        for word in broad:  # common words, now looked up among the few candidates
+            narrow = sorted(set(_word_ids(session, word, narrow)))
+        return narrow, None
+    return None, matching_clause(" ".join(broad))
+
+
+def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:
+    """(case ids to reindex, person ids whose case must be looked up) of the pending flush."""
+    case_ids: set[int] = set()
+    person_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Case) and obj.id is not None:
+            case_ids.add(obj.id)
+        elif isinstance(obj, Count) and obj.case_id is not None:
+            case_ids.add(obj.case_id)
+        elif isinstance(obj, Person) and obj.id is not None:
+            person_ids.add(obj.id)
+    return case_ids, person_ids
+
+
+_HAS_INDEX: dict[str, bool] = {}
+
+
+def _has_index_table(connection: Connection) -> bool:
+    """Whether this database has the index table yet (a database migrated before the table
+    existed gets it, and a full rebuild, when the web app starts). Checked once per URL."""
+    key = connection.engine.url.render_as_string(hide_password=True)
+    if not _HAS_INDEX.get(key):
+        from sqlalchemy import inspect
+
+        _HAS_INDEX[key] = inspect(connection).has_table(CaseSearchTerm.__tablename__)
+    return _HAS_INDEX[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_case_changes(session: Session, _context: Any) -> None:
+    case_ids, person_ids = _affected_case_ids(session)
+    if not case_ids and not person_ids:
+        return
+    connection = session.connection()
+    if not _has_index_table(connection):
+        return
+    if person_ids:
+        case_ids |= set(connection.scalars(select(Case.id).where(Case.person_id.in_(person_ids))))
+    existing = set(connection.scalars(select(Case.id).where(Case.id.in_(case_ids))))
+    gone = case_ids - existing
+    if gone:
+        connection.execute(delete(CaseSearchTerm).where(CaseSearchTerm.case_id.in_(gone)))
+    reindex(connection, existing)

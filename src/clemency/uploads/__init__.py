@@ -1,0 +1,1 @@
+"""Files people upload through the web: checked for type and size before anything is stored."""

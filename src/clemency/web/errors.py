@@ -1,0 +1,123 @@
+"""Every error in one of two forms: the JSON shape ``{ok, code, message, details}`` for the API
+(and anyone who asks for JSON), or an HTML page for people.
+
+A person who is not signed in is sent to the sign-in page instead; anything unexpected becomes
+a 500 with a request id and no internals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
+
+from clemency.errors import BadInput, ClemencyError, NotAuthenticated, NotFound, PermissionDenied
+
+log = logging.getLogger("clemency.web")
+
+
+def wants_json(scope: Scope) -> bool:
+    """API paths, and requests that accept JSON but not HTML, get JSON."""
+    path = str(scope.get("path", ""))
+    if path.startswith("/api/"):
+        return True
+    accept = ""
+    for name, value in scope.get("headers", []):
+        if name == b"accept":
+            accept = value.decode("latin-1")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_payload(error: ClemencyError) -> dict[str, Any]:
+    return error.to_dict()
+
+
+def _html_error(request: Request, error: ClemencyError) -> Response:
+    from clemency.web.templating import render
+
+    response: Response = render(request, "error.html", {"error": error}, error.http_status)
+    return response
+
+
+def render_error_bytes(scope: Scope, error: ClemencyError) -> tuple[int, str, bytes]:
+    """For middleware that answers before routing: (status, content type, body)."""
+    if wants_json(scope):
+        return error.http_status, "application/json", json.dumps(error.to_dict()).encode()
+    from html import escape
+
+    body = (
+        "<!doctype html><meta charset=utf-8><title>Not accepted</title>"
+        f"<main><h1>Not accepted</h1><p>{escape(error.message)}</p>"
+        '<p><a href="javascript:history.back()">Go back</a></p></main>'
+    )
+    return error.http_status, "text/html; charset=utf-8", body.encode()
+
+
+def respond(request: Request, error: ClemencyError) -> Response:
+    if isinstance(error, NotAuthenticated) and not wants_json(request.scope):
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+    if wants_json(request.scope):
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticated) else None
+        return JSONResponse(error.to_dict(), status_code=error.http_status, headers=headers)
+    return _html_error(request, error)
+
+
+def _validation_to_error(exc: RequestValidationError) -> BadInput:
+    fields: dict[str, str] = {}
+    for item in exc.errors():
+        location = [
+            str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path")
+        ]
+        fields[".".join(location) or "request"] = str(item.get("msg", "invalid"))
+    summary = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
+    return BadInput(f"Some fields are not valid: {summary}", fields=fields)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(ClemencyError)
+    async def _clemency_error(request: Request, exc: ClemencyError) -> Response:
+        return respond(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return respond(request, _validation_to_error(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        error: ClemencyError
+        if exc.status_code == 404:
+            error = NotFound("There is no page at this address.", path=request.url.path)
+        elif exc.status_code == 405:
+            error = BadInput("This address does not accept that method.", method=request.method)
+            error.http_status = 405  # type: ignore[misc]  # instance override for this one answer
+        elif exc.status_code in (401, 403):
+            error = PermissionDenied(str(exc.detail))
+        else:
+            error = BadInput(str(exc.detail))
+        return respond(request, error)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        request_id = getattr(request.state, "request_id", "-")
+        log.exception("unexpected error (request %s)", request_id)
+        error = ClemencyError(
+            f"Something went wrong on our side; nothing was changed. Quote request {request_id} "
+            "to your administrator."
+        )
+        error.http_status = 500  # type: ignore[misc]  # instance override for this one answer
+        error.fields = {"request_id": request_id}
+        if wants_json(request.scope):
+            return JSONResponse(error.to_dict(), status_code=500)
+        return _html_error(request, error)

@@ -1,0 +1,198 @@
+"""Administrators' pages: the audit log, users and roles; and everyone's API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from clemency.accounts import auth
+from clemency.accounts.models import ROLES
+from clemency.audit.models import AUDIT_ACTIONS
+from clemency.errors import BadInput
+from clemency.search import audit_log
+from clemency.web.deps import AdminOrganization, CurrentIdentity, SessionDep, now
+from clemency.web.templating import render
+
+router = APIRouter(tags=["pages: administration"], include_in_schema=False)
+
+
+@router.get("/admin/audit")
+def audit_page(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    before: int | None = None,
+    case: Annotated[str, Query(max_length=12)] = "",
+    action: Annotated[str, Query(max_length=16)] = "",
+) -> Response:
+    page = audit_log.events(
+        session=db,
+        admin=identity.user,
+        organization_id=org,
+        before_id=before,
+        case_id=int(case) if case.isdigit() else None,
+        action=action if action in AUDIT_ACTIONS else "",
+    )
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "nav": "audit",
+            "page": page,
+            "org": org,
+            "case": case,
+            "action": action,
+            "actions": AUDIT_ACTIONS,
+        },
+    )
+
+
+def _users_page(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: int,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "nav": "users",
+            "org": org,
+            "org_name": dict(identity.admin_organizations).get(org, ""),
+            "members": auth.members(session=db, organization_id=org, now=now(request)),
+            "roles": ROLES,
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users")
+def users_page(
+    request: Request, db: SessionDep, identity: CurrentIdentity, org: AdminOrganization
+) -> Response:
+    return _users_page(request, db, identity, org)
+
+
+@router.post("/admin/users/{user_id}")
+def change_user(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    user_id: int,
+    role: Annotated[str, Form()] = "",
+    active: Annotated[str, Form()] = "",
+    unlock: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        auth.change_member(
+            session=db,
+            admin=identity.user,
+            organization_id=org,
+            user_id=user_id,
+            role=role or None,
+            is_active=None if active == "" else active == "true",
+            unlock=unlock == "1",
+            now=now(request),
+        )
+    except BadInput as error:
+        db.rollback()
+        return _users_page(
+            request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=422
+        )
+    return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
+
+
+@router.post("/admin/users")
+def add_user(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    email: Annotated[str, Form(max_length=254)] = "",
+    display_name: Annotated[str, Form(max_length=200)] = "",
+    role: Annotated[str, Form()] = "viewer",
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        auth.add_member(
+            session=db,
+            admin=identity.user,
+            organization_id=org,
+            email=email,
+            display_name=display_name,
+            role=role,
+            password=password,
+        )
+    except BadInput as error:
+        db.rollback()
+        return _users_page(
+            request,
+            db,
+            identity,
+            org,
+            errors={str(error.fields.get("field", "email")): error.message},
+            values={"email": email, "display_name": display_name, "role": role},
+            status_code=422,
+        )
+    return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
+
+
+@router.get("/account/tokens")
+def tokens_page(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
+    return render(
+        request,
+        "admin/tokens.html",
+        {
+            "nav": "",
+            "tokens": auth.tokens_of(session=db, user=identity.user),
+            "new_token": None,
+            "errors": {},
+        },
+    )
+
+
+@router.post("/account/tokens")
+def create_token(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    name: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    try:
+        raw, _row = auth.create_api_token(
+            session=db, user=identity.user, name=name, now=now(request)
+        )
+    except BadInput as error:
+        return render(
+            request,
+            "admin/tokens.html",
+            {
+                "tokens": auth.tokens_of(session=db, user=identity.user),
+                "new_token": None,
+                "errors": {"name": error.message},
+            },
+            status_code=422,
+        )
+    return render(
+        request,
+        "admin/tokens.html",
+        {"tokens": auth.tokens_of(session=db, user=identity.user), "new_token": raw, "errors": {}},
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, db: SessionDep, identity: CurrentIdentity, token_id: int
+) -> Response:
+    auth.revoke_api_token(session=db, user=identity.user, token_id=token_id, now=now(request))
+    return RedirectResponse("/account/tokens?saved=1", status_code=303)

@@ -1,0 +1,403 @@
+"""The case list (search, filters, sorting, pages), opening a case, the case page, and the
+forms for the case row and the person."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from clemency.cases import service as case_service
+from clemency.cases import vocab
+from clemency.cases.models import Case, Person
+from clemency.errors import BadInput, StaleWrite
+from clemency.reviews import service as reviews
+from clemency.search import listing
+from clemency.web import forms
+from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
+from clemency.web.templating import render
+
+router = APIRouter(tags=["pages: cases"], include_in_schema=False)
+
+CASE_FIELDS = forms.describe(
+    Case,
+    [
+        "reference",
+        "stage",
+        "jurisdiction",
+        "summary",
+        "criminal_history_checked_on",
+        "conduct_record_checked_on",
+    ],
+)
+NEW_CASE_PERSON_FIELDS = forms.describe(
+    Person, ["given_name", "middle_name", "family_name", "date_of_birth", "bop_register_number"]
+)
+
+
+def _filters(
+    q: str,
+    stage: str,
+    jurisdiction: str,
+    assignee: str,
+    outcome: str,
+    sort: str,
+    order: str,
+    page: int,
+) -> listing.CaseFilters:
+    return listing.CaseFilters(
+        q=q.strip()[:200],
+        stage=stage if stage in vocab.CASE_STAGES else "",
+        jurisdiction=jurisdiction.strip()[:32],
+        assignee=assignee if assignee == "me" or assignee.isdigit() else "",
+        outcome=outcome
+        if outcome in ("eligible", "ineligible", "needs_review", "unscreened")
+        else "",
+        sort=sort if sort in listing.SORTS else "updated",
+        descending=order != "asc",
+        page=max(1, page),
+    )
+
+
+Q = Annotated[str, Query(max_length=200)]
+
+
+def _jurisdictions(request: Request) -> list[str]:
+    """Read once per process: loading the rulesets hashes every rule file."""
+    cached: list[str] | None = getattr(request.app.state, "jurisdictions", None)
+    if cached is None:
+        cached = listing.jurisdictions(tuple(request.app.state.settings.rulesets_paths))
+        request.app.state.jurisdictions = cached
+    return cached
+
+
+def _list_context(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    filters: listing.CaseFilters,
+    with_count: bool,
+) -> dict[str, Any]:
+    from clemency.search import service as search
+
+    narrowed = search.narrowing(db, filters.q)
+    result = listing.list_cases(session=db, user=identity.user, filters=filters, narrowed=narrowed)
+    context: dict[str, Any] = {"result": result, "filters": filters, "nav": "cases"}
+    if with_count:
+        context["total"] = listing.count_cases(session=db, user=identity.user, filters=filters)
+        context["stages"] = vocab.CASE_STAGES
+        context["count_cap"] = listing.COUNT_CAP
+        context["jurisdictions"] = _jurisdictions(request)
+        context["sorts"] = listing.SORTS
+    return context
+
+
+@router.get("/cases")
+def case_list(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    q: Q = "",
+    stage: Q = "",
+    jurisdiction: Q = "",
+    assignee: Q = "",
+    outcome: Q = "",
+    sort: Q = "updated",
+    order: Q = "desc",
+    page: int = 1,
+) -> Response:
+    filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
+    return render(request, "cases/list.html", _list_context(request, db, identity, filters, True))
+
+
+@router.get("/cases/_rows")
+def case_rows(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    q: Q = "",
+    stage: Q = "",
+    jurisdiction: Q = "",
+    assignee: Q = "",
+    outcome: Q = "",
+    sort: Q = "updated",
+    order: Q = "desc",
+    page: int = 1,
+) -> Response:
+    """The results table alone, for the search box's live update."""
+    filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
+    return render(request, "cases/_rows.html", _list_context(request, db, identity, filters, False))
+
+
+def _creatable_orgs(identity: CurrentIdentity) -> list[tuple[int, str]]:
+    return [
+        (o, n)
+        for o, n, role in identity.organizations
+        if role in ("admin", "attorney", "volunteer")
+    ]
+
+
+@router.get("/cases/new")
+def new_case_form(request: Request, identity: CurrentIdentity) -> Response:
+    return render(
+        request,
+        "cases/new.html",
+        {
+            "nav": "cases",
+            "orgs": _creatable_orgs(identity),
+            "case_fields": CASE_FIELDS[:3],
+            "person_fields": NEW_CASE_PERSON_FIELDS,
+            "values": {"stage": "intake", "jurisdiction": "us-federal"},
+            "errors": {},
+        },
+    )
+
+
+@router.post("/cases/new")
+async def create_case(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
+    form = await request.form()
+    case_values, errors = forms.parse(Case, CASE_FIELDS[:3], form)
+    person_values, person_errors = forms.parse(Person, NEW_CASE_PERSON_FIELDS, form)
+    errors.update(person_errors)
+    org_raw = str(form.get("organization_id", ""))
+    orgs = dict(_creatable_orgs(identity))
+    if not org_raw.isdigit() or int(org_raw) not in orgs:
+        errors["organization_id"] = "Choose one of your organizations."
+    if not errors:
+        try:
+            case = case_service.create_case(
+                session=db,
+                user=identity.user,
+                organization_id=int(org_raw),
+                reference=case_values["reference"],
+                stage=case_values.get("stage") or "intake",
+                jurisdiction=case_values.get("jurisdiction") or "us-federal",
+                person=person_values,
+            )
+            return RedirectResponse(f"/cases/{case.id}?saved=1", status_code=303)
+        except BadInput as error:
+            errors[str(error.fields.get("field", "reference"))] = error.message
+    return render(
+        request,
+        "cases/new.html",
+        {
+            "nav": "cases",
+            "orgs": list(orgs.items()),
+            "case_fields": CASE_FIELDS[:3],
+            "person_fields": NEW_CASE_PERSON_FIELDS,
+            "values": dict(form),
+            "errors": errors,
+        },
+        status_code=422,
+    )
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    the_case = case.case
+    parts: list[tuple[str, str, list[Any], tuple[str, ...]]] = []
+    for kind, title in forms.PART_TITLES.items():
+        if kind == "health_notes" and not case.may_see_sensitive:
+            continue
+        rows = (
+            case_service.list_parts(
+                session=db, user=request.state.user, case_id=the_case.id, kind=kind
+            )
+            if kind == "health_notes"
+            else list(getattr(the_case, kind))
+        )
+        parts.append((kind, title, rows, forms.PART_COLUMNS[kind]))
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "nav": "cases",
+            "access": case,
+            "case": the_case,
+            "person": the_case.person,
+            "person_fields": forms.PERSON_FIELDS,
+            "parts": parts,
+            "not_created_here": forms.NOT_CREATED_HERE,
+            "screenings": reviews.stored(session=db, case=the_case),
+        },
+    )
+
+
+def _edit_page(
+    request: Request,
+    *,
+    title: str,
+    action: str,
+    back: str,
+    specs: list[forms.FieldSpec],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    version: int | None,
+    stale: dict[str, Any] | None = None,
+    status_code: int = 200,
+    delete_action: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "nav": "cases",
+            "title": title,
+            "action": action,
+            "back": back,
+            "specs": specs,
+            "values": values,
+            "errors": errors,
+            "version": version,
+            "stale": stale,
+            "delete_action": delete_action,
+        },
+        status_code=status_code,
+    )
+
+
+def stale_view(
+    error: StaleWrite, specs: list[forms.FieldSpec], mine: dict[str, Any]
+) -> dict[str, Any]:
+    """Both versions side by side: what this person typed and what is saved now."""
+    current = error.fields.get("current") or {}
+    return {
+        "message": error.message,
+        "rows": [
+            (spec.label, mine.get(spec.name), current.get(spec.name))
+            for spec in specs
+            if (mine.get(spec.name) or None) != (current.get(spec.name) or None)
+        ],
+        "current_version": error.fields.get("current_version"),
+    }
+
+
+def save_or_rerender(
+    request: Request,
+    *,
+    save: Any,
+    model: type,
+    specs: list[forms.FieldSpec],
+    form: Any,
+    title: str,
+    action: str,
+    back: str,
+    version: int,
+) -> Response:
+    """Parse, call ``save(values)``, redirect back; on bad input or a stale version show the
+    form again with the messages next to the fields (and both versions when stale)."""
+    values, errors = forms.parse(model, specs, form)
+    submitted = {spec.name: form.get(spec.name, "") for spec in specs}
+    if not errors:
+        try:
+            save(values)
+            return RedirectResponse(back + "?saved=1", status_code=303)
+        except StaleWrite as error:
+            return _edit_page(
+                request,
+                title=title,
+                action=action,
+                back=back,
+                specs=specs,
+                values=submitted,
+                errors={},
+                version=error.fields.get("current_version"),
+                stale=stale_view(error, specs, submitted),
+                status_code=409,
+            )
+        except BadInput as error:
+            errors[str(error.fields.get("field", "form"))] = forms._plain(error.message)
+    return _edit_page(
+        request,
+        title=title,
+        action=action,
+        back=back,
+        specs=specs,
+        values=submitted,
+        errors=errors,
+        version=version,
+        status_code=422,
+    )
+
+
+def _version(form: Any) -> int:
+    raw = str(form.get("version", ""))
+    if not raw.isdigit():
+        raise BadInput("The form lost its version number; reload the page.", field="version")
+    return int(raw)
+
+
+@router.get("/cases/{case_id}/edit")
+def edit_case_form(request: Request, case: WritableCase) -> Response:
+    return _edit_page(
+        request,
+        title=f"Case {case.case.reference}",
+        action=f"/cases/{case.id}/edit",
+        back=f"/cases/{case.id}",
+        specs=CASE_FIELDS,
+        values=forms.current_values(case.case, CASE_FIELDS),
+        errors={},
+        version=case.case.version,
+    )
+
+
+@router.post("/cases/{case_id}/edit")
+async def edit_case(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    version = _version(form)
+    return save_or_rerender(
+        request,
+        save=lambda values: case_service.update_case(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            expected_version=version,
+            changes=values,
+        ),
+        model=Case,
+        specs=CASE_FIELDS,
+        form=form,
+        title=f"Case {case.case.reference}",
+        action=f"/cases/{case.id}/edit",
+        back=f"/cases/{case.id}",
+        version=version,
+    )
+
+
+@router.get("/cases/{case_id}/person/edit")
+def edit_person_form(request: Request, case: WritableCase) -> Response:
+    person = case.case.person
+    return _edit_page(
+        request,
+        title=f"Person: {person.full_name}",
+        action=f"/cases/{case.id}/person/edit",
+        back=f"/cases/{case.id}",
+        specs=forms.PERSON_FIELDS,
+        values=forms.current_values(person, forms.PERSON_FIELDS),
+        errors={},
+        version=person.version,
+    )
+
+
+@router.post("/cases/{case_id}/person/edit")
+async def edit_person(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    version = _version(form)
+    return save_or_rerender(
+        request,
+        save=lambda values: case_service.update_person(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            expected_version=version,
+            changes=values,
+        ),
+        model=Person,
+        specs=forms.PERSON_FIELDS,
+        form=form,
+        title=f"Person: {case.case.person.full_name}",
+        action=f"/cases/{case.id}/person/edit",
+        back=f"/cases/{case.id}",
+        version=version,
+    )

@@ -1,0 +1,468 @@
+"""Petition pages of a case: lifecycle and timeline, deadlines, support letters, packets,
+draft answers, the guided interview; and the deadlines page with its calendar feed.
+
+Routes under ``/cases/{case_id}`` take only that path parameter (the petition or letter is a
+form or query field), so the authorization matrix covers them with its case samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from clemency.cases.models import Document, SupportLetter
+from clemency.documents import forms as packet_forms
+from clemency.documents import service as documents
+from clemency.documents.storage import BlobStore
+from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound
+from clemency.petitions import interview as interview_service
+from clemency.petitions import letters as letter_service
+from clemency.petitions import lifecycle, schedule
+from clemency.petitions import service as petition_service
+from clemency.web import deps
+from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
+from clemency.web.templating import render
+
+router = APIRouter(tags=["pages: petitions"], include_in_schema=False)
+
+ANSWER_KEYS = (
+    ("person.citizenship", "Citizenship"),
+    ("person.address", "Address"),
+    ("person.phone", "Telephone"),
+    ("person.email", "Email"),
+    ("person.place_of_birth", "Place of birth"),
+    ("representative", "Attorney or representative (signs the cover letter)"),
+    ("answers.court_challenges", "Appeals and other court challenges"),
+    ("answers.criminal_history", "Complete criminal history"),
+    ("answers.offense_account", "Account of the offense"),
+    ("answers.reasons", "Reasons for seeking clemency"),
+    ("answers.release_plan", "Release plan"),
+    ("answers.community_activities", "Community activities (pardon)"),
+    ("answers.education", "Education and licenses (pardon)"),
+    ("answers.places_lived", "Places lived (pardon)"),
+    ("answers.military_service", "Military service (pardon)"),
+    ("answers.employment", "Employment, last seven years (pardon)"),
+    ("answers.substance_use", "Substance use and treatment (pardon)"),
+    ("answers.finances", "Debts, taxes and civil judgments (pardon)"),
+)
+
+
+def _show(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    response: Response = render(request, name, context, status_code=status_code)
+    return response
+
+
+def _today(request: Request) -> date:
+    return deps.now(request).date()
+
+
+def _int(value: Any, field: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError as error:
+        raise BadInput(f"{field} must be a number.", field=field) from error
+
+
+def _date(value: Any, field: str, default: date) -> date:
+    text = str(value or "").strip()
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise BadInput(f"{field}: {text!r} is not a date (YYYY-MM-DD).", field=field) from error
+
+
+def _page(
+    request: Request, db: SessionDep, case: CurrentCase, *, status: int = 200, **extra: Any
+) -> Response:
+    user = request.state.user
+    c = case.case
+    role = petition_service.lifecycle_role(db, user, c)
+    views = [petition_service.view(db, p, role) for p in c.petitions]
+    today = _today(request)
+    requests = letter_service.requests_of(session=db, case_id=c.id)
+    context = {
+        "case": c,
+        "person": c.person,
+        "access": case,
+        "petitions": views,
+        "timeline": petition_service.timeline(session=db, user=user, case_id=c.id),
+        "deadlines": schedule.for_case(session=db, case=c),
+        "today": today,
+        "letters": list(c.support_letters),
+        "letter_requests": requests,
+        "forms": packet_forms.available(),
+        "default_form": next(
+            (v.form_id for v in views if v.form_id is not None and v.is_open),
+            next((f for f in packet_forms.available() if f.startswith(c.jurisdiction + "/")), ""),
+        ),
+        "jurisdiction_kinds": lifecycle.load(c.jurisdiction).spec.kinds
+        if c.jurisdiction in lifecycle.available()
+        else (),
+        "lifecycle": lifecycle,
+        "nav": "cases",
+        **extra,
+    }
+    return _show(request, "petitions/case.html", context, status_code=status)
+
+
+def _save_or_show(
+    request: Request,
+    db: SessionDep,
+    case: CurrentCase,
+    action: Callable[[], object],
+    anchor: str = "",
+) -> Response:
+    """Run one service call in a savepoint: redirect on success; on a refusal, show the page
+    again with the reason (and, for a transition, the allowed next steps), keeping nothing."""
+    try:
+        with db.begin_nested():
+            action()
+    except (IllegalTransition, BadInput, NotFound) as error:
+        db.expire_all()
+        return _page(request, db, case, status=error.http_status, error=error)
+    return RedirectResponse(f"/cases/{case.id}/petitions?saved=1{anchor}", status_code=303)
+
+
+@router.get("/cases/{case_id}/petitions")
+def petitions_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    return _page(request, db, case)
+
+
+@router.post("/cases/{case_id}/petitions")
+async def start_petition(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    petition_service.start(
+        session=db, user=request.state.user, case_id=case.id, kind=str(form.get("kind", ""))
+    )
+    return RedirectResponse(f"/cases/{case.id}/petitions?saved=1", status_code=303)
+
+
+@router.post("/cases/{case_id}/petitions/transition")
+async def make_transition(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    petition_id = _int(form.get("petition_id", ""), "petition_id")
+    name = str(form.get("transition", ""))
+    on = _date(form.get("on"), "on", _today(request))
+    data = {
+        k: str(v)
+        for k, v in form.items()
+        if k not in ("csrf_token", "petition_id", "transition", "on", "source", "source_detail")
+        and str(v).strip()
+    }
+    return _save_or_show(
+        request,
+        db,
+        case,
+        lambda: petition_service.transition(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            petition_id=petition_id,
+            name=name,
+            on=on,
+            data=data,
+            source=str(form.get("source") or "own_filing"),
+            source_detail=str(form.get("source_detail") or "") or None,
+            settings=request.app.state.settings,
+        ),
+    )
+
+
+@router.post("/cases/{case_id}/petitions/observe")
+async def observe_status(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    return _save_or_show(
+        request,
+        db,
+        case,
+        lambda: petition_service.observe(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            petition_id=_int(form.get("petition_id", ""), "petition_id"),
+            status=str(form.get("status", "")),
+            on=_date(form.get("on"), "on", _today(request)),
+            source=str(form.get("source") or "agency_lookup"),
+            source_detail=str(form.get("source_detail") or "") or None,
+            known_by=str(form.get("known_by") or "") or None,
+        ),
+    )
+
+
+@router.get("/cases/{case_id}/packet")
+def download_packet(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    """Generate and download a packet (``?form=us-federal/commutation&format=pdf``)."""
+    available = packet_forms.available()
+    default = next((f for f in available if f.startswith(case.case.jurisdiction + "/")), "")
+    form_id = request.query_params.get("form") or default
+    fmt = request.query_params.get("format", "pdf")
+    if form_id not in available:
+        raise BadInput(
+            f"unknown form {form_id!r}; available: {', '.join(available)}.", field="form"
+        )
+    generated = documents.generate(
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        form_id=form_id,
+        fmt=fmt,
+        as_of=_today(request),
+        settings=request.app.state.settings,
+    )
+    return Response(
+        generated.data,
+        media_type=generated.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{generated.filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+            "X-Packet-Missing": str(len(generated.packet.missing)),
+        },
+    )
+
+
+@router.get("/cases/{case_id}/petition-answers")
+def answers_form(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    from clemency.documents.service import _answers
+
+    return _show(
+        request,
+        "petitions/answers.html",
+        {"case": case.case, "keys": ANSWER_KEYS, "values": _answers(db, case.case), "nav": "cases"},
+    )
+
+
+@router.post("/cases/{case_id}/petition-answers")
+async def save_answers(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    known = {k for k, _label in ANSWER_KEYS}
+    documents.set_answers(
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        answers={k: str(v) for k, v in form.items() if k in known},
+    )
+    return RedirectResponse(f"/cases/{case.id}/petitions?saved=1", status_code=303)
+
+
+@router.post("/cases/{case_id}/letters")
+async def request_letter(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    relative = str(form.get("is_relative", ""))
+    try:
+        with db.begin_nested():
+            requested = letter_service.request_letter(
+                session=db,
+                user=request.state.user,
+                case_id=case.id,
+                author_name=str(form.get("author_name", "")),
+                relationship=str(form.get("relationship", "")),
+                is_relative={"yes": True, "no": False}.get(relative),
+                contact=str(form.get("contact", "")),
+                message=str(form.get("message", "")),
+                now=deps.now(request),
+                valid_days=_int(form.get("valid_days") or 30, "valid_days"),
+            )
+    except BadInput as error:
+        db.expire_all()
+        return _page(request, db, case, status=error.http_status, error=error)
+    link = str(request.base_url).rstrip("/") + f"/letters/{requested.token}"
+    return _show(
+        request,
+        "petitions/letter_link.html",
+        {
+            "case": case.case,
+            "letter": requested.letter,
+            "link": link,
+            "expires_at": requested.request.expires_at,
+            "nav": "cases",
+        },
+    )
+
+
+@router.post("/cases/{case_id}/letters/review")
+async def review_letter(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    return _save_or_show(
+        request,
+        db,
+        case,
+        lambda: letter_service.review(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            letter_id=_int(form.get("letter_id", ""), "letter_id"),
+            accept=form.get("decision") == "accept",
+            on=_today(request),
+            reason=str(form.get("reason") or "") or None,
+        ),
+        anchor="#letters",
+    )
+
+
+@router.post("/cases/{case_id}/letters/reminded")
+async def letter_reminded(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    letter_service.mark_reminded(
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        letter_id=_int(form.get("letter_id", ""), "letter_id"),
+        on=_today(request),
+    )
+    return RedirectResponse(f"/cases/{case.id}/petitions?saved=1#letters", status_code=303)
+
+
+@router.post("/cases/{case_id}/letters/revoke")
+async def revoke_letter_link(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    return _save_or_show(
+        request,
+        db,
+        case,
+        lambda: letter_service.revoke(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            letter_id=_int(form.get("letter_id", ""), "letter_id"),
+            now=deps.now(request),
+        ),
+        anchor="#letters",
+    )
+
+
+@router.get("/cases/{case_id}/letters/file")
+def letter_file(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    """The uploaded letter (``?letter=ID``), always as a download, never rendered inline."""
+    letter_id = _int(request.query_params.get("letter", ""), "letter")
+    letter = db.get(SupportLetter, letter_id)
+    if letter is None or letter.case_id != case.id or letter.document_id is None:
+        raise NotFound(f"No uploaded letter {letter_id} on this case.")
+    doc = db.get(Document, letter.document_id)
+    assert doc is not None
+    data = BlobStore(request.app.state.settings.data_dir).get(doc.storage_key, sha256=doc.sha256)
+    return Response(
+        data,
+        media_type=doc.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{doc.filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/cases/{case_id}/interview")
+def interview_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    result = interview_service.interview(
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        as_of=_today(request),
+        settings=request.app.state.settings,
+    )
+    return _show(
+        request,
+        "petitions/interview.html",
+        {"case": case.case, "access": case, "iv": result, "nav": "cases"},
+    )
+
+
+@router.post("/cases/{case_id}/interview")
+async def interview_answer(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    form = await request.form()
+    answers = {k[5:]: str(v) for k, v in form.items() if k.startswith("fact.")}
+    try:
+        with db.begin_nested():
+            result = interview_service.answer(
+                session=db,
+                user=request.state.user,
+                case_id=case.id,
+                expected_version=_int(form.get("version", ""), "version"),
+                answers=answers,
+                as_of=_today(request),
+                settings=request.app.state.settings,
+            )
+    except ClemencyError as error:
+        db.expire_all()
+        result = interview_service.interview(
+            session=db,
+            user=request.state.user,
+            case_id=case.id,
+            as_of=_today(request),
+            settings=request.app.state.settings,
+        )
+        return _show(
+            request,
+            "petitions/interview.html",
+            {
+                "case": case.case,
+                "access": case,
+                "iv": result,
+                "error": error,
+                "answers": answers,
+                "nav": "cases",
+            },
+            status_code=error.http_status,
+        )
+    return _show(
+        request,
+        "petitions/interview.html",
+        {"case": case.case, "access": case, "iv": result, "saved": True, "nav": "cases"},
+    )
+
+
+@router.get("/deadlines")
+def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
+    org = request.query_params.get("org", "")
+    today = _today(request)
+    if org.isdigit():
+        rows = schedule.for_organization(session=db, user=identity.user, organization_id=int(org))
+    else:
+        rows = schedule.for_user(session=db, user=identity.user)
+    case_ids = sorted({r.case_id for r in rows})
+    overdue = letter_service.overdue(session=db, case_ids=case_ids, as_of=today) if case_ids else []
+    secret = request.app.state.settings.secret_key.get_secret_value()
+    feed = (
+        str(request.base_url).rstrip("/")
+        + f"/deadlines/feed/{schedule.feed_token(secret, identity.user)}.ics"
+    )
+    return _show(
+        request,
+        "petitions/deadlines.html",
+        {
+            "rows": rows,
+            "today": today,
+            "feed": feed,
+            "overdue": overdue,
+            "org": org,
+            "orgs": [
+                (i, n) for i, n, role in identity.organizations if role in ("admin", "attorney")
+            ],
+            "nav": "deadlines",
+        },
+    )
+
+
+@router.get("/deadlines/feed/{token}.ics")
+def deadlines_feed(request: Request, db: SessionDep, token: str) -> Response:
+    """The private calendar feed: the link itself is the credential (signed, per user)."""
+    user = schedule.user_for_feed(
+        session=db, secret=request.app.state.settings.secret_key.get_secret_value(), token=token
+    )
+    text = schedule.ical_for_user(session=db, user=user, now=deps.now(request))
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": 'inline; filename="clemency.ics"',
+        },
+    )

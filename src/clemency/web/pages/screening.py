@@ -1,0 +1,187 @@
+"""The screening panel of a case: a determination per relevant ruleset with its explanation
+and citations, the missing facts as questions, the facts form, and reviewers' overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from clemency.cases import facts as case_facts
+from clemency.eligibility import FACTS
+from clemency.errors import BadInput, FactsError, StaleWrite
+from clemency.reviews import service as reviews
+from clemency.reviews.models import OUTCOMES
+from clemency.web.deps import CurrentCase, SessionDep, SettingsDep, WritableCase, now
+from clemency.web.templating import render
+
+router = APIRouter(tags=["pages: screening"], include_in_schema=False)
+
+
+def parse_as_of(request: Request, raw: str | None) -> date:
+    """``YYYY-MM-DD`` or today (UTC); a bad date is a field error, not a silent default."""
+    if not raw:
+        return now(request).date()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as error:
+        raise BadInput(
+            f"as_of {raw!r} is not a date in the form YYYY-MM-DD.", field="as_of"
+        ) from error
+
+
+def _fact_rows(current: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for name in names:
+        spec = FACTS.get(name)
+        value = current.get(name)
+        rows.append(
+            {
+                "name": name,
+                "type": spec.type if spec else "string",
+                "values": (spec.values or ()) if spec else (),
+                "description": spec.description if spec else "",
+                "value": value.isoformat() if isinstance(value, date) else value,
+                "computed_from": case_facts.COMPUTED_FACTS.get(name),
+            }
+        )
+    return rows
+
+
+def _panel(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    case: CurrentCase,
+    as_of: date,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    screenings = reviews.determine(
+        session=db, case=case.case, as_of=as_of, extra_paths=settings.rulesets_paths
+    )
+    current = case_facts.facts_for_case(case.case, as_of=as_of)
+    used: dict[str, None] = {}
+    for s in screenings:
+        for name in s.ruleset.facts_used():
+            used.setdefault(name, None)
+    missing: dict[str, None] = {}
+    for s in screenings:
+        for name in s.determination["missing_facts"]:
+            missing.setdefault(name, None)
+    return render(
+        request,
+        "screening/panel.html",
+        {
+            "nav": "cases",
+            "access": case,
+            "case": case.case,
+            "person": case.case.person,
+            "as_of": as_of,
+            "screenings": screenings,
+            "questions": _fact_rows(current, list(missing)),
+            "fact_rows": _fact_rows(current, list(used)),
+            "outcomes": OUTCOMES,
+            "may_override": case.role in reviews.REVIEWER_ROLES,
+            "errors": errors or {},
+            "notice": notice,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/{case_id}/screening")
+def screening_panel(
+    request: Request, db: SessionDep, settings: SettingsDep, case: CurrentCase
+) -> Response:
+    as_of = parse_as_of(request, request.query_params.get("as_of"))
+    return _panel(request, db, settings, case, as_of)
+
+
+@router.post("/cases/{case_id}/facts")
+async def update_facts(
+    request: Request, db: SessionDep, settings: SettingsDep, case: WritableCase
+) -> Response:
+    """Save the facts form (only fields that changed are sent to the store)."""
+    form = await request.form()
+    as_of = parse_as_of(request, str(form.get("as_of") or ""))
+    raw_version = str(form.get("version", ""))
+    current = case_facts.facts_to_json(case_facts.facts_for_case(case.case, as_of=as_of))
+    changes: dict[str, Any] = {}
+    for key, value in form.items():
+        if not key.startswith("fact:") or not isinstance(value, str):
+            continue
+        name = key[5:]
+        if name in case_facts.COMPUTED_FACTS:
+            continue
+        new = value.strip() or None
+        old = current.get(name)
+        if (str(old).lower() if isinstance(old, bool) else old) != new:
+            changes[name] = new
+    try:
+        if not raw_version.isdigit():
+            raise BadInput("The form lost its version number; reload the page.", field="version")
+        if changes:
+            case_facts.apply_facts(
+                session=db,
+                user=request.state.user,
+                case_id=case.id,
+                expected_version=int(raw_version),
+                facts=changes,
+            )
+    except StaleWrite as error:
+        db.rollback()
+        return _panel(
+            request,
+            db,
+            settings,
+            case,
+            as_of,
+            errors={"version": error.message},
+            status_code=409,
+        )
+    except (BadInput, FactsError) as error:
+        db.rollback()
+        field = str(error.fields.get("field") or error.fields.get("fact") or "facts")
+        return _panel(
+            request, db, settings, case, as_of, errors={field: error.message}, status_code=422
+        )
+    target = f"/cases/{case.id}/screening?as_of={as_of.isoformat()}"
+    return RedirectResponse(target + ("&saved=1" if changes else ""), status_code=303)
+
+
+@router.post("/cases/{case_id}/overrides")
+async def add_override(
+    request: Request, db: SessionDep, settings: SettingsDep, case: WritableCase
+) -> Response:
+    form = await request.form()
+    as_of = parse_as_of(request, str(form.get("as_of") or ""))
+    try:
+        reviews.override(
+            session=db,
+            user=request.state.user,
+            case=case.case,
+            ruleset_id=str(form.get("ruleset_id", "")),
+            outcome=str(form.get("outcome", "")),
+            reason=str(form.get("reason", "")),
+            as_of=as_of,
+            extra_paths=settings.rulesets_paths,
+        )
+    except BadInput as error:
+        db.rollback()
+        key = (
+            "override:"
+            + str(form.get("ruleset_id", ""))
+            + ":"
+            + str(error.fields.get("field", "reason"))
+        )
+        return _panel(
+            request, db, settings, case, as_of, errors={key: error.message}, status_code=422
+        )
+    return RedirectResponse(
+        f"/cases/{case.id}/screening?as_of={as_of.isoformat()}&saved=1", status_code=303
+    )

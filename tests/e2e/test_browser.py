@@ -1,0 +1,112 @@
+"""The critical flows in a real browser (run with ``pytest --e2e``)."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from tests.e2e.conftest import DemoServer, shot, sign_in
+
+pytestmark = pytest.mark.e2e
+CLINIC = "justice-clinic"  # Alice Marie Johnson's organization in the demo
+OTHER = "pardon-project"
+
+
+def test_sign_in_and_find_alice_marie_johnson(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(demo_server.url + "/cases")
+    page.wait_for_url(re.compile(r"/login"))
+    page.get_by_label("E-mail").fill(demo_server.email(CLINIC, "attorney"))
+    page.get_by_label("Password").fill("wrong password for sure")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text().startswith("The e-mail address or password")
+    shot(page, "01-sign-in-refused")
+    page.get_by_label("Password").fill(demo_server.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(demo_server.url + "/cases")  # back where the person was going
+    page.get_by_role("link", name="Dashboard").click()
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    shot(page, "02-dashboard")
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.get_by_label("Search names, register numbers, offenses").fill("14873-076")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Alice Marie Johnson").wait_for()
+    shot(page, "03-case-list-search")
+    page.get_by_role("link", name="Alice Marie Johnson").click()
+    page.wait_for_url(f"{demo_server.url}/cases/{demo_server.alice_case_id}")
+    assert page.get_by_role("heading", name="Alice Marie Johnson").is_visible()
+    assert page.get_by_text("Conspiracy to possess with intent to distribute cocaine").is_visible()
+    shot(page, "04-case-page")
+
+
+def test_read_why_a_rule_failed(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, demo_server, CLINIC, "attorney")
+    page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}")
+    page.get_by_role("link", name="Screening", exact=True).click()
+    page.get_by_label("As of").fill("2017-01-01")  # still in prison, before the commutation
+    page.get_by_role("button", name="Re-screen").click()
+    page.wait_for_url(re.compile(r"as_of=2017-01-01"))
+    section = page.locator("section#us-federal-pardon")
+    assert section.locator(".badge").first.inner_text() == "ineligible"
+    failed = section.locator("li.rule.fail")
+    assert failed.count() == 1
+    text = failed.inner_text()
+    assert "waiting_period" in text
+    assert "Source: 28 CFR" in text
+    failed.scroll_into_view_if_needed()
+    shot(page, "05-why-a-rule-failed")
+
+
+def test_answer_a_question_and_see_the_determination_change(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, demo_server, CLINIC, "attorney")
+    page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2024-01-01")
+    pardon = page.locator("section#us-federal-pardon")
+    assert pardon.locator(".badge").first.inner_text() == "needs review"
+    assert "on_supervision" in pardon.inner_text()  # the missing fact that keeps it open
+    questions = page.locator("section", has=page.get_by_role("heading", name="Questions to ask"))
+    questions.locator("select[name='fact:on_supervision']").select_option("false")
+    shot(page, "06-question-answered")
+    questions.get_by_role("button", name="Save answers").click()
+    page.wait_for_url(re.compile(r"saved=1"))
+    after = page.locator("section#us-federal-pardon .badge").first.inner_text()
+    assert after == "eligible"
+    shot(page, "07-determination-changed")
+
+
+def test_upload_a_roster_and_download_the_results(page, demo_server: DemoServer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "person_id,conviction_court,offense_level,resides_in_us,is_deceased,on_supervision\n"
+        "p1,federal_district,felony,true,false,false\n"
+        "p2,state,felony,true,false,false\n"
+        "p3,federal_district,misdemeanor,,false,\n"
+    )
+    sign_in(page, demo_server, CLINIC, "attorney")
+    page.get_by_role("link", name="Bulk screening").click()
+    page.get_by_label("Roster (.csv or .parquet").set_input_files(str(roster))
+    page.get_by_label("Ruleset").select_option("us-federal/pardon")
+    page.get_by_label("As of").fill("2024-01-01")
+    page.get_by_label("Treat missing columns as unknown for everyone").check()
+    shot(page, "08-bulk-upload")
+    page.get_by_role("button", name="Screen roster").click()
+    page.wait_for_url(re.compile(r"/screening/runs/[0-9a-f]{32}$"))
+    assert page.get_by_text("rows screened").is_visible()
+    shot(page, "09-bulk-results")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download results (CSV)").click()
+    path = download_info.value.path()
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["person_id"] for r in rows] == ["p1", "p2", "p3"]
+    assert rows[1]["outcome"] == "ineligible"
+
+
+def test_another_organization_cannot_open_the_case_by_url(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, demo_server, OTHER, "admin")
+    response = page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Not found").is_visible()
+    assert "Johnson" not in page.content()
+    shot(page, "10-other-organization-404")
+    page.goto(f"{demo_server.url}/cases?q=johnson")
+    assert page.get_by_role("link", name="Alice Marie Johnson").count() == 0

@@ -1,0 +1,92 @@
+"""A running web application over a real database with two organizations, a user per role in
+each, and cases: ``a_assigned`` (the volunteer of ``a`` is on it), ``a_other``, ``b_case``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from clemency.accounts.passwords import hash_password
+from clemency.config import Settings
+from clemency.db.session import make_engine, unit_of_work
+from clemency.testing import factories
+from clemency.web.app import create_app
+
+PASSWORD = "correct horse battery staple"
+_HASH = hash_password(PASSWORD)
+
+
+def create_schema(url: str) -> Engine:
+    """Every table (store, audit, accounts, web sessions, search, reviews) on a fresh database."""
+    import clemency.accounts.auth_models
+    import clemency.db.models
+    import clemency.reviews.models
+    import clemency.search.models  # noqa: F401
+    from clemency.db.base import Base
+
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@dataclass
+class Site:
+    app: object
+    engine: Engine
+    settings: Settings
+    users: dict[tuple[str, str], tuple[int, str]]  # (org, role) -> (user id, email)
+    cases: dict[str, int]
+    orgs: dict[str, int]
+
+    def client(
+        self, who: tuple[str, str] | None = None, *, base_url: str = "http://testserver"
+    ) -> TestClient:
+        client = TestClient(self.app, base_url=base_url, follow_redirects=False)  # type: ignore[arg-type]
+        if who is not None:
+            sign_in(client, self.users[who][1])
+        return client
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token of the page's forms; every form on the page must carry the same one."""
+    import re
+
+    page = client.get(path)
+    tokens = re.findall(r'name="csrf_token" value="([^"]*)"', page.text)
+    assert tokens, f"no CSRF token on {path}: {page.status_code}"
+    assert len(set(tokens)) == 1, f"forms on {path} carry different tokens: {tokens}"
+    assert tokens[0], f"forms on {path} carry an empty token"
+    return str(tokens[0])
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
+    engine = create_schema(database_url)
+    with unit_of_work(engine) as session:
+        world = factories.make_world(session)
+        for user in world.users.values():
+            user.password_hash = _HASH
+        session.flush()
+        users = {key: (u.id, u.email) for key, u in world.users.items()}
+        cases = {key: c.id for key, c in world.cases.items()}
+        orgs = {key: o.id for key, o in world.orgs.items()}
+    settings = Settings(environment="test", database_url=database_url, data_dir=tmp_path / "data")
+    app = create_app(settings)
+    with TestClient(app):  # runs the lifespan once
+        pass
+    yield Site(app, engine, settings, users, cases, orgs)
+    app.state.engine.dispose()
+    engine.dispose()

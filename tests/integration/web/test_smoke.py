@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from tests.integration.web.conftest import Site, csrf_of
+
+
+def test_pages_render_for_an_admin(site: Site) -> None:
+    client = site.client(("a", "admin"))
+    case_id = site.cases["a_assigned"]
+    for path in [
+        "/",
+        "/cases",
+        "/cases?q=person",
+        f"/cases/{case_id}",
+        f"/cases/{case_id}/screening",
+        "/rulesets",
+        "/rulesets/us-federal/pardon",
+        "/screening",
+        "/admin/audit",
+        "/admin/users",
+        "/account/tokens",
+        f"/cases/{case_id}/edit",
+        f"/cases/{case_id}/person/edit",
+        f"/cases/{case_id}/parts/convictions/new",
+        "/cases/new",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:2000])
+        csrf_of(client, path)  # every form of every page carries the session's token
+
+
+def test_bulk_screening_page_upload(site: Site) -> None:
+    client = site.client(("a", "volunteer"))
+    token = csrf_of(client, "/screening")
+    roster = b"person_id,conviction_court,offense_level\nx1,state,felony\n"
+    response = client.post(
+        "/screening",
+        data={
+            "csrf_token": token,
+            "ruleset_id": "us-federal/pardon",
+            "as_of": "2024-01-01",
+            "allow_missing_columns": "true",
+        },
+        files={"roster": ("people.csv", roster, "text/csv")},
+    )
+    assert response.status_code == 303, response.text
+    run_page = client.get(response.headers["location"])
+    assert "rows screened" in run_page.text
+    wrong = client.post(
+        "/screening",
+        data={"csrf_token": token, "ruleset_id": "us-federal/pardon", "as_of": "2024-01-01"},
+        files={"roster": ("people.xlsx", b"PK\x03\x04", "application/zip")},
+    )
+    assert wrong.status_code == 413
+    assert "neither a .csv nor a .parquet" in wrong.text
