@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Index, Select, and_, false, func, or_, sel
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Membership, User
+from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases.models import Case, CaseAssignment, Person, Petition
 from clemency.reviews.models import CaseScreening
@@ -155,7 +156,12 @@ def _int_or(value: str, default: int) -> int:
 
 
 def list_cases(
-    *, session: Session, user: User, filters: CaseFilters, narrowed: Narrowed | None = None
+    *,
+    session: Session,
+    user: User,
+    filters: CaseFilters,
+    narrowed: Narrowed | None = None,
+    audit_read: bool = True,
 ) -> CasePage:
     """One page of the cases ``user`` may see that match ``filters`` (``narrowed``: the
     search already resolved by :func:`search.service.narrowing`, to share it with the count)."""
@@ -183,6 +189,17 @@ def list_cases(
         )
         for case, person in rows[:PAGE_SIZE]
     ]
+    if audit_read:
+        # A list shows names: it is a read of those cases, recorded as one row (no query text:
+        # a search for a name must not put the name in the trail).
+        audit.record(
+            session=session,
+            actor_user_id=user.id,
+            actor_label=user.email,
+            action="read",
+            entity_type="case_list",
+            detail=f"{len(out)} cases listed" + (" (search)" if filters.q else ""),
+        )
     return CasePage(rows=out, page=page, has_next=len(rows) > PAGE_SIZE, filters=filters)
 
 
