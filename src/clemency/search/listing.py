@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Index, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Membership, User
@@ -22,6 +22,7 @@ from clemency.cases import access
 from clemency.cases.models import Case, CaseAssignment, Person, Petition
 from clemency.reviews.models import CaseScreening
 from clemency.search import service as search
+from clemency.search.models import LIST_INDEXES  # noqa: F401 - the list relies on them
 
 SortKey = Literal["updated", "name", "reference", "stage"]
 SORTS: dict[str, str] = {
@@ -32,15 +33,6 @@ SORTS: dict[str, str] = {
 }
 PAGE_SIZE = 50
 MAX_PAGE = 2000  # offset pagination beyond 100,000 rows is refused; narrow the search instead
-
-# Indexes the list relies on (declared here, on the store's tables, because this module owns
-# the queries that need them; migrations pick them up from the metadata).
-LIST_INDEXES = (
-    Index("ix_cases_org_updated_id", Case.organization_id, Case.updated_at, Case.id),
-    Index("ix_cases_org_stage_id", Case.organization_id, Case.stage, Case.id),
-    Index("ix_cases_updated_id", Case.updated_at, Case.id),
-    Index("ix_people_family_given", Person.family_name, Person.given_name),
-)
 
 
 @dataclass(frozen=True)
