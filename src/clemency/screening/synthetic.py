@@ -220,6 +220,7 @@ def write_roster(
     anchors = anchor if isinstance(anchor, tuple) else (anchor,)
     con = duckdb.connect(config={"threads": 2, "memory_limit": "1GB"})
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     fmt = "FORMAT csv, HEADER true" if path.suffix == ".csv" else "FORMAT parquet, COMPRESSION zstd"
     con.execute(
         f"COPY ({roster_select(rows, anchors, dirty=dirty, seed=seed)}) TO {quote_text(str(path))} ({fmt})"

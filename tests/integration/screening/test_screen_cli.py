@@ -96,7 +96,19 @@ def test_absent_columns_can_be_taken_as_unknown(tmp_path: Path) -> None:
     assert code == 0, stdout
     result = {r[0]: r for r in rows(out)}
     assert result["A1"][1] == "needs_review"
-    assert "release_date" in str(result["A1"][5])
+    missing = set(str(result["A1"][5]).split(";"))
+    assert missing  # the absent columns are what would settle it
+    assert missing <= {
+        "is_in_custody",
+        "sentence_type",
+        "release_date",
+        "sentence_date",
+        "on_supervision",
+        "resides_in_us",
+        "is_deceased",
+        "offense_level",
+    }
+    assert "Columns absent, unknown for everyone: is_deceased, is_in_custody" in stdout
     assert result["A2"][1] == "ineligible"
     assert result["A2"][3] == "us-federal.pardon.federal_conviction"
 
@@ -174,6 +186,9 @@ def test_a_failed_run_leaves_the_previous_result_untouched(tmp_path: Path) -> No
     )
     assert code == 1
     assert stderr.startswith("error: ")
+    assert stderr.count("\n") == 1
+    assert "CSV Error on Line: 2" in stderr
+    assert "unterminated quote" in stderr
     assert out.read_text() == "previous result\n"
     assert {p.name for p in tmp_path.iterdir()} == {"roster.csv", "r.csv"}
 

@@ -68,7 +68,8 @@ def run(job: Job) -> None:
                 _execute_with_progress(con, copy, job)
         except duckdb.Error as error:
             raise RosterError(
-                f"roster {job.roster.path} could not be screened: {_first_line(error)}"
+                f"roster {job.roster.path} could not be screened, nothing was written: "
+                f"{describe(error)}"
             ) from error
         finally:
             con.close()
@@ -97,6 +98,15 @@ def _execute_with_progress(con: duckdb.DuckDBPyConnection, sql: str, job: Job) -
     job.progress(1.0)
 
 
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+def describe(error: BaseException, width: int = 100) -> str:
+    """DuckDB's message on one line: what and where (e.g. the CSV line), without its hints.
+
+    DuckDB appends "Possible fixes" about its own reader options, which a Clemency user
+    cannot pass; the fix is to correct the row it names.
+    """
+    head = str(error).split("Possible fixes:")[0]
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    lines[0] = lines[0].removeprefix("Invalid Input Error: ")
+    return "; ".join(line if len(line) <= width else line[: width - 1] + "…" for line in lines)

@@ -27,6 +27,7 @@ from clemency.screening.columns import (
 from clemency.screening.engines import Job, atomic_output
 
 BATCH_ROWS = 10_000
+CSV_BLOCK_BYTES = 1 << 20
 
 RESULT_SCHEMA = pa.schema(
     [
@@ -41,27 +42,37 @@ RESULT_SCHEMA = pa.schema(
 )
 
 
-def batches(job: Job) -> Iterator[pa.RecordBatch]:
-    """The roster's needed columns, batch by batch (CSV cells all as text)."""
+def batches(job: Job) -> Iterator[tuple[pa.RecordBatch, float]]:
+    """The roster's needed columns, batch by batch (CSV cells all as text), with the
+    fraction of the roster read so far (rows for Parquet, bytes for CSV)."""
     wanted = [c for c in job.roster.column_types if c in job.roster.present(job.columns)]
     path = job.roster.path
     try:
         if job.roster.format == "parquet":
-            yield from pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=wanted)
+            parquet = pq.ParquetFile(path)
+            total, done = max(parquet.metadata.num_rows, 1), 0
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
+                done += batch.num_rows
+                yield batch, done / total
             return
-        reader = pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(job.roster.column_types, pa.string()),
-                include_columns=wanted,
-                strings_can_be_null=False,
-            ),
-        )
-        yield from reader
+        size = max(path.stat().st_size, 1)
+        with path.open("rb") as handle:
+            reader = pacsv.open_csv(
+                handle,
+                read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(job.roster.column_types, pa.string()),
+                    include_columns=wanted,
+                    strings_can_be_null=False,
+                ),
+            )
+            for batch in reader:
+                yield batch, min(handle.tell() / size, 1.0)
     except (pa.ArrowInvalid, OSError) as error:
-        raise RosterError(f"roster {path} could not be read: {error}") from error
+        raise RosterError(
+            f"roster {path} could not be screened, nothing was written: {error}"
+        ) from error
 
 
 def screen_row(job: Job, cells: dict[str, Any]) -> dict[str, Any]:
@@ -99,18 +110,14 @@ def _as_date(value: object) -> date | None:
 
 
 def run(job: Job) -> None:
-    total = _row_count(job)
-    done = 0
     with atomic_output(job.out) as partial:
         parquet = partial if job.out_format == "parquet" else partial.with_suffix(".parquet")
         writer = pq.ParquetWriter(parquet, RESULT_SCHEMA, compression="zstd")
         try:
-            for batch in batches(job):
+            for batch, fraction in batches(job):
                 rows = [screen_row(job, cells) for cells in batch.to_pylist()]
                 writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=RESULT_SCHEMA))
-                done += batch.num_rows
-                if total:
-                    job.progress(min(done / total, 1.0))
+                job.progress(fraction)
         finally:
             writer.close()
         if parquet != partial:
@@ -132,10 +139,3 @@ def _to_csv(parquet: Path, csv: Path) -> None:
     finally:
         con.close()
         parquet.unlink()
-
-
-def _row_count(job: Job) -> int:
-    """Rows in a Parquet roster (from its footer); 0 (unknown) for CSV, which is not counted."""
-    if job.roster.format == "parquet":
-        return int(pq.ParquetFile(job.roster.path).metadata.num_rows)
-    return 0
