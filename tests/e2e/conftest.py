@@ -48,10 +48,10 @@ def _free_port() -> int:
 
 
 def _build_demo_database(url: str) -> int:
-    from clemency.cases.demo.alice import ALICE_REFERENCE
-    from clemency.cases.demo.seed import seed_demo
     from sqlalchemy import select
 
+    from clemency.cases.demo.alice import ALICE_REFERENCE
+    from clemency.cases.demo.seed import seed_demo
     from clemency.cases.models import Case
     from clemency.db import migrate
     from clemency.db.session import make_engine, unit_of_work
@@ -151,6 +151,14 @@ def shot(page: object, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
+
+
+def shot_of(locator: object, name: str) -> Path:
+    """A screenshot of one element (a section of a long page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    locator.screenshot(path=str(path))  # type: ignore[attr-defined]
     return path
 
 

@@ -6,7 +6,7 @@ import csv
 import re
 
 import pytest
-from tests.e2e.conftest import DemoServer, shot, sign_in
+from tests.e2e.conftest import DemoServer, shot, shot_of, sign_in
 
 pytestmark = pytest.mark.e2e
 CLINIC = "justice-clinic"  # Alice Marie Johnson's organization in the demo
@@ -54,7 +54,8 @@ def test_read_why_a_rule_failed(page, demo_server: DemoServer) -> None:  # type:
     assert "waiting_period" in text
     assert "Source: 28 CFR" in text
     failed.scroll_into_view_if_needed()
-    shot(page, "05-why-a-rule-failed")
+    shot(page, "05-screening-panel")
+    shot_of(section, "05b-why-the-pardon-rule-failed")
 
 
 def test_answer_a_question_and_see_the_determination_change(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
@@ -71,6 +72,7 @@ def test_answer_a_question_and_see_the_determination_change(page, demo_server: D
     after = page.locator("section#us-federal-pardon .badge").first.inner_text()
     assert after == "eligible"
     shot(page, "07-determination-changed")
+    shot_of(page.locator("section#us-federal-pardon"), "07b-pardon-now-eligible")
 
 
 def test_upload_a_roster_and_download_the_results(page, demo_server: DemoServer, tmp_path) -> None:  # type: ignore[no-untyped-def]

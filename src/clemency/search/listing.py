@@ -13,14 +13,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Index, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Membership, User
+from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases.models import Case, CaseAssignment, Person, Petition
 from clemency.reviews.models import CaseScreening
 from clemency.search import service as search
+from clemency.search.models import LIST_INDEXES  # noqa: F401 - the list relies on them
 
 SortKey = Literal["updated", "name", "reference", "stage"]
 SORTS: dict[str, str] = {
@@ -31,15 +33,6 @@ SORTS: dict[str, str] = {
 }
 PAGE_SIZE = 50
 MAX_PAGE = 2000  # offset pagination beyond 100,000 rows is refused; narrow the search instead
-
-# Indexes the list relies on (declared here, on the store's tables, because this module owns
-# the queries that need them; migrations pick them up from the metadata).
-LIST_INDEXES = (
-    Index("ix_cases_org_updated_id", Case.organization_id, Case.updated_at, Case.id),
-    Index("ix_cases_org_stage_id", Case.organization_id, Case.stage, Case.id),
-    Index("ix_cases_updated_id", Case.updated_at, Case.id),
-    Index("ix_people_family_given", Person.family_name, Person.given_name),
-)
 
 
 @dataclass(frozen=True)
@@ -75,7 +68,9 @@ class CasePage:
     filters: CaseFilters
 
 
-def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
+def visible_clause(
+    session: Session, user: User, *, walk_names: bool = False
+) -> ColumnElement[bool]:
     """``access.visible_cases_clause`` with the user's memberships read first, so that the
     database filters on ``organization_id IN (…)`` through an index instead of running
     correlated sub-queries per row. Same policy, same roles (a test compares the two on every
@@ -89,12 +84,17 @@ def visible_clause(session: Session, user: User) -> ColumnElement[bool]:
     whole = sorted(org for org, role in memberships if role in org_wide_roles)
     assigned_only = sorted(org for org, role in memberships if role == "volunteer")
     clauses: list[ColumnElement[bool]] = []
+    organization: ColumnElement[int] = Case.organization_id.expression
+    if walk_names and session.get_bind().dialect.name == "sqlite":
+        # Sorting by name: keep SQLite from choosing the organization index (and sorting the
+        # whole organization) over walking the people's name index and stopping at one page.
+        organization = Case.organization_id + 0
     if whole:
-        clauses.append(Case.organization_id.in_(whole))
+        clauses.append(organization.in_(whole))
     if assigned_only:
         clauses.append(
             and_(
-                Case.organization_id.in_(assigned_only),
+                organization.in_(assigned_only),
                 Case.id.in_(
                     select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)
                 ),
@@ -117,10 +117,10 @@ def _filtered(
     query = select(Case, Person).join(Person, Person.id == Case.person_id)
     if not with_person:  # counting needs no person columns and no join
         query = select(Case)  # type: ignore[assignment]
-    query = query.where(visible_clause(session, user))
+    query = query.where(visible_clause(session, user, walk_names=filters.sort == "name"))
     ids, matching = narrowed if narrowed is not None else search.narrowing(session, filters.q)
     if ids is not None:
-        query = query.where(Case.id.in_(ids))
+        query = query.where(search.id_in(session, Case.id, ids))
     if matching is not None:
         query = query.where(matching)
     if filters.stage:
@@ -148,7 +148,12 @@ def _int_or(value: str, default: int) -> int:
 
 
 def list_cases(
-    *, session: Session, user: User, filters: CaseFilters, narrowed: Narrowed | None = None
+    *,
+    session: Session,
+    user: User,
+    filters: CaseFilters,
+    narrowed: Narrowed | None = None,
+    audit_read: bool = True,
 ) -> CasePage:
     """One page of the cases ``user`` may see that match ``filters`` (``narrowed``: the
     search already resolved by :func:`search.service.narrowing`, to share it with the count)."""
@@ -176,6 +181,17 @@ def list_cases(
         )
         for case, person in rows[:PAGE_SIZE]
     ]
+    if audit_read:
+        # A list shows names: it is a read of those cases, recorded as one row (no query text:
+        # a search for a name must not put the name in the trail).
+        audit.record(
+            session=session,
+            actor_user_id=user.id,
+            actor_label=user.email,
+            action="read",
+            entity_type="case_list",
+            detail=f"{len(out)} cases listed" + (" (search)" if filters.q else ""),
+        )
     return CasePage(rows=out, page=page, has_next=len(rows) > PAGE_SIZE, filters=filters)
 
 

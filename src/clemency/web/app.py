@@ -94,7 +94,7 @@ def ensure_web_tables(engine: Engine) -> None:
     """Outside production, create the web layer's tables if a migration has not yet (a
     database made by ``clemency demo`` before their migration existed keeps working)."""
     from clemency.db.base import Base
-    from clemency.search.listing import LIST_INDEXES
+    from clemency.search.models import LIST_INDEXES
 
     Base.metadata.create_all(engine, tables=web_tables(), checkfirst=True)
     for index in LIST_INDEXES:

@@ -324,3 +324,21 @@ def test_form_messages_next_to_fields_and_a_stale_edit_shows_both_versions(site:
     assert "Saved-First" in stale.text
     assert "Mine-Later" in stale.text
     assert 'name="version" value="2"' in stale.text  # saving again is deliberate and works
+
+
+def test_lists_and_searches_are_audited_without_the_query(site: Site) -> None:
+    from sqlalchemy import select
+
+    from clemency.audit.models import AuditEvent
+    from clemency.db.session import unit_of_work
+
+    client = site.client(("a", "viewer"))
+    assert client.get("/cases", params={"q": "Person"}).status_code == 200
+    assert client.get("/api/v1/cases").status_code == 200
+    with unit_of_work(site.engine) as session:
+        rows = list(
+            session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "case_list"))
+        )
+    assert [r.actor_user_id for r in rows] == [site.users[("a", "viewer")][0]] * 2
+    assert rows[0].detail == "2 cases listed (search)"
+    assert all("Person" not in (r.detail or "") for r in rows)

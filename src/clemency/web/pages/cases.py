@@ -85,9 +85,19 @@ def _list_context(
     result = listing.list_cases(session=db, user=identity.user, filters=filters, narrowed=narrowed)
     context: dict[str, Any] = {"result": result, "filters": filters, "nav": "cases"}
     if with_count:
-        context["total"] = listing.count_cases(session=db, user=identity.user, filters=filters)
-        context["stages"] = vocab.CASE_STAGES
+        # Counting is only worth its cost once a search narrowed the list to a few thousand
+        # candidates; a search whose every word is common is reported as "more than".
         context["count_cap"] = listing.COUNT_CAP
+        if not filters.q:
+            context["total"] = None
+        elif narrowed[0] is None:
+            context["total"] = search.NARROW_CAP + 1
+            context["count_cap"] = search.NARROW_CAP
+        else:
+            context["total"] = listing.count_cases(
+                session=db, user=identity.user, filters=filters, narrowed=narrowed
+            )
+        context["stages"] = vocab.CASE_STAGES
         context["jurisdictions"] = _jurisdictions(request)
         context["sorts"] = listing.SORTS
     return context
