@@ -6,6 +6,7 @@ import csv
 import re
 
 import pytest
+
 from tests.e2e.conftest import DemoServer, shot, shot_of, sign_in
 
 pytestmark = pytest.mark.e2e

@@ -70,7 +70,7 @@ def server(tmp_path: Path) -> Iterator[dict[str, object]]:
         [
             str(Path(sys.executable).parent / "uvicorn"),
             "--factory",
-            "clemency.web.pages.petition_routes:create_app",
+            "clemency.web.app:create_app",
             "--host",
             "127.0.0.1",
             "--port",

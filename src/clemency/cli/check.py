@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from clemency.cli.common import fail, report
+from clemency.cli.common import DEBUG, database_error_message, fail, report
 from clemency.errors import ClemencyError
 
 
@@ -61,6 +61,11 @@ def facts_of_stored_case(
             )
     except ClemencyError as error:
         report(error)
+    except Exception as error:
+        message = database_error_message(error)
+        if message is None or DEBUG["on"]:
+            raise
+        fail(message)
     finally:
         engine.dispose()
 

@@ -26,3 +26,20 @@ def report(error: ClemencyError) -> NoReturn:
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def database_error_message(error: BaseException) -> str | None:
+    """One line for a database that is missing, unreachable or not migrated; None otherwise.
+
+    Such an error is the user's to fix (a wrong URL, a new database), not a crash; the
+    traceback is still there with --debug. SQLAlchemy is not imported to recognise it.
+    """
+    if not type(error).__module__.startswith("sqlalchemy"):
+        return None
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip()
+    first_line = text.splitlines()[0] if text else type(cause).__name__
+    return (
+        f"the database refused the command ({first_line}). Check CLEMENCY_DATABASE_URL "
+        "(or --database-url) and run `clemency db upgrade` if the database is new."
+    )

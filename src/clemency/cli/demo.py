@@ -33,6 +33,7 @@ def demo(
     from clemency.cases.demo.seed import DEMO_PASSWORD, demo_email, is_seeded, seed_demo
     from clemency.db import migrate
     from clemency.db.session import make_engine, unit_of_work
+    from clemency.grants.service import import_bundled_pages
 
     url = f"sqlite:///{database}"
     created = not database.exists()
@@ -44,6 +45,11 @@ def demo(
                 typer.echo(f"Using the existing demo database {database} (delete it to reseed).")
             else:
                 summary = seed_demo(session, seed=seed, count=count)
+                pages = import_bundled_pages(session=session)
+                typer.echo(
+                    f"Imported {sum(p.grant_count for p in pages)} grants from "
+                    f"{len(pages)} Justice Department pages (the public record)."
+                )
                 verb = "Created" if created else "Seeded"
                 typer.echo(f"{verb} {database}: {summary.cases} cases (seed {seed}).")
     finally:

@@ -62,6 +62,12 @@ def run() -> None:
             raise
         typer.echo(f"error: {error.message}", err=True)
         sys.exit(1)
+    except Exception as error:
+        message = common.database_error_message(error)
+        if common.DEBUG["on"] or message is None:
+            raise
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

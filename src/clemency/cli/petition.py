@@ -6,13 +6,15 @@ import getpass
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clemency.cases.access import Operator
 from clemency.cli.common import fail, report
 from clemency.errors import ClemencyError
+
+if TYPE_CHECKING:
+    from clemency.cases.access import Operator
 
 petition_app = typer.Typer(
     help="Petition packets, deadlines and lifecycle transitions.", no_args_is_help=True
@@ -20,6 +22,8 @@ petition_app = typer.Typer(
 
 
 def _operator() -> Operator:
+    from clemency.cases.access import Operator
+
     return Operator(label=f"cli:{getpass.getuser()}")
 
 

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from clemency.accounts import auth_models as auth_models
 from clemency.accounts import models as accounts_models
 from clemency.audit import models as audit_models
 from clemency.cases import models as cases_models
 from clemency.db.base import Base
+from clemency.documents import models as documents_models
+from clemency.grants import models as grants_models
+from clemency.petitions import models as petitions_models
+from clemency.reviews import models as reviews_models
 from clemency.screening import models as screening_models
+from clemency.search import models as search_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "screening_models"]
+__all__ = [
+    "Base",
+    "accounts_models",
+    "audit_models",
+    "auth_models",
+    "cases_models",
+    "documents_models",
+    "grants_models",
+    "petitions_models",
+    "reviews_models",
+    "screening_models",
+    "search_models",
+]

@@ -46,6 +46,13 @@ def precedents_for_case(
 ) -> list[Precedent]:
     """The granted people most like this case, best first, each with why it was chosen."""
     case = case_service.get_for_user(session=session, user=user, case_id=case_id)
+    return precedents_for(case, session=session, as_of=as_of, limit=limit)
+
+
+def precedents_for(
+    case: Case, *, session: Session, as_of: date, limit: int = 10
+) -> list[Precedent]:
+    """Precedents for a case the caller has already opened through the access check."""
     facts = case_precedent_facts(case, as_of=as_of)
     return find_precedents(facts, list_grants(session=session), as_of=as_of, limit=limit)
 

@@ -146,3 +146,13 @@ def list_grants(*, session: Session, president: str | None = None) -> list[Grant
 
 def count_grants(*, session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(GrantRecord)) or 0)
+
+
+BUNDLED_PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def import_bundled_pages(*, session: Session) -> list[ImportResult]:
+    """Import the grant pages shipped with Clemency (the demo uses them); idempotent."""
+    return [
+        import_page(session=session, path=page) for page in sorted(BUNDLED_PAGES.glob("*.html"))
+    ]

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, Table
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clemency.config import Settings, get_settings
@@ -36,7 +35,18 @@ def _routers() -> list[APIRouter]:
     from clemency.web.api import rulesets as api_rulesets
     from clemency.web.api import screening as api_screening
     from clemency.web.api import tokens as api_tokens
-    from clemency.web.pages import admin, auth, bulk, cases, dashboard, parts, rulesets, screening
+    from clemency.web.pages import (
+        admin,
+        auth,
+        bulk,
+        cases,
+        dashboard,
+        parts,
+        petition_routes,
+        rulesets,
+        screening,
+        statistics,
+    )
 
     return [
         auth.router,
@@ -53,6 +63,8 @@ def _routers() -> list[APIRouter]:
         api_rulesets.router,
         api_screening.router,
         api_tokens.router,
+        *petition_routes.routers(),
+        statistics.router,
     ]
 
 
@@ -80,27 +92,6 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
-def web_tables() -> list[Table]:
-    """Tables the web layer adds beside the case store's (sessions, tokens, search, reviews)."""
-    from clemency.accounts.auth_models import ApiToken, WebSession
-    from clemency.reviews.models import CaseScreening, DeterminationOverride
-    from clemency.search.models import CaseSearchTerm
-
-    models = (WebSession, ApiToken, CaseSearchTerm, CaseScreening, DeterminationOverride)
-    return [model.__table__ for model in models]  # type: ignore[misc]
-
-
-def ensure_web_tables(engine: Engine) -> None:
-    """Outside production, create the web layer's tables if a migration has not yet (a
-    database made by ``clemency demo`` before their migration existed keeps working)."""
-    from clemency.db.base import Base
-    from clemency.search.models import LIST_INDEXES
-
-    Base.metadata.create_all(engine, tables=web_tables(), checkfirst=True)
-    for index in LIST_INDEXES:
-        index.create(engine, checkfirst=True)
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -120,8 +111,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         from clemency.search import service as search
 
-        if settings.environment != "production":
-            ensure_web_tables(engine)
         with unit_of_work(engine) as session:
             if search.index_is_empty_but_cases_exist(session):
                 log.info("building the case search index (%d cases)", search.reindex_all(session))
@@ -145,6 +134,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for router in _routers():
         app.include_router(router)
+    from clemency.web.pages.petition_routes import redact_access_log
+
+    redact_access_log()
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     @app.get("/healthz", include_in_schema=False)

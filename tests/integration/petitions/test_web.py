@@ -24,7 +24,6 @@ def web(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     import clemency.documents.models
     import clemency.petitions.models  # noqa: F401
     from clemency.web.app import create_app
-    from clemency.web.pages.petition_routes import include
     from tests.integration.web.conftest import create_schema
 
     engine = create_schema(database_url)
@@ -41,7 +40,7 @@ def web(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
         data_dir=tmp_path / "data",
         max_upload_bytes=200_000,
     )
-    app = include(create_app(settings))
+    app = create_app(settings)
     with TestClient(app):
         pass
     yield {"app": app, "ids": ids, "emails": emails, "settings": settings}

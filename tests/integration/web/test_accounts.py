@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.integration.web.conftest import PASSWORD, Site, csrf_of, sign_in
-
 from clemency.accounts import auth
 from clemency.accounts.models import User
 from clemency.db.session import unit_of_work
+from tests.integration.web.conftest import PASSWORD, Site, csrf_of, sign_in
 
 
 def _post_login(client, email: str, password: str):  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+
 from tests.integration.web.conftest import Site, csrf_of
 
 ALICE_FACTS = {

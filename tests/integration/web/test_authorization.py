@@ -13,12 +13,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.integration.web.conftest import Site, csrf_of
 
 from clemency.cases import service as case_service
 from clemency.db.session import unit_of_work
 from clemency.web.app import route_table
 from clemency.web.deps import get_current_case
+from tests.integration.web.conftest import Site, csrf_of
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 OWN_ROLES = ("admin", "attorney", "volunteer", "viewer")

@@ -1,13 +1,12 @@
-"""The routers of the petitions feature, in registration order (the lead adds them to
-``clemency.web.app._routers``; tests and the e2e server add them with :func:`include`)."""
+"""The routers of the petitions feature, in registration order (``clemency.web.app._routers``
+registers them), and the filter that keeps private-link tokens out of the access log."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-from fastapi import APIRouter, FastAPI
-from sqlalchemy import Table
+from fastapi import APIRouter
 
 _SECRET_PATHS = re.compile(r"^/(letters|deadlines/feed)/[^/?]+")
 
@@ -24,7 +23,8 @@ class RedactLinkTokens(logging.Filter):
         return True
 
 
-def _redact_access_log() -> None:
+def redact_access_log() -> None:
+    """Install :class:`RedactLinkTokens` on uvicorn's access log (idempotent)."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, RedactLinkTokens) for f in access.filters):
         access.addFilter(RedactLinkTokens())
@@ -35,36 +35,3 @@ def routers() -> list[APIRouter]:
     from clemency.web.pages import letters, petitions
 
     return [petitions.router, letters.router, api_petitions.router]
-
-
-def petition_tables() -> list[Table]:
-    """This feature's tables (no migration yet: the lead generates it after merging)."""
-    from clemency.documents.models import PacketRecord
-    from clemency.petitions.models import LetterRequest, PetitionAnswer, PetitionStage
-
-    models = (PetitionStage, PetitionAnswer, LetterRequest, PacketRecord)
-    return [model.__table__ for model in models]  # type: ignore[misc]
-
-
-def include(app: FastAPI) -> FastAPI:
-    """Add the petitions routers to an application built by ``create_app`` (idempotent);
-    outside production, create this feature's tables if no migration has yet."""
-    if getattr(app.state, "petitions_included", False):
-        return app
-    from clemency.db.base import Base
-
-    if app.state.settings.environment != "production":
-        Base.metadata.create_all(app.state.engine, tables=petition_tables(), checkfirst=True)
-    for router in routers():
-        app.include_router(router)
-    _redact_access_log()
-    app.state.petitions_included = True
-    return app
-
-
-def create_app() -> FastAPI:
-    """``uvicorn --factory clemency.web.pages.petition_routes:create_app`` (until the routers
-    are registered in the main factory)."""
-    from clemency.web.app import create_app as base
-
-    return include(base())
