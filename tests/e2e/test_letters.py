@@ -15,21 +15,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "correct horse battery staple"
 LETTER = "Ms. Johnson has been a model inmate under my supervision at FCI Aliceville."
 
@@ -102,8 +94,11 @@ def server(tmp_path: Path) -> Iterator[dict[str, object]]:
         log.close()
 
 
-def test_letter_requested_uploaded_accepted_and_in_the_packet(server: dict[str, object]) -> None:
-    from playwright.sync_api import sync_playwright
+def test_letter_requested_uploaded_accepted_and_in_the_packet(
+    server: dict[str, object], browser: Any
+) -> None:
+    """Uses the session's one browser (tests/e2e/conftest.py): Playwright's sync API allows
+    one running instance per process."""
     from pypdf import PdfReader
 
     from tests.unit.petitions.samples import pdf_letter
@@ -115,52 +110,54 @@ def test_letter_requested_uploaded_accepted_and_in_the_packet(server: dict[str, 
         pdf_letter("To the President:\n" + LETTER + "\nArcala Washington-Adduci, Warden")
     )
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            staff = browser.new_context(accept_downloads=True).new_page()
-            staff.goto(f"{base}/login")
-            staff.get_by_label("E-mail").fill("staff@e2e.test")
-            staff.get_by_label("Password").fill(PASSWORD)
-            staff.get_by_role("button", name="Sign in").click()
-            staff.wait_for_load_state()
-            assert "Sign out" in staff.content(), staff.content()[-2000:]
+    contexts = []
+    try:
+        contexts.append(browser.new_context(accept_downloads=True))
+        staff = contexts[-1].new_page()
+        staff.goto(f"{base}/login")
+        staff.get_by_label("E-mail").fill("staff@e2e.test")
+        staff.get_by_label("Password").fill(PASSWORD)
+        staff.get_by_role("button", name="Sign in").click()
+        staff.wait_for_load_state()
+        assert "Sign out" in staff.content(), staff.content()[-2000:]
 
-            staff.goto(f"{base}/cases/{case_id}/petitions")
-            staff.get_by_label("Supporter's name").fill("Arcala Washington-Adduci")
-            staff.get_by_label("Relationship to Alice Marie Johnson").fill("Warden")
-            staff.get_by_label("Relative?").select_option("no")
-            staff.get_by_role("button", name="Create private link").click()
-            link = staff.get_by_label("Link").input_value()
-            assert "/letters/" in link
+        staff.goto(f"{base}/cases/{case_id}/petitions")
+        staff.get_by_label("Supporter's name").fill("Arcala Washington-Adduci")
+        staff.get_by_label("Relationship to Alice Marie Johnson").fill("Warden")
+        staff.get_by_label("Relative?").select_option("no")
+        staff.get_by_role("button", name="Create private link").click()
+        link = staff.get_by_label("Link").input_value()
+        assert "/letters/" in link
 
-            # The supporter: a separate browser context, no account, no cookies.
-            supporter = browser.new_context().new_page()
-            supporter.goto(link)
-            supporter.get_by_role(
-                "heading", name="Letter of support for Alice Marie Johnson"
-            ).wait_for()
-            assert "What a good letter says" in supporter.content()
-            supporter.get_by_label("Upload your signed letter").set_input_files(str(letter_pdf))
-            supporter.get_by_role("button", name="Send my letter").click()
-            supporter.get_by_role("heading", name="Thank you, Arcala Washington-Adduci").wait_for()
-            supporter.goto(link)  # single use
-            supporter.get_by_role("heading", name="This link cannot be used").wait_for()
+        # The supporter: a separate browser context, no account, no cookies.
+        contexts.append(browser.new_context())
+        supporter = contexts[-1].new_page()
+        supporter.goto(link)
+        supporter.get_by_role(
+            "heading", name="Letter of support for Alice Marie Johnson"
+        ).wait_for()
+        assert "What a good letter says" in supporter.content()
+        supporter.get_by_label("Upload your signed letter").set_input_files(str(letter_pdf))
+        supporter.get_by_role("button", name="Send my letter").click()
+        supporter.get_by_role("heading", name="Thank you, Arcala Washington-Adduci").wait_for()
+        supporter.goto(link)  # single use
+        supporter.get_by_role("heading", name="This link cannot be used").wait_for()
 
-            staff.goto(f"{base}/cases/{case_id}/petitions")
-            staff.get_by_role("button", name="Accept letter from Arcala Washington-Adduci").click()
-            staff.wait_for_url(f"**/cases/{case_id}/petitions?saved=1#letters")
-            assert staff.locator("#letters").get_by_text("accepted").count() == 1
-            staff.screenshot(path=str(tmp / "petitions-page.png"), full_page=True)
+        staff.goto(f"{base}/cases/{case_id}/petitions")
+        staff.get_by_role("button", name="Accept letter from Arcala Washington-Adduci").click()
+        staff.wait_for_url(f"**/cases/{case_id}/petitions?saved=1#letters")
+        assert staff.locator("#letters").get_by_text("accepted").count() == 1
+        staff.screenshot(path=str(tmp / "petitions-page.png"), full_page=True)
 
-            staff.get_by_label("Form", exact=True).select_option("us-federal/commutation")
-            staff.get_by_label("Format").select_option("pdf")
-            with staff.expect_download() as info:
-                staff.get_by_role("button", name="Download packet").click()
-            packet = tmp / "packet.pdf"
-            info.value.save_as(str(packet))
-        finally:
-            browser.close()
+        staff.get_by_label("Form", exact=True).select_option("us-federal/commutation")
+        staff.get_by_label("Format").select_option("pdf")
+        with staff.expect_download() as info:
+            staff.get_by_role("button", name="Download packet").click()
+        packet = tmp / "packet.pdf"
+        info.value.save_as(str(packet))
+    finally:
+        for context in contexts:
+            context.close()
 
     # The private link is a credential: the server's access log shows it redacted.
     log = (tmp / "server.log").read_text()
