@@ -3,6 +3,7 @@ and the private iCalendar feed URL token of a user."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -100,6 +101,30 @@ def for_user(*, session: Session, user: Actor, since: date | None = None) -> lis
         session.scalars(select(Case).where(access.visible_cases_clause(user)).order_by(Case.id))
     )
     return _collect(session, cases, since)
+
+
+def upcoming(
+    *,
+    session: Session,
+    user: Actor,
+    case_ids: Sequence[int],
+    today: date,
+    horizon_days: int = 60,
+    limit: int = 10,
+) -> list[CaseDeadline]:
+    """The next deadlines of a few cases (the dashboard's): overdue by at most 30 days or due
+    within ``horizon_days``, soonest first; cases the user may not see are left out."""
+    if not case_ids:
+        return []
+    cases = list(
+        session.scalars(
+            select(Case)
+            .where(Case.id.in_(sorted(set(case_ids))), access.visible_cases_clause(user))
+            .order_by(Case.id)
+        )
+    )
+    rows = _collect(session, cases, today - timedelta(days=30))
+    return [r for r in rows if r.deadline.due_on <= today + timedelta(days=horizon_days)][:limit]
 
 
 def for_organization(

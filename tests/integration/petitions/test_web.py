@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from clemency.accounts.models import User
 from clemency.config import Settings
 from clemency.db.session import unit_of_work
 from clemency.testing import factories
@@ -221,3 +223,37 @@ def test_deadlines_page_and_private_calendar_feed(web: dict[str, Any]) -> None:
     org = web["ids"]["org_a"]
     assert staff.get("/deadlines", params={"org": org}).status_code == 200
     assert client(web, ("a", "volunteer")).get("/deadlines", params={"org": org}).status_code == 403
+
+
+def test_dashboard_lists_the_next_deadlines_of_my_cases(web: dict[str, Any]) -> None:
+    """A letter requested on Alice's case brings a follow-up deadline 21 days later; the
+    dashboard shows it once the case is the attorney's, not before."""
+    from clemency.cases import service as case_service
+    from clemency.cases.access import Operator
+
+    app = web["app"]
+    staff = client(web, ("a", "attorney"))
+    case_id = web["ids"]["alice"]
+    token = csrf_of(staff, f"/cases/{case_id}/petitions")
+    made = staff.post(
+        f"/cases/{case_id}/letters",
+        data={
+            "csrf_token": token,
+            "author_name": "Vocational Instructor",
+            "relationship": "Instructor",
+            "is_relative": "no",
+        },
+    )
+    assert made.status_code == 200
+    before = staff.get("/")
+    assert "Deadlines coming up" in before.text
+    assert "Follow up: letter from Vocational Instructor" not in before.text
+    with unit_of_work(app.state.engine) as session:
+        attorney_id = session.scalars(
+            select(User.id).where(User.email == web["emails"][("a", "attorney")])
+        ).one()
+        case_service.assign(
+            session=session, user=Operator("test"), case_id=case_id, assignee_id=attorney_id
+        )
+    after = staff.get("/")
+    assert "Follow up: letter from Vocational Instructor not received" in after.text

@@ -1,4 +1,5 @@
-"""The dashboard: cases by stage, petitions waiting for a decision, my assignments."""
+"""The dashboard: cases by stage, deadlines coming up, petitions waiting for a decision and my
+assignments."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from clemency.cases import vocab
+from clemency.petitions import schedule
 from clemency.search import listing
-from clemency.web.deps import CurrentIdentity, SessionDep
+from clemency.web.deps import CurrentIdentity, SessionDep, now
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: dashboard"], include_in_schema=False)
@@ -17,6 +19,9 @@ router = APIRouter(tags=["pages: dashboard"], include_in_schema=False)
 def dashboard(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
     data = listing.dashboard(session=db, user=identity.user)
     counts = dict(data.by_stage)
+    today = now(request).date()
+    watched = [row.id for row in data.my_cases] + [row[0] for row in data.open_petitions]
+    deadlines = schedule.upcoming(session=db, user=identity.user, case_ids=watched, today=today)
     return render(
         request,
         "dashboard.html",
@@ -25,5 +30,7 @@ def dashboard(request: Request, db: SessionDep, identity: CurrentIdentity) -> Re
             "stages": [(stage, counts.get(stage, 0)) for stage in vocab.CASE_STAGES],
             "total": sum(counts.values()),
             "data": data,
+            "deadlines": deadlines,
+            "today": today,
         },
     )
