@@ -18,6 +18,14 @@ REQUIRE_ALL = os.environ.get("CLEMENCY_TEST_REQUIRE_ALL") == "1"
 PG_URL = os.environ.get("CLEMENCY_TEST_PG_URL", "")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+BUNDLED_DOJ_PAGES = REPO_ROOT / "src" / "clemency" / "grants" / "pages"
+# The Justice Department's grant pages: the shared data folder beside the checkout when it is
+# there, else the same three pages bundled with the package (a test checks they are identical).
+DOJ_PAGES = (
+    SHARED_DATA / "doj-pardon-pages"
+    if (SHARED_DATA / "doj-pardon-pages").is_dir()
+    else BUNDLED_DOJ_PAGES
+)
 
 
 def missing(reason: str) -> None:

@@ -19,9 +19,9 @@ from clemency.db.models import Base
 from clemency.db.session import make_engine, session_factory
 from clemency.errors import CaseNotFound
 from clemency.grants import casework, service
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 
-OBAMA = SHARED_DATA / "doj-pardon-pages" / "Barack_Obama_2009-2017.html"
+OBAMA = DOJ_PAGES / "Barack_Obama_2009-2017.html"
 OPERATOR = Operator("cli:test")
 
 

@@ -12,9 +12,9 @@ from clemency.cli.main import app
 from clemency.db.base import Base
 from clemency.db.session import make_engine
 from clemency.grants.models import TABLES
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 
-PAGES = SHARED_DATA / "doj-pardon-pages"
+PAGES = DOJ_PAGES
 GWB = PAGES / "George_W_Bush_2001-2009.html"
 runner = CliRunner()
 

@@ -14,9 +14,9 @@ from clemency.errors import ParseError
 from clemency.grants import service
 from clemency.grants.models import TABLES, GrantConviction, GrantRecord, GrantSource
 from clemency.grants.parser import parse_file
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 
-PAGES = SHARED_DATA / "doj-pardon-pages"
+PAGES = DOJ_PAGES
 OBAMA = PAGES / "Barack_Obama_2009-2017.html"
 GWB = PAGES / "George_W_Bush_2001-2009.html"
 

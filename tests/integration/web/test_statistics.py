@@ -10,10 +10,10 @@ import pytest
 
 from clemency.db.session import unit_of_work
 from clemency.grants import service as grants_service
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 from tests.integration.web.conftest import Site
 
-BUSH_41 = SHARED_DATA / "doj-pardon-pages" / "George_H_W_Bush_1989-1993.html"
+BUSH_41 = DOJ_PAGES / "George_H_W_Bush_1989-1993.html"
 
 
 @pytest.fixture

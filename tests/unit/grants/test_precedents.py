@@ -11,12 +11,12 @@ from clemency.errors import FactsError
 from clemency.grants.parser import parse_file, parse_html
 from clemency.grants.precedents import find_precedents
 from clemency.grants.schemas import Grant
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 
 
 @cache
 def real_grants() -> tuple[Grant, ...]:
-    files = sorted((SHARED_DATA / "doj-pardon-pages").glob("*.html"))
+    files = sorted(DOJ_PAGES.glob("*.html"))
     if not files:
         pytest.skip("shared data missing")
     return tuple(g for path in files for g in parse_file(path).grants)

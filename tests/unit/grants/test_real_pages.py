@@ -20,9 +20,9 @@ from bs4 import BeautifulSoup
 
 from clemency.grants.parser import parse_file
 from clemency.grants.schemas import Grant, ParsedPage
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 
-PAGES = SHARED_DATA / "doj-pardon-pages"
+PAGES = DOJ_PAGES
 GHWB = "George_H_W_Bush_1989-1993.html"
 GWB = "George_W_Bush_2001-2009.html"
 OBAMA = "Barack_Obama_2009-2017.html"
@@ -789,3 +789,14 @@ def test_obama_sentences_are_understood() -> None:
     with_sentence = [c for g in page(OBAMA).grants for c in g.convictions if c.sentence is not None]
     assert len(with_sentence) >= 140
     assert re.search(r"\d", with_sentence[0].sentence.text if with_sentence[0].sentence else "")
+
+
+def test_the_bundled_pages_are_the_shared_pages() -> None:
+    """The demo's bundled copies must not drift from the project's shared data."""
+    from tests.conftest import BUNDLED_DOJ_PAGES, SHARED_DATA
+
+    shared = SHARED_DATA / "doj-pardon-pages"
+    if not shared.is_dir():
+        pytest.skip(f"no shared data folder at {shared} to compare with")
+    bundled = {p.name: p.read_bytes() for p in BUNDLED_DOJ_PAGES.glob("*.html")}
+    assert bundled == {p.name: p.read_bytes() for p in shared.glob("*.html")}

@@ -12,9 +12,9 @@ import pytest
 from clemency.grants import charts, reference, stats
 from clemency.grants.parser import parse_file
 from clemency.grants.schemas import CATEGORIES, Grant
-from tests.conftest import SHARED_DATA
+from tests.conftest import DOJ_PAGES
 
-PAGES = SHARED_DATA / "doj-pardon-pages"
+PAGES = DOJ_PAGES
 
 
 @cache
