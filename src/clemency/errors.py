@@ -119,6 +119,12 @@ class UploadRejected(ClemencyError):
     http_status = 413
 
 
+class UploadTypeRejected(UploadRejected):
+    """The file's contents are not of an accepted type, whatever its name says."""
+
+    http_status = 415
+
+
 class LinkInvalid(ClemencyError):
     code = ErrorCode.LINK
     http_status = 410

@@ -29,7 +29,7 @@ from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor
 from clemency.cases.models import Case, Document
-from clemency.errors import ClemencyError, UploadRejected
+from clemency.errors import ClemencyError, UploadRejected, UploadTypeRejected
 
 # Content type -> how such a file starts.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -100,7 +100,7 @@ def store_document(
         raise UploadRejected("The file is empty.", field="file")
     content_type = sniff_content_type(content)
     if content_type is None:
-        raise UploadRejected(
+        raise UploadTypeRejected(
             f"{safe_filename(filename)} is not a PDF, PNG, JPEG, DOCX or plain-text file "
             "(judged by its contents, not its name); scan paper documents to PDF.",
             field="file",

@@ -41,6 +41,7 @@ def _routers() -> list[APIRouter]:
         bulk,
         cases,
         dashboard,
+        documents,
         parts,
         petition_routes,
         rulesets,
@@ -65,6 +66,7 @@ def _routers() -> list[APIRouter]:
         api_tokens.router,
         *petition_routes.routers(),
         statistics.router,
+        documents.router,
     ]
 
 
