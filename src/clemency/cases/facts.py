@@ -30,42 +30,16 @@ from sqlalchemy.orm import Session
 from clemency.cases import service
 from clemency.cases.access import Actor, Permission
 from clemency.cases.models import Case, CaseFact, Conviction, Custody, Sentence
-from clemency.cases.vocab import COURT_KINDS, OFFENSE_CATEGORIES, OFFENSE_LEVELS, SERIOUS_SEVERITIES
+from clemency.cases.vocab import SERIOUS_SEVERITIES
 from clemency.db.base import utcnow
+from clemency.eligibility import FACTS
 from clemency.errors import BadInput, FactsError
 
-# Core fact vocabulary (product.md §5.1): name → type ("enum:<a|b>" lists the allowed values).
+# The fact vocabulary is the rules engine's (docs/facts.md): name → type, where "enum:<a|b>"
+# lists the allowed values. Derived, so a fact added to the engine is typed here too.
 FACT_TYPES: dict[str, str] = {
-    "person_id": "string",
-    "jurisdiction": "string",
-    "date_of_birth": "date",
-    "is_deceased": "bool",
-    "resides_in_us": "bool",
-    "conviction_court": "enum:" + "|".join(COURT_KINDS),
-    "conviction_date": "date",
-    "sentence_date": "date",
-    "offense_level": "enum:" + "|".join(OFFENSE_LEVELS),
-    "offense_category": "enum:" + "|".join(OFFENSE_CATEGORIES),
-    "is_violent_offense": "bool",
-    "is_capital_case": "bool",
-    "sentence_type": "enum:prison|probation|fine_only|death",
-    "is_life_sentence": "bool",
-    "sentence_months": "int",
-    "custody_start_date": "date",
-    "is_in_custody": "bool",
-    "release_date": "date",
-    "on_supervision": "bool",
-    "has_pending_court_challenge": "bool",
-    "other_relief_available": "bool",
-    "exceptional_circumstances": "bool",
-    "prior_convictions_count": "int",
-    "has_significant_criminal_history": "bool",
-    "has_violence_history": "bool",
-    "gang_or_cartel_ties": "bool",
-    "is_low_level_offender": "bool",
-    "serious_disciplinary_incidents_count": "int",
-    "likely_lower_sentence_today": "bool",
-    "has_critical_illness": "bool",
+    spec.name: ("enum:" + "|".join(spec.values or ())) if spec.type == "enum" else spec.type
+    for spec in FACTS.values()
 }
 
 # Facts with one home column: fact → (record, column). "conviction" is the primary conviction.

@@ -1,10 +1,20 @@
 """Controlled vocabularies of the case store: one tuple per enum column.
 
-Values match the fact vocabulary of product.md §5.1 where a fact exists (court kinds, offense
-categories), so :mod:`clemency.cases.facts` passes them through unchanged.
+Where a fact exists (court kinds, offense levels and categories) the values are the fact
+vocabulary's own (:data:`clemency.eligibility.FACTS`), so :mod:`clemency.cases.facts` passes
+them through unchanged.
 """
 
 from __future__ import annotations
+
+from clemency.eligibility import FACTS
+
+
+def _fact_values(name: str) -> tuple[str, ...]:
+    values = FACTS[name].values
+    assert values is not None, f"{name} is an enum fact"
+    return tuple(values)
+
 
 CASE_STAGES: tuple[str, ...] = (
     "intake",  # a person wrote in; nothing checked yet
@@ -16,24 +26,9 @@ CASE_STAGES: tuple[str, ...] = (
     "closed",  # no further work (withdrawn, screened out, deceased, …)
 )
 JURISDICTIONS_EXAMPLE = ("us-federal", "us-ny", "us-ga", "us-tx", "us-ca")
-COURT_KINDS: tuple[str, ...] = (
-    "federal_district",
-    "dc_superior",
-    "court_martial",
-    "state",
-    "territorial",
-)
-OFFENSE_LEVELS: tuple[str, ...] = ("felony", "misdemeanor")
-OFFENSE_CATEGORIES: tuple[str, ...] = (
-    "drug",
-    "violent",
-    "weapons",
-    "fraud",
-    "immigration",
-    "sex",
-    "public_trust",
-    "other",
-)
+COURT_KINDS: tuple[str, ...] = _fact_values("conviction_court")
+OFFENSE_LEVELS: tuple[str, ...] = _fact_values("offense_level")
+OFFENSE_CATEGORIES: tuple[str, ...] = _fact_values("offense_category")
 DISPOSITIONS: tuple[str, ...] = ("plea", "trial")
 INCIDENT_SEVERITIES: tuple[str, ...] = ("greatest", "high", "moderate", "low")
 SERIOUS_SEVERITIES: frozenset[str] = frozenset({"greatest", "high"})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,16 +16,7 @@ GrantKind = Literal["pardon", "commutation", "remission", "respite"]
 OffenseCategory = Literal[
     "drug", "violent", "weapons", "fraud", "immigration", "sex", "public_trust", "other"
 ]
-CATEGORIES: tuple[OffenseCategory, ...] = (
-    "drug",
-    "violent",
-    "weapons",
-    "fraud",
-    "immigration",
-    "sex",
-    "public_trust",
-    "other",
-)
+CATEGORIES: tuple[OffenseCategory, ...] = get_args(OffenseCategory)
 
 
 class _Model(BaseModel):

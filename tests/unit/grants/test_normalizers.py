@@ -235,3 +235,11 @@ def test_normalizers_never_fail_on_any_text(text: str) -> None:
     extract_statutes(text)
     normalize_court(text)
     parse_name(text)
+
+
+def test_grant_categories_are_the_fact_vocabulary() -> None:
+    """The static Literal of grant categories lists exactly the offense_category fact's values."""
+    from clemency.eligibility import FACTS
+    from clemency.grants.schemas import CATEGORIES
+
+    assert FACTS["offense_category"].values == CATEGORIES
