@@ -15,9 +15,7 @@ the :class:`~clemency.cases.models.Document` row.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor
 from clemency.cases.models import Case, Document
+from clemency.documents.storage import BlobStore
 from clemency.errors import ClemencyError, UploadRejected, UploadTypeRejected
 
 # Content type -> how such a file starts.
@@ -66,10 +65,6 @@ def safe_filename(filename: str) -> str:
     return cleaned[:200]
 
 
-def _path_for(data_dir: Path, key: str) -> Path:
-    return data_dir / "documents" / key[:2] / key
-
-
 def store_document(
     *,
     session: Session,
@@ -105,15 +100,7 @@ def store_document(
             "(judged by its contents, not its name); scan paper documents to PDF.",
             field="file",
         )
-    key = secrets.token_hex(16)
-    path = _path_for(data_dir, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".partial")
-    with temporary.open("wb") as stream:
-        stream.write(content)
-        stream.flush()
-        os.fsync(stream.fileno())
-    temporary.replace(path)
+    key = BlobStore(data_dir).put(content)
     part = case_service.add_part(
         session=session,
         user=user,
@@ -142,7 +129,7 @@ def read_document(
         session=session, user=user, case_id=case_id, kind="documents", part_id=document_id
     )
     assert isinstance(document, Document)
-    content = _path_for(data_dir, document.storage_key).read_bytes()
+    content = BlobStore(data_dir).get(document.storage_key)
     if hashlib.sha256(content).hexdigest() != document.sha256:
         raise StoredFileCorrupt(
             f"Stored file of document {document_id} does not match its recorded SHA-256; "
@@ -165,7 +152,7 @@ def read_document(
 
 def orphaned_files(*, session: Session, data_dir: Path) -> list[Path]:
     """Stored files no document row points at (left by rolled-back uploads), for clean-up."""
-    root = data_dir / "documents"
+    root = BlobStore(data_dir).root
     if not root.exists():
         return []
     known = set(session.scalars(select(Document.storage_key)))

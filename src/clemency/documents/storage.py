@@ -1,5 +1,8 @@
 """Stored files: bytes under a random key inside the data folder, never a user-chosen path.
 
+The one store of every file a ``Document`` row points at (uploaded documents, support
+letters, exhibits): ``<data_dir>/documents/<2 hex>/<key>``.
+
 Keys are random UUIDs (security.md test 30), the folder is outside any web root, and a file
 is written to a temporary name and renamed into place, so a crash never leaves half a file
 under a real key. The database row (``Document``) records the key, type, size and sha256.
@@ -20,7 +23,7 @@ _KEY = re.compile(r"^[0-9a-f]{32}$")
 
 class BlobStore:
     def __init__(self, root: Path) -> None:
-        self.root = root / "files"
+        self.root = root / "documents"
 
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):
@@ -32,7 +35,7 @@ class BlobStore:
         key = uuid.uuid4().hex
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(".partial")
         with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()

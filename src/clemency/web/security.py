@@ -7,6 +7,7 @@ pages load nothing from elsewhere, which also means they work on an offline netw
 
 from __future__ import annotations
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -120,3 +121,21 @@ async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def attachment(content: bytes, media_type: str, filename: str, **headers: str) -> Response:
+    """A download that is never rendered in the browser: ``Content-Disposition: attachment``
+    with a harmless file name, ``nosniff``, a sandboxing CSP and no caching."""
+    from clemency.cases.files import safe_filename
+
+    return Response(
+        content,
+        media_type=media_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_filename(filename)}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cache-Control": "no-store",
+            **headers,
+        },
+    )

@@ -25,7 +25,7 @@ NOW = datetime(2018, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def stored_files(settings: Settings) -> list[Path]:
-    root = settings.data_dir / "files"
+    root = settings.data_dir / "documents"
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 

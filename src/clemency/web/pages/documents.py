@@ -13,6 +13,7 @@ from clemency.cases import files
 from clemency.cases.vocab import DOCUMENT_TYPES
 from clemency.errors import BadInput, ClemencyError
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, SettingsDep, WritableCase
+from clemency.web.security import attachment
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: documents"], include_in_schema=False)
@@ -121,13 +122,4 @@ def download(
         document_id=int(raw),
         data_dir=settings.data_dir,
     )
-    return Response(
-        content,
-        media_type=document.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{files.safe_filename(document.filename)}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(content, document.content_type or "", document.filename)

@@ -14,10 +14,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clemency.cases.models import Document, SupportLetter
+from clemency.cases import files
+from clemency.cases.models import SupportLetter
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
-from clemency.documents.storage import BlobStore
 from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound
 from clemency.petitions import interview as interview_service
 from clemency.petitions import letters as letter_service
@@ -25,6 +25,7 @@ from clemency.petitions import lifecycle, schedule
 from clemency.petitions import service as petition_service
 from clemency.web import deps
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
+from clemency.web.security import attachment
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: petitions"], include_in_schema=False)
@@ -215,15 +216,11 @@ def download_packet(request: Request, db: SessionDep, case: CurrentCase) -> Resp
         as_of=_today(request),
         settings=request.app.state.settings,
     )
-    return Response(
+    return attachment(
         generated.data,
-        media_type=generated.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{generated.filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-            "X-Packet-Missing": str(len(generated.packet.missing)),
-        },
+        generated.media_type,
+        generated.filename,
+        **{"X-Packet-Missing": str(len(generated.packet.missing))},
     )
 
 
@@ -344,19 +341,14 @@ def letter_file(request: Request, db: SessionDep, case: CurrentCase) -> Response
     letter = db.get(SupportLetter, letter_id)
     if letter is None or letter.case_id != case.id or letter.document_id is None:
         raise NotFound(f"No uploaded letter {letter_id} on this case.")
-    doc = db.get(Document, letter.document_id)
-    assert doc is not None
-    data = BlobStore(request.app.state.settings.data_dir).get(doc.storage_key, sha256=doc.sha256)
-    return Response(
-        data,
-        media_type=doc.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{doc.filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cache-Control": "no-store",
-        },
+    document, content = files.read_document(
+        session=db,
+        user=request.state.user,
+        case_id=case.id,
+        document_id=letter.document_id,
+        data_dir=request.app.state.settings.data_dir,
     )
+    return attachment(content, document.content_type or "", document.filename)
 
 
 @router.get("/cases/{case_id}/interview")
