@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from clemency.cli.common import fail, report
+from clemency.config import get_settings
 from clemency.errors import ClemencyError
 
 
@@ -125,10 +126,11 @@ def screen(
         fail("--import-cases needs --org SLUG (the organization the new cases belong to)", 2)
     bar = _Bar()
     try:
-        chosen = service.load(ruleset)
+        extra_paths = get_settings().rulesets_paths
+        chosen = service.load(ruleset, extra_paths)
         alternative, label = None, ""
         if compare_ruleset:
-            alternative = service.load(compare_ruleset)
+            alternative = service.load(compare_ruleset, extra_paths)
         elif compare_param:
             alternative, label = service.with_parameter(chosen, compare_param)
         result = service.screen(

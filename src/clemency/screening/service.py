@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -147,11 +148,12 @@ def ruleset_label(ruleset: Ruleset) -> str:
     return f"{ruleset.id} {ruleset.version}"
 
 
-def load(ruleset_id: str) -> Ruleset:
-    """The ruleset named ``ruleset_id`` (UnknownRuleset if there is none)."""
+def load(ruleset_id: str, extra_paths: Sequence[Path] = ()) -> Ruleset:
+    """The ruleset named ``ruleset_id``, also searched in ``extra_paths`` (the settings'
+    ``rulesets_paths``, as every other command does); UnknownRuleset if there is none."""
     from clemency.eligibility import load_ruleset
 
-    return load_ruleset(ruleset_id)
+    return load_ruleset(ruleset_id, extra_paths)
 
 
 def with_parameter(ruleset: Ruleset, assignment: str) -> tuple[Ruleset, str]:
