@@ -34,7 +34,7 @@ from clemency.cases import service as case_service
 from clemency.cases.access import Permission
 from clemency.cases.models import Case
 from clemency.config import Settings
-from clemency.db.session import session_factory
+from clemency.db.session import unit_of_work
 from clemency.errors import NotAuthenticated, PermissionDenied
 
 SESSION_COOKIE = "clemency_session"
@@ -66,19 +66,14 @@ def client_address(request: Request) -> str:
 
 
 def get_db(request: Request) -> Iterator[Session]:
+    """The request's one unit of work: committed when the route returns, rolled back if it
+    raises (the same :func:`~clemency.db.session.unit_of_work` the CLI uses)."""
     engine: Engine = request.app.state.engine
-    session = session_factory(engine)()
     request_id = getattr(request.state, "request_id", None) or secrets.token_hex(8)
     request.state.request_id = request_id
-    audit.set_origin(session, source=client_address(request), request_id=request_id)
-    try:
+    with unit_of_work(engine) as session:
+        audit.set_origin(session, source=client_address(request), request_id=request_id)
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
