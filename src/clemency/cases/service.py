@@ -131,7 +131,22 @@ def get_for_user(
     need: Permission = Permission.READ,
     audit_read: bool = True,
 ) -> Case:
-    """The case, if ``user`` may see it; the read is audited.
+    """The case, if ``user`` may see it; the read is audited (see :func:`open_for_user`)."""
+    case, _allowed = open_for_user(
+        session=session, user=user, case_id=case_id, need=need, audit_read=audit_read
+    )
+    return case
+
+
+def open_for_user(
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    need: Permission = Permission.READ,
+    audit_read: bool = True,
+) -> tuple[Case, frozenset[Permission]]:
+    """The case and everything ``user`` may do with it, if they may see it; audited.
 
     Raises :class:`CaseNotFound` when the case does not exist *and* when the user may not see
     it (same message), and :class:`PermissionDenied` when the user sees the case but lacks
@@ -149,7 +164,7 @@ def get_for_user(
         )
     if audit_read and need is Permission.READ:
         _audit(session, user, "read", "case", case.id, case)
-    return case
+    return case, allowed
 
 
 def list_for_user(

@@ -29,7 +29,6 @@ from clemency.accounts import auth
 from clemency.accounts.auth_models import WebSession
 from clemency.accounts.models import User
 from clemency.audit import service as audit
-from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Permission
 from clemency.cases.models import Case
@@ -236,12 +235,8 @@ def get_current_case(
     case_id: int, request: Request, db: SessionDep, identity: CurrentIdentity
 ) -> CaseAccess:
     """The one authorization check of every case route (404 when not visible)."""
-    case = case_service.get_for_user(session=db, user=identity.user, case_id=case_id)
-    result = CaseAccess(
-        case=case,
-        permissions=access.permissions(db, identity.user, case),
-        role=identity.role_in(case.organization_id),
-    )
+    case, allowed = case_service.open_for_user(session=db, user=identity.user, case_id=case_id)
+    result = CaseAccess(case=case, permissions=allowed, role=identity.role_in(case.organization_id))
     request.state.case_access = result
     return result
 
