@@ -135,13 +135,12 @@ def for_organization(
         role = access.role_in(session, user, organization_id)
         if role not in ("admin", "attorney"):
             raise PermissionDenied("Only admins and attorneys see the organization's deadlines.")
-    cases = list(
-        session.scalars(
-            select(Case).where(Case.organization_id == organization_id).order_by(Case.id)
-        )
+    visible = session.scalars(
+        select(Case)
+        .where(Case.organization_id == organization_id, access.visible_cases_clause(user))
+        .order_by(Case.id)
     )
-    visible = [c for c in cases if access.can_see(session, user, c)]
-    return _collect(session, visible, since)
+    return _collect(session, list(visible), since)
 
 
 def organizations_of(*, session: Session, user: User) -> list[int]:
