@@ -46,9 +46,21 @@ def test_the_command_starts_without_the_store_or_migrations() -> None:
     """Every invocation loads cli.main; bulk screening must not pay for Alembic or the ORM."""
     code = (
         "import sys, clemency.cli.main; "
-        "print(sorted(m for m in ('alembic', 'sqlalchemy.orm', 'fastapi') if m in sys.modules))"
+        "print(sorted(m for m in ('alembic', 'sqlalchemy.orm', 'fastapi', 'sqlglot') "
+        "if m in sys.modules))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_the_rules_engine_loads_the_sql_compiler_only_when_asked() -> None:
+    code = (
+        "import sys, clemency.eligibility as e; before = 'sqlglot' in sys.modules; "
+        "e.compile_ruleset; print(before, 'sqlglot' in sys.modules)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.split() == ["False", "True"]

@@ -23,12 +23,27 @@ Rules outside their effective period give their ``outside_effective`` outcome (d
 ``pass``: a requirement not yet, or no longer, in force does not apply).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from clemency.eligibility.determination import Determination, RuleResult
 from clemency.eligibility.engine import evaluate, screen_row
 from clemency.eligibility.facts import FACTS, FactSpec, validate_facts
 from clemency.eligibility.model import Rule, Ruleset
 from clemency.eligibility.registry import list_rulesets, load_folder, load_ruleset
-from clemency.eligibility.sql import compile_ruleset
+
+if TYPE_CHECKING:
+    from clemency.eligibility.sql import compile_ruleset
+
+
+def __getattr__(name: str) -> Any:
+    """``compile_ruleset`` is loaded on first use: it brings sqlglot, which costs a third of a
+    second to import and is needed only by bulk screening and ``clemency rules sql``."""
+    if name == "compile_ruleset":
+        from clemency.eligibility.sql import compile_ruleset
+
+        return compile_ruleset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FACTS",
