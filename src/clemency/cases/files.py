@@ -28,15 +28,9 @@ from clemency.cases import service as case_service
 from clemency.cases.access import Actor
 from clemency.cases.models import Case, Document
 from clemency.documents.storage import BlobStore
+from clemency.documents.uploads import sniff_content_type
 from clemency.errors import ClemencyError, UploadRejected, UploadTypeRejected
 
-# Content type -> how such a file starts.
-SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -44,18 +38,6 @@ class StoredFileCorrupt(ClemencyError):
     """The bytes on disk no longer match the hash recorded at upload."""
 
     http_status = 500
-
-
-def sniff_content_type(content: bytes) -> str | None:
-    """The content type the bytes really have, or None if it is not an accepted type."""
-    for content_type, prefixes in SIGNATURES.items():
-        if content.startswith(prefixes):
-            return content_type
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "text/plain" if "\x00" not in text else None
 
 
 def safe_filename(filename: str) -> str:

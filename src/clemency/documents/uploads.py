@@ -77,12 +77,31 @@ def check_size(size: int, limit: int) -> None:
         raise _reject("the file is empty; choose the letter file again.", 422)
 
 
+# Content type -> how such a file starts.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    PDF: (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    DOCX: (b"PK\x03\x04",),
+}
+
+
+def sniff_content_type(content: bytes) -> str | None:
+    """The content type the bytes really have, or None if it is not an accepted type."""
+    for content_type, prefixes in SIGNATURES.items():
+        if content.startswith(prefixes):
+            return content_type
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "text/plain" if "\x00" not in text else None
+
+
 def _sniff(data: bytes) -> str | None:
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04"):
-        return DOCX  # confirmed structurally below
-    return None
+    """PDF or DOCX (a DOCX is confirmed structurally below); letters accept nothing else."""
+    content_type = sniff_content_type(data)
+    return content_type if content_type in (PDF, DOCX) else None
 
 
 def _dangerous_action(annot: object) -> bool:
