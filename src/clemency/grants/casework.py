@@ -8,7 +8,6 @@ user may see in that organization, publishing them with small-count suppression
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -143,8 +142,3 @@ def organization_statistics(
         time_in_stage=orgstats.time_in_stage(rows, k=threshold),
         threshold=threshold,
     )
-
-
-def published_cells(table: orgstats.PublishedTable) -> Sequence[Sequence[str]]:
-    """The table's cells as strings (a convenience for templates and CSV)."""
-    return table.cells
