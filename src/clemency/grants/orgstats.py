@@ -11,8 +11,12 @@ Complementary suppression then hides further cells (shown as ``"x"``) until no h
 count can be worked out from what is shown. The check models what a reader knows: the
 shown counts, that a ``"<k"`` cell holds 0 to k-1, that an ``"x"`` cell holds at least k, and
 that rows and columns add up to their totals. A hidden cell counts as recovered when
-either linear algebra pins it (it is a combination of shown values) or interval
-reasoning on the lines does (its lowest and highest possible values meet).
+linear algebra pins it (it is a combination of shown values), when interval reasoning on the
+lines does (its lowest and highest possible values meet), or when no whole-number table
+consistent with what is shown gives it any other value: the first two are quick and used to
+choose complementary cells, the last is exact (a search for a second table) and decides
+when to stop. A search that runs past its budget counts the cell as recovered, so an
+undecided table is hidden further, never published as it is.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ GROUP_KEYS = ("stage", "jurisdiction", "year", "outcome")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,63}$")
 PRIMARY = "primary"
 COMPLEMENTARY = "complementary"
+WITHHELD = "withheld"  # the whole table: no suppression pattern could protect it
 TOTAL = "total"
 
 
@@ -87,14 +92,18 @@ def _lines(n_rows: int, n_cols: int) -> list[tuple[list[tuple[int, int]], tuple[
     return lines
 
 
+def _domain(kind: str, k: int, upper: int) -> tuple[int, int]:
+    """What a reader knows of a hidden cell: "<k" is 0..k-1, "x" is k or more, "withheld" is
+    anything up to the grand total."""
+    return {PRIMARY: (0, k - 1), COMPLEMENTARY: (k, upper)}.get(kind, (0, upper))
+
+
 def _bounds(
     grid: np.ndarray, hidden: dict[tuple[int, int], str], k: int, lines: list[Any]
 ) -> dict[tuple[int, int], tuple[int, int]]:
     grand = int(grid[-1, -1])
     upper = max(grand, k)
-    bounds: dict[tuple[int, int], tuple[int, int]] = {
-        cell: (0, k - 1) if kind == PRIMARY else (k, upper) for cell, kind in hidden.items()
-    }
+    bounds = {cell: _domain(kind, k, upper) for cell, kind in hidden.items()}
 
     def get(cell: tuple[int, int]) -> tuple[int, int]:
         if cell in bounds:
@@ -156,6 +165,104 @@ def _determined_by_algebra(
     return found
 
 
+_SEARCH_BUDGET = 20_000  # search nodes per hidden cell before giving up (and hiding more)
+
+
+def _propagate(
+    grid: np.ndarray, bounds: dict[tuple[int, int], tuple[int, int]], lines: list[Any]
+) -> dict[tuple[int, int], tuple[int, int]] | None:
+    """Tighten the hidden cells' bounds until the lines allow no more; None if they conflict."""
+    bounds = dict(bounds)
+
+    def get(cell: tuple[int, int]) -> tuple[int, int]:
+        if cell in bounds:
+            return bounds[cell]
+        value = int(grid[cell])
+        return value, value
+
+    changed = True
+    while changed:
+        changed = False
+        for members, total in lines:
+            t_lo, t_hi = get(total)
+            lows = [get(m)[0] for m in members]
+            highs = [get(m)[1] for m in members]
+            if sum(lows) > t_hi or sum(highs) < t_lo:
+                return None
+            for cell, lo, hi in [
+                (total, sum(lows), sum(highs)),
+                *(
+                    (m, t_lo - (sum(highs) - highs[i]), t_hi - (sum(lows) - lows[i]))
+                    for i, m in enumerate(members)
+                ),
+            ]:
+                if cell not in bounds:
+                    continue
+                old = bounds[cell]
+                new = (max(old[0], lo), min(old[1], hi))
+                if new[0] > new[1]:
+                    return None
+                if new != old:
+                    bounds[cell] = new
+                    changed = True
+    return bounds
+
+
+def _another_table(
+    grid: np.ndarray,
+    start: dict[tuple[int, int], tuple[int, int]],
+    lines: list[Any],
+    budget: list[int],
+) -> dict[tuple[int, int], int] | None:
+    """A whole-number table within ``start`` that satisfies every line, or None (depth-first,
+    the tightest cell first; ``budget`` counts the nodes left and stops the search at zero)."""
+    bounds = _propagate(grid, start, lines)
+    if bounds is None:
+        return None
+    open_cells = [cell for cell, (lo, hi) in bounds.items() if lo < hi]
+    if not open_cells:
+        return {cell: lo for cell, (lo, _hi) in bounds.items()}
+    cell = min(open_cells, key=lambda c: (bounds[c][1] - bounds[c][0], c))
+    lo, hi = bounds[cell]
+    for value in range(lo, hi + 1):
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        found = _another_table(grid, {**bounds, cell: (value, value)}, lines, budget)
+        if found is not None:
+            return found
+    return None
+
+
+def pinned_cells(
+    grid: np.ndarray, hidden: Mapping[tuple[int, int], str], k: int
+) -> set[tuple[int, int]]:
+    """Hidden cells that take the same value in every table a reader could reconstruct (the
+    exact check; a cell whose search runs out of budget is counted as pinned)."""
+    n_rows, n_cols = grid.shape[0] - 1, grid.shape[1] - 1
+    lines = _lines(n_rows, n_cols)
+    upper = max(int(grid[-1, -1]), k)
+    domain = {cell: _domain(kind, k, upper) for cell, kind in hidden.items()}
+    free: set[tuple[int, int]] = set()  # cells already seen with a value other than the true one
+    pinned: set[tuple[int, int]] = set()
+    for cell in sorted(hidden):
+        if cell in free:
+            continue
+        truth = int(grid[cell])
+        lo, hi = domain[cell]
+        found = None
+        for part in ((lo, truth - 1), (truth + 1, hi)):
+            if part[0] <= part[1]:
+                found = _another_table(grid, {**domain, cell: part}, lines, [_SEARCH_BUDGET])
+                if found is not None:
+                    break
+        if found is None:
+            pinned.add(cell)
+            continue
+        free.update(c for c, value in found.items() if value != int(grid[c]))
+    return pinned
+
+
 def exposed_cells(
     grid: np.ndarray, hidden: Mapping[tuple[int, int], str], k: int
 ) -> set[tuple[int, int]]:
@@ -167,6 +274,13 @@ def exposed_cells(
     return exposed | _determined_by_algebra(list(hidden), lines)
 
 
+def _exposed_exactly(
+    grid: np.ndarray, hidden: Mapping[tuple[int, int], str], k: int
+) -> set[tuple[int, int]]:
+    """The quick checks first; when they find nothing, the exact one."""
+    return exposed_cells(grid, hidden, k) or pinned_cells(grid, hidden, k)
+
+
 def suppress(grid: np.ndarray, k: int) -> dict[tuple[int, int], str]:
     """Which cells of ``grid`` (margins in the last row and column) to hide, and why."""
     n_rows, n_cols = grid.shape[0] - 1, grid.shape[1] - 1
@@ -176,7 +290,7 @@ def suppress(grid: np.ndarray, k: int) -> dict[tuple[int, int], str]:
     }
     all_cells = [(r, c) for r in range(n_rows + 1) for c in range(n_cols + 1)]
     for _ in range(len(all_cells) + 1):
-        exposed = exposed_cells(grid, hidden, k) if hidden else set()
+        exposed = _exposed_exactly(grid, hidden, k) if hidden else set()
         if not exposed:
             return hidden
         target = min(exposed)
@@ -190,7 +304,7 @@ def suppress(grid: np.ndarray, k: int) -> dict[tuple[int, int], str]:
         if not candidates:
             candidates = [cell for cell in all_cells if cell not in hidden]
         if not candidates:
-            return hidden
+            break
 
         # never the grand total if anything else will do; then the cell that leaves the
         # fewest cells exposed; then interior cells before
@@ -207,7 +321,9 @@ def suppress(grid: np.ndarray, k: int) -> dict[tuple[int, int], str]:
 
         choice = min(set(candidates), key=cost)
         hidden[choice] = COMPLEMENTARY
-    return hidden
+    # Every cell is hidden and a count can still be worked out (a tiny table whose grand total
+    # the reader may know): withhold the whole table rather than publish any of it.
+    return dict.fromkeys(all_cells, WITHHELD)
 
 
 def crosstab(
@@ -236,7 +352,7 @@ def crosstab(
     hidden = suppress(grid, k)
     cells = tuple(
         tuple(
-            (f"<{k}" if hidden[(r, c)] == PRIMARY else "x")
+            {PRIMARY: f"<{k}", COMPLEMENTARY: "x"}.get(hidden[(r, c)], WITHHELD)
             if (r, c) in hidden
             else str(int(grid[r, c]))
             for c in range(grid.shape[1])

@@ -42,7 +42,8 @@ def attack(
     """Every value each hidden cell can take, given only what the table shows.
 
     The attacker knows: shown counts, that "<k" means 0..k-1, that "x" means at least k (and
-    at most the grand total), and that each row and column adds up to its total. If the
+    at most the grand total), that "withheld" means anything up to the grand total, and that
+    each row and column adds up to its total. If the
     grand total is hidden, the attacker is given it anyway (``rows``): a stronger attacker.
     """
     cells = table.cells
@@ -58,6 +59,8 @@ def attack(
                 known[(r, c)] = int(text)
             elif text == f"<{k}":
                 domain[(r, c)] = range(0, k)
+            elif text == "withheld":
+                domain[(r, c)] = range(0, upper + 1)
             else:
                 assert text == "x"
                 domain[(r, c)] = range(k, upper + 1)
@@ -152,6 +155,61 @@ def test_primary_suppression_alone_would_leak() -> None:
     solved = attack(naive, K)
     assert solved == {(0, 1): {3}, (1, 2): {2}}
     assert orgstats.exposed_cells(grid, hidden, K) == {(0, 1), (1, 2)}
+
+
+def test_a_table_that_no_suppression_protects_is_withheld() -> None:
+    """Found by Hypothesis: with every cell hidden, a reader who knows there are 6 rows still
+    solves the table, so none of it is published."""
+    matrix = [[0, 0, 1], [0, 1, 4]]
+    grid = np.array([[0, 1, 1], [1, 4, 5], [1, 5, 6]])
+    hidden = {cell: orgstats.PRIMARY for cell in [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (2, 0)]}
+    hidden |= {(1, 2): orgstats.COMPLEMENTARY, (2, 1): orgstats.COMPLEMENTARY}
+    hidden |= {(2, 2): orgstats.COMPLEMENTARY}
+    assert orgstats.exposed_cells(grid, hidden, K)
+    assert orgstats.pinned_cells(grid, hidden, K) == set(hidden)
+    table = crosstab(rows_from(matrix), "jurisdiction", "outcome")
+    assert {text for line in table.cells for text in line} == {"withheld"}
+    assert_safe(table, rows=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=7), min_size=2, max_size=3),
+        min_size=2,
+        max_size=2,
+    ).filter(lambda m: len({len(line) for line in m}) == 1),
+    st.sets(st.tuples(st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=8),
+)
+def test_the_exact_check_agrees_with_an_exhaustive_attack(
+    matrix: list[list[int]], chosen: set[tuple[int, int]]
+) -> None:
+    """For any hiding pattern, ``pinned_cells`` names exactly the cells the attack solves."""
+    grid = np.array(matrix)
+    grid = np.vstack([grid, grid.sum(axis=0)])
+    grid = np.hstack([grid, grid.sum(axis=1, keepdims=True)])
+    n_rows, n_cols = grid.shape
+    hidden = {
+        (r, c): orgstats.PRIMARY if grid[r, c] < K else orgstats.COMPLEMENTARY
+        for r, c in chosen
+        if r < n_rows and c < n_cols
+    }
+    cells = tuple(
+        tuple(
+            ("<5" if hidden[(r, c)] == orgstats.PRIMARY else "x")
+            if (r, c) in hidden
+            else str(grid[r, c])
+            for c in range(n_cols)
+        )
+        for r in range(n_rows)
+    )
+    table = PublishedTable(
+        ("j",), "o", tuple(map(str, range(n_rows))), tuple(map(str, range(n_cols))), cells, K
+    )
+    solved = {
+        cell for cell, values in attack(table, K, int(grid[-1, -1])).items() if len(values) == 1
+    }
+    assert orgstats.pinned_cells(grid, hidden, K) == solved
 
 
 def test_line_of_hidden_cells_pinned_by_bounds_gets_more_protection() -> None:
