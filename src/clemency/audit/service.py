@@ -4,6 +4,12 @@ Services call :func:`record` inside the same transaction as the change it descri
 change never commits without its audit row and vice versa (security.md RL-2). Where a request
 or command came from (client IP or ``cli``) and its request id are set once per unit of work
 with :func:`set_origin`.
+
+A change is chained at once: it holds the chain head until its transaction ends, which it would
+anyway for the rows it wrote. A *read* changes nothing, so it is chained when the unit of work
+commits: the chain head is then held for the commit alone, not for the whole request, and
+concurrent page views do not queue behind one another. A read that is rolled back (the request
+failed, or its savepoint was rolled back) is dropped with the rest of the transaction.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from clemency.db.base import utcnow
 GENESIS_HASH = "0" * 64
 _ORIGIN_KEY = "clemency.audit.origin"
 _HOLDS_CHAIN_KEY = "clemency.audit.holds_chain"
+_PENDING_KEY = "clemency.audit.pending_reads"
 logger = logging.getLogger(__name__)
 
 
@@ -107,10 +114,10 @@ def record(
     changed_fields: Iterable[str] = (),
     detail: str | None = None,
     outcome: str = "success",
-) -> AuditEvent:
-    """Append one audit row in the caller's transaction and flush it."""
+) -> None:
+    """Append one audit row in the caller's transaction: a change at once, a read when the
+    transaction commits (see the module's docstring)."""
     origin = origin_of(session)
-    session.flush()  # earlier rows of this transaction first, so the chain order is the id order
     fields = sorted(set(changed_fields))
     event = AuditEvent(
         occurred_at=utcnow(),
@@ -127,6 +134,17 @@ def record(
         changed_fields=",".join(fields) if fields else None,
         detail=detail,
     )
+    if action == "read" and outcome == "success":
+        pending: list[tuple[SessionTransaction | None, AuditEvent]]
+        pending = session.info.setdefault(_PENDING_KEY, [])
+        pending.append((session.get_nested_transaction() or session.get_transaction(), event))
+        return
+    _append(session, event)
+
+
+def _append(session: Session, event: AuditEvent) -> None:
+    """Chain ``event`` to the head and insert it (the caller's transaction keeps the lock)."""
+    session.flush()  # earlier rows of this transaction first, so the chain order is the id order
     chain = _lock_chain(session)
     session.info[_HOLDS_CHAIN_KEY] = True
     event.prev_hash = chain.head_hash
@@ -135,13 +153,42 @@ def record(
     chain.head_hash = event.row_hash
     chain.row_count += 1
     session.flush()
-    return event
+
+
+def pending_reads(session: Session) -> list[AuditEvent]:
+    """The reads of this transaction that will be chained when it commits."""
+    return [event for _transaction, event in session.info.get(_PENDING_KEY, [])]
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending_reads(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    for _transaction, read in pending or ():
+        _append(session, read)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back_reads(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Reads recorded inside a transaction (or savepoint) that was rolled back are dropped."""
+    pending = session.info.get(_PENDING_KEY)
+    if not pending:
+        return
+
+    def inside(transaction: SessionTransaction | None) -> bool:
+        while transaction is not None:
+            if transaction is previous_transaction:
+                return True
+            transaction = transaction.parent
+        return previous_transaction.parent is None  # the outermost one: every read goes
+
+    session.info[_PENDING_KEY] = [entry for entry in pending if not inside(entry[0])]
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _release_chain_flag(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended: its locks are gone
         session.info.pop(_HOLDS_CHAIN_KEY, None)
+        session.info.pop(_PENDING_KEY, None)
 
 
 def record_refusal(

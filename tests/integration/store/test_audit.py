@@ -77,6 +77,7 @@ def test_every_read_and_write_of_a_case_leaves_one_audit_row(
     for action, entity, step in steps:
         before = _last_id(session)
         step()
+        session.commit()  # reads are chained when the unit of work commits
         rows = _new_rows(session, before)
         assert [(r.action, r.entity_type) for r in rows if r.action != "read" or action == "read"][
             -1:
@@ -154,6 +155,7 @@ def test_origin_is_recorded(session: Session, world: World, source: str) -> None
     cases.get_for_user(
         session=session, user=world.users[("a", "viewer")], case_id=world.cases["a_other"].id
     )
+    session.commit()
     row = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert (row.source, row.request_id, row.action) == (source, "req-1", "read")
 
@@ -237,3 +239,58 @@ def test_a_refused_access_is_audited_even_though_the_request_rolls_back(
             ),
         ]
         assert audit.verify_chain(session=check).ok
+
+
+def test_a_read_is_chained_at_commit_and_holds_no_lock_before(
+    engine: Engine, session: Session, world: World
+) -> None:
+    """A read waits for the commit: until then another transaction can append to the chain."""
+    attorney = world.users[("a", "attorney")]
+    case = world.cases["a_other"]
+    session.commit()
+    before = _last_id(session)
+    cases.get_for_user(session=session, user=attorney, case_id=case.id)
+    assert [e.action for e in audit.pending_reads(session)] == ["read"]
+    assert _new_rows(session, before) == []
+    with Session(engine) as other:  # would wait on the chain head if the read held it
+        audit.record(
+            session=other,
+            actor_user_id=None,
+            actor_label="cli:test",
+            action="update",
+            entity_type="case",
+            entity_id=case.id,
+            case_id=case.id,
+        )
+        other.commit()
+    session.commit()
+    rows = _new_rows(session, before)
+    assert [(r.action, r.actor_label) for r in rows] == [
+        ("update", "cli:test"),
+        ("read", attorney.email),
+    ]
+    assert audit.pending_reads(session) == []
+    assert audit.verify_chain(session=session).ok
+
+
+def test_a_rolled_back_read_is_dropped_with_its_transaction_or_savepoint(
+    session: Session, world: World
+) -> None:
+    attorney = world.users[("a", "attorney")]
+    case = world.cases["a_other"]
+    session.commit()
+    before = _last_id(session)
+    cases.get_for_user(session=session, user=attorney, case_id=case.id)
+    session.rollback()
+    assert audit.pending_reads(session) == []
+    # Inside a savepoint: the read of the rolled-back savepoint goes, the others stay.
+    cases.get_for_user(session=session, user=attorney, case_id=case.id)
+    savepoint = session.begin_nested()
+    cases.list_parts(session=session, user=attorney, case_id=case.id, kind="health_notes")
+    savepoint.rollback()
+    with session.begin_nested():
+        cases.list_parts(session=session, user=attorney, case_id=case.id, kind="notes")
+    session.commit()
+    rows = _new_rows(session, before)
+    assert [(r.action, r.entity_type) for r in rows] == [("read", "case"), ("read", "case")]
+    assert audit.verify_chain(session=session).ok

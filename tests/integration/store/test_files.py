@@ -48,6 +48,7 @@ def test_a_stored_pdf_reads_back_identical_and_the_read_is_audited(
         data_dir=tmp_path,
     )
     assert content == PDF
+    session.commit()  # reads are chained when the unit of work commits
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert (last.action, last.entity_type, last.entity_id) == ("read", "document", str(row.id))
     with pytest.raises(CaseNotFound):
