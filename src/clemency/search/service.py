@@ -7,6 +7,7 @@ removed. Bulk loaders that bypass the ORM call :func:`reindex_all` afterwards.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -127,16 +128,23 @@ def matching_clause(query: str) -> ColumnElement[bool] | None:
 
 
 NARROW_CAP = 5000
+PROBE_LIMIT = 200  # candidates up to which a common word is checked case by case
 
 
 def id_in(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
-    """``column IN ids`` — on PostgreSQL as ``= ANY(array)`` with one parameter: thousands of
-    separate parameters cost more to bind and plan than the query costs to run."""
+    """``column IN ids`` with the ids as *one* parameter: thousands of separate parameters
+    cost more to bind (and on PostgreSQL to plan) than the query costs to run. PostgreSQL gets
+    ``= ANY(array)``, SQLite ``IN (SELECT value FROM json_each(json array))``."""
+    from sqlalchemy import Integer, any_, bindparam, literal_column
+    from sqlalchemy import func as sql_func
+
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import Integer, any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY
 
         return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))  # type: ignore[no-any-return]
+    if session.get_bind().dialect.name == "sqlite":
+        listed = sql_func.json_each(bindparam(None, json.dumps(ids))).table_valued("value")
+        return column.in_(select(literal_column("value", Integer)).select_from(listed))  # type: ignore[no-any-return]
     return column.in_(ids)  # type: ignore[no-any-return]
 
 
@@ -144,11 +152,15 @@ def _word_ids(session: Session, word: str, within: list[int] | None) -> list[int
     query = select(CaseSearchTerm.case_id).where(
         CaseSearchTerm.term >= word, CaseSearchTerm.term < word + "{"
     )
+    connection = session.connection()  # plain rows: thousands of ids need no ORM
     if within is not None:
-        return list(
-            set(session.scalars(query.where(id_in(session, CaseSearchTerm.case_id, within))).all())
-        )
-    return list(session.scalars(query.limit(NARROW_CAP + 1)).all())
+        case_id: Any = CaseSearchTerm.case_id
+        if len(within) > PROBE_LIMIT and session.get_bind().dialect.name == "sqlite":
+            # Many candidates: walk the word's stretch of the (term, case_id) index once
+            # instead of probing every candidate's terms (SQLite would pick the probes).
+            case_id = CaseSearchTerm.case_id + 0
+        return list(set(connection.execute(query.where(id_in(session, case_id, within))).scalars()))
+    return list(connection.execute(query.limit(NARROW_CAP + 1)).scalars())
 
 
 def narrowing(session: Session, query: str) -> tuple[list[int] | None, ColumnElement[bool] | None]:

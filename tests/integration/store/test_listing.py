@@ -1,0 +1,119 @@
+"""The case list gives the same pages whichever plan it picks: ids bound as one parameter,
+a common word checked by walking the index, a common stage walked in name order. Each plan
+is forced by lowering its threshold and compared with a reference computed in Python."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clemency.cases.models import Case
+from clemency.search import listing
+from clemency.search import service as search
+from clemency.testing.factories import World, make_case
+
+GIVEN = ["Alice", "Alina", "Bruno", "Carla"]
+FAMILY = ["Johnson", "Jones", "Keller"]
+STAGES = ["intake", "screening", "building"]
+
+
+@pytest.fixture
+def many(session: Session, world: World) -> list[Case]:
+    """36 cases in organization ``a`` with repeating names, stages and offenses."""
+    admin = world.users[("a", "admin")]
+    made = []
+    for serial, (given, family, stage) in enumerate(
+        itertools.islice(itertools.cycle(itertools.product(GIVEN, FAMILY, STAGES)), 36)
+    ):
+        made.append(
+            make_case(
+                session,
+                admin,
+                world.orgs["a"],
+                reference=f"L-{serial:03d}",
+                stage=stage,
+                person={"given_name": given, "family_name": family},
+            )
+        )
+    session.commit()
+    return made
+
+
+def _reference(session: Session, world: World, words: list[str], stage: str = "") -> list[str]:
+    """Visible references matching every word (prefix of a name word) and the stage, by name."""
+    visible = session.scalars(
+        select(Case).where(Case.organization_id == world.orgs["a"].id).order_by(Case.id)
+    ).all()
+    out = []
+    for case in visible:
+        terms = {w.lower() for w in (case.person.given_name, case.person.family_name)}
+        terms.add(case.reference.lower())
+        if all(any(t.startswith(word) for t in terms) for word in words) and (
+            not stage or case.stage == stage
+        ):
+            out.append(((case.person.family_name, case.person.given_name, case.id), case.reference))
+    return [reference for _key, reference in sorted(out)]
+
+
+def _listed(session: Session, world: World, q: str, stage: str = "") -> list[str]:
+    rows: list[str] = []
+    for page in range(1, 20):
+        result = listing.list_cases(
+            session=session,
+            user=world.users[("a", "attorney")],
+            filters=listing.CaseFilters(q=q, stage=stage, sort="name", descending=False, page=page),
+        )
+        rows.extend(row.reference for row in result.rows)
+        if not result.has_next:
+            return rows
+    raise AssertionError("too many pages")
+
+
+@pytest.mark.parametrize(
+    ("q", "stage"),
+    [
+        ("", ""),
+        ("johnson", ""),
+        ("ali", ""),
+        ("ali johnson", ""),
+        ("carla k", "screening"),
+        ("jo", "intake"),
+        ("nobody", ""),
+    ],
+)
+def test_every_plan_lists_the_same_cases_as_the_reference(
+    session: Session,
+    world: World,
+    many: list[Case],
+    monkeypatch: pytest.MonkeyPatch,
+    q: str,
+    stage: str,
+) -> None:
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)  # several pages, so offsets are crossed too
+    expected = _reference(session, world, q.split(), stage)
+    for limits in (
+        {},  # the default thresholds: every plan below stays unused at this size
+        {"NARROW_CAP": 5, "PROBE_LIMIT": 1000},  # common words become clauses
+        {"NARROW_CAP": 1000, "PROBE_LIMIT": 2},  # a common second word walks the index
+    ):
+        with monkeypatch.context() as patched:
+            for name, value in limits.items():
+                patched.setattr(search, name, value)
+            assert _listed(session, world, q, stage) == expected, limits
+    if stage:  # and with the stage treated as common (SQLite walks the name index)
+        monkeypatch.setattr(listing, "COMMON_STAGE", 1)
+        assert _listed(session, world, q, stage) == expected
+
+
+def test_ids_bound_as_one_parameter_select_exactly_those_rows(
+    session: Session, world: World, many: list[Case]
+) -> None:
+    wanted = sorted(case.id for case in many[::3])
+    for ids in (wanted, wanted[:1], []):
+        found = session.scalars(
+            select(Case.id).where(search.id_in(session, Case.id, ids)).order_by(Case.id)
+        ).all()
+        assert found == ids
