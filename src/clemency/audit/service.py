@@ -9,7 +9,9 @@ A change is chained at once: it holds the chain head until its transaction ends,
 anyway for the rows it wrote. A *read* changes nothing, so it is chained when the unit of work
 commits: the chain head is then held for the commit alone, not for the whole request, and
 concurrent page views do not queue behind one another. A read that is rolled back (the request
-failed, or its savepoint was rolled back) is dropped with the rest of the transaction.
+failed, or its savepoint was rolled back) is dropped with the rest of the transaction, and the
+same read of the same record by the same actor is recorded once per unit of work (a case page
+and the parts it shows are one read of the case).
 """
 
 from __future__ import annotations
@@ -137,9 +139,25 @@ def record(
     if action == "read" and outcome == "success":
         pending: list[tuple[SessionTransaction | None, AuditEvent]]
         pending = session.info.setdefault(_PENDING_KEY, [])
+        if any(_same_read(event, earlier) for _transaction, earlier in pending):
+            return  # one row per record read in one unit of work (a page and its parts)
         pending.append((session.get_nested_transaction() or session.get_transaction(), event))
         return
     _append(session, event)
+
+
+def _same_read(one: AuditEvent, other: AuditEvent) -> bool:
+    return all(
+        getattr(one, name) == getattr(other, name)
+        for name in (
+            "actor_user_id",
+            "actor_label",
+            "entity_type",
+            "entity_id",
+            "case_id",
+            "detail",
+        )
+    )
 
 
 def _append(session: Session, event: AuditEvent) -> None:

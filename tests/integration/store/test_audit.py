@@ -286,11 +286,34 @@ def test_a_rolled_back_read_is_dropped_with_its_transaction_or_savepoint(
     # Inside a savepoint: the read of the rolled-back savepoint goes, the others stay.
     cases.get_for_user(session=session, user=attorney, case_id=case.id)
     savepoint = session.begin_nested()
-    cases.list_parts(session=session, user=attorney, case_id=case.id, kind="health_notes")
+    cases.get_for_user(session=session, user=world.users[("a", "viewer")], case_id=case.id)
     savepoint.rollback()
     with session.begin_nested():
-        cases.list_parts(session=session, user=attorney, case_id=case.id, kind="notes")
+        cases.list_parts(session=session, user=attorney, case_id=case.id, kind="health_notes")
     session.commit()
     rows = _new_rows(session, before)
-    assert [(r.action, r.entity_type) for r in rows] == [("read", "case"), ("read", "case")]
+    assert [(r.actor_label, r.entity_type) for r in rows] == [
+        (attorney.email, "case"),
+        (attorney.email, "healthnote"),
+    ]
     assert audit.verify_chain(session=session).ok
+
+
+def test_the_same_read_twice_in_one_unit_of_work_is_one_row(session: Session, world: World) -> None:
+    attorney = world.users[("a", "attorney")]
+    case = world.cases["a_other"]
+    session.commit()
+    before = _last_id(session)
+    cases.get_for_user(session=session, user=attorney, case_id=case.id)
+    cases.get_for_user(session=session, user=attorney, case_id=case.id)  # e.g. a part route
+    cases.list_parts(session=session, user=attorney, case_id=case.id, kind="notes")
+    cases.get_for_user(session=session, user=world.users[("a", "viewer")], case_id=case.id)
+    session.commit()
+    rows = [(r.actor_label, r.entity_type) for r in _new_rows(session, before)]
+    assert rows == [
+        (attorney.email, "case"),
+        (world.users[("a", "viewer")].email, "case"),
+    ]
+    cases.get_for_user(session=session, user=attorney, case_id=case.id)
+    session.commit()  # a new unit of work reads again
+    assert [r.actor_label for r in _new_rows(session, before)][2:] == [attorney.email]
