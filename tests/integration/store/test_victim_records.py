@@ -300,3 +300,38 @@ def test_victim_names_and_statements_are_not_in_the_search_index(
     assert not terms & {"zebulon", "quixotic", "wyvernshire", "canary"}
     for word in ("Zebulon", "Quixotic", "Wyvernshire"):
         assert search.narrowing(session, word) == ([], None)
+
+
+def _export_one(session: Session, user: object, reference: str) -> dict[str, object]:
+    import io
+    import json
+
+    from clemency.cases import transfer
+
+    out = io.StringIO()
+    transfer.write_documents(transfer.export_cases(session=session, user=user), out, "json")  # type: ignore[arg-type]
+    documents = [json.loads(line) for line in out.getvalue().splitlines()]
+    return next(d for d in documents if d["reference"] == reference)
+
+
+def test_export_carries_victim_records_only_for_the_grant_and_import_needs_it_too(
+    session: Session, world: World
+) -> None:
+    from clemency.cases import transfer
+    from clemency.errors import DataImportError
+
+    _add(session, world)
+    session.commit()
+    reference = world.cases["a_assigned"].reference
+    attorney, volunteer = world.users[("a", "attorney")], world.users[("a", "volunteer")]
+    full = _export_one(session, attorney, reference)
+    assert [v["full_name"] for v in full["victim_records"]] == [f"{CANARY} name"]  # type: ignore[attr-defined]
+    assert _export_one(session, volunteer, reference)["victim_records"] == []
+    copy = {**full, "reference": "COPY-1", "assignments": []}
+    with pytest.raises(DataImportError) as refused:
+        transfer.import_cases(session=session, user=volunteer, rows=[(1, copy)])
+    assert "victim_records: your role may not add victim records" in refused.value.message
+    session.rollback()
+    report = transfer.import_cases(session=session, user=attorney, rows=[(1, copy)])
+    assert (report.imported, report.problems) == (["COPY-1"], [])
+    assert _export_one(session, attorney, "COPY-1")["victim_records"] == full["victim_records"]
