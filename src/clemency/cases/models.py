@@ -1,5 +1,5 @@
 """The case record (C1): a person, convictions, sentence, custody, conduct, programs, health,
-support letters, documents, petitions with their dated history, decisions and notes.
+victims, support letters, documents, petitions with their dated history, decisions and notes.
 
 The :class:`Case` is the unit of access: every other table carries ``case_id`` so that one
 access check (``cases.service.get_for_user``) covers every part. Every table people edit is
@@ -119,6 +119,9 @@ class Case(TimestampMixin, VersionedMixin, Base):
     )
     health_notes: Mapped[list[HealthNote]] = relationship(
         cascade=_CASCADE, order_by="HealthNote.id"
+    )
+    victim_records: Mapped[list[VictimRecord]] = relationship(
+        cascade=_CASCADE, order_by="VictimRecord.id"
     )
     support_letters: Mapped[list[SupportLetter]] = relationship(
         cascade=_CASCADE, order_by="SupportLetter.id"
@@ -271,6 +274,42 @@ class HealthNote(TimestampMixin, VersionedMixin, Base):
     recorded_on: Mapped[date | None] = mapped_column(Date)
     is_critical_illness: Mapped[bool | None] = mapped_column(Boolean)
     text: Mapped[str] = mapped_column(Text)
+
+
+class VictimRecord(TimestampMixin, VersionedMixin, Base):
+    """Restricted, like health notes: a victim of the offense, or someone speaking for one, with
+    the notification and the views that 28 CFR 1.6(b) has the pardon office seek. Readable only
+    by roles allowed sensitive data; never indexed for search, never in audit rows or logs."""
+
+    __tablename__ = "victim_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = _case_fk()
+    # Whether a name is recorded: "withheld" (the person asked not to be named, or the source
+    # did not disclose it) and "unknown" leave full_name empty.
+    identity: Mapped[str] = mapped_column(enum_type("victim_identity", vocab.VICTIM_IDENTITIES, 16))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    relation_to_offense: Mapped[str] = mapped_column(
+        enum_type("victim_relation", vocab.VICTIM_RELATIONSHIPS, 16)
+    )
+    relation_detail: Mapped[str | None] = mapped_column(String(200))  # "mother of …"
+    contact_details: Mapped[str | None] = mapped_column(Text)
+    wants_notification: Mapped[bool | None] = mapped_column(Boolean)
+    notification_channel: Mapped[str | None] = mapped_column(
+        enum_type("victim_notification_channel", vocab.VICTIM_NOTIFICATION_CHANNELS)
+    )
+    # Asked the Bureau of Prisons to be told of the offender's release (part of the definition
+    # of "victim" in 28 CFR 1.6(b), as summarized in domain.md; exact wording unverified).
+    has_bop_notification_request: Mapped[bool | None] = mapped_column(Boolean)
+    notified_on: Mapped[date | None] = mapped_column(Date)  # told that a petition was filed
+    notified_by: Mapped[str | None] = mapped_column(String(200))  # OPA, board, USAO, …
+    views_on_clemency: Mapped[str] = mapped_column(
+        enum_type("victim_views", vocab.VICTIM_VIEWS, 16)
+    )
+    views_received_on: Mapped[date | None] = mapped_column(Date)
+    statement: Mapped[str | None] = mapped_column(Text)  # their words, or a summary of them
+    outcome_notified_on: Mapped[date | None] = mapped_column(Date)  # told the final decision
+    source: Mapped[str | None] = mapped_column(Text)  # where this came from: PSR, OPA letter, …
 
 
 class SupportLetter(TimestampMixin, VersionedMixin, Base):
@@ -432,6 +471,7 @@ PART_MODELS: dict[str, type[Base]] = {
     "conduct_incidents": ConductIncident,
     "programs": ProgramRecord,
     "health_notes": HealthNote,
+    "victim_records": VictimRecord,
     "documents": Document,
     "support_letters": SupportLetter,
     "petitions": Petition,
@@ -440,4 +480,6 @@ PART_MODELS: dict[str, type[Base]] = {
     "notes": Note,
     "asserted_facts": CaseFact,
 }
-SENSITIVE_PARTS: frozenset[str] = frozenset({"health_notes"})
+# Parts only roles with ``Permission.SENSITIVE`` may read or change (security.md PR-1
+# "restricted"): one rule for all of them in the service, web pages, API and export.
+SENSITIVE_PARTS: frozenset[str] = frozenset({"health_notes", "victim_records"})

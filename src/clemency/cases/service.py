@@ -54,6 +54,7 @@ __all__ = [
     "get_part",
     "list_for_user",
     "list_parts",
+    "refuse_sensitive_part",
     "unassign",
     "update_case",
     "update_part",
@@ -449,6 +450,24 @@ def _need_for(kind: str, write: bool) -> Permission:
     return Permission.WRITE if write else Permission.READ
 
 
+def refuse_sensitive_part(
+    *, session: Session, user: Actor, case_id: int, kind: str, allowed: frozenset[Permission]
+) -> None:
+    """The one rule for every part in :data:`SENSITIVE_PARTS` (health notes, victim records),
+    for callers that already hold the user's permissions on the case (web pages, the API):
+    without ``Permission.SENSITIVE`` the access is refused, audited, with a message that names
+    the part. The part services check the same rule again themselves."""
+    if kind not in SENSITIVE_PARTS or Permission.SENSITIVE in allowed:
+        return
+    _refused(session, user, Permission.SENSITIVE, case_id, f"role lacks sensitive ({kind})")
+    raise PermissionDenied(
+        f"Your role may not see or change {kind.replace('_', ' ')} (restricted to roles "
+        "allowed sensitive data, such as attorneys and administrators).",
+        case_id=case_id,
+        kind=kind,
+    )
+
+
 def _check_sensitive_write(session: Session, user: Actor, case: Case, kind: str) -> None:
     if kind in SENSITIVE_PARTS and Permission.WRITE not in access.permissions(session, user, case):
         raise PermissionDenied(f"Your role does not allow changing {kind}.", kind=kind)
@@ -490,10 +509,14 @@ def _part_of(session: Session, case: Case, kind: str, part_id: int) -> Base:
 
 
 def get_part(*, session: Session, user: Actor, case_id: int, kind: str, part_id: int) -> Base:
-    """One part of a case the user may see (audited as a read of the case)."""
-    _part_model(kind)  # an unknown kind is bad input, before any access check
+    """One part of a case the user may see (audited as a read of the case, or of the part when
+    it is sensitive)."""
+    model = _part_model(kind)  # an unknown kind is bad input, before any access check
     case = get_for_user(session=session, user=user, case_id=case_id, need=_need_for(kind, False))
-    return _part_of(session, case, kind, part_id)
+    part = _part_of(session, case, kind, part_id)
+    if kind in SENSITIVE_PARTS:  # get_for_user audits plain reads only; this one is restricted
+        _audit(session, user, "read", model.__name__.lower(), part_id, case)
+    return part
 
 
 def list_parts(*, session: Session, user: Actor, case_id: int, kind: str) -> list[Base]:

@@ -10,6 +10,9 @@ and parts in creation order, so export → import → export gives the same byte
 * CSV: one case per row; case and person fields are columns (``person.given_name``), each part
   list is one cell holding a JSON array. Empty cell = unknown.
 
+Sensitive parts (health notes, victim records) are exported only for users allowed to read
+them, and imported only from users allowed to write them.
+
 An import checks every row in its own savepoint. A bad row is reported with its line number
 and what is wrong. ``all_or_nothing`` then refuses the whole file (nothing is stored);
 ``skip_bad`` stores every other row, all in the caller's one transaction.
@@ -448,6 +451,7 @@ class _ImportContext:
         case = Case(organization_id=organization.id, person=Person(**person_values), **case_values)
         self.session.add(case)
         self.session.flush()
+        self._refuse_sensitive_parts(document, case)
         built: dict[str, list[Base]] = {}
         for kind in PART_MODELS:
             items = document.get(kind) or []
@@ -459,6 +463,17 @@ class _ImportContext:
             if kind in _REFERENCED_KINDS and items:
                 self.session.flush()  # later parts point at these rows' ids
         return case
+
+    def _refuse_sensitive_parts(self, document: dict[str, Any], case: Case) -> None:
+        """The export leaves sensitive parts out for roles without the grant; the import does
+        not let such a role write them either (the same rule as the part services)."""
+        given = sorted(kind for kind in SENSITIVE_PARTS if document.get(kind))
+        if given and Permission.SENSITIVE not in access.permissions(self.session, self.user, case):
+            names = ", ".join(kind.replace("_", " ") for kind in given)
+            raise BadInput(
+                f"{', '.join(given)}: your role may not add {names} (sensitive parts); import "
+                "this file as an attorney or administrator, or without those parts"
+            )
 
     def _part(
         self, case: Case, kind: str, index: int, item: Any, built: dict[str, list[Base]]

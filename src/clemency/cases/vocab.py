@@ -102,5 +102,25 @@ DOCUMENT_TYPES: tuple[str, ...] = (
     "correspondence",
     "other",
 )
+# Victim records (restricted; 28 CFR 1.6(b) victim notification, see docs/store.md).
+# How the person is identified: by name, or not (withheld at their request or by the source,
+# or not yet known).
+VICTIM_IDENTITIES: tuple[str, ...] = ("named", "withheld", "unknown")
+VICTIM_RELATIONSHIPS: tuple[str, ...] = (
+    "direct_victim",  # harmed by the offense relief is sought for
+    "family_member",  # a relative speaking for a victim who died or cannot speak for themself
+    "representative",  # a guardian, advocate, lawyer, or someone speaking for an institution
+    "other",
+)
+# How the person asked to be contacted about the petition.
+VICTIM_NOTIFICATION_CHANNELS: tuple[str, ...] = (
+    "mail",
+    "email",
+    "phone",
+    "through_representative",
+    "other",
+)
+# The person's views on clemency for the petitioner ("unknown" first: a new form's choice).
+VICTIM_VIEWS: tuple[str, ...] = ("unknown", "supports", "opposes", "no_view_stated")
 # How exact a date from a public source is: "January 2017" is stored as 2017-01-01, "month".
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year")

@@ -29,6 +29,7 @@ PART_TITLES: dict[str, str] = {
     "conduct_incidents": "Conduct",
     "programs": "Programs",
     "health_notes": "Health notes",
+    "victim_records": "Victim information",
     "support_letters": "Support letters",
     "documents": "Documents",
     "petitions": "Petitions",
@@ -53,6 +54,14 @@ PART_COLUMNS: dict[str, tuple[str, ...]] = {
     "conduct_incidents": ("occurred_on", "severity", "code", "description"),
     "programs": ("kind", "name", "completed_on", "hours"),
     "health_notes": ("recorded_on", "is_critical_illness", "text"),
+    "victim_records": (
+        "identity",
+        "full_name",
+        "relation_to_offense",
+        "wants_notification",
+        "notified_on",
+        "views_on_clemency",
+    ),
     "support_letters": ("author_name", "author_relationship", "status", "received_on"),
     "documents": ("filename", "doc_type", "dated_on", "size_bytes"),
     "petitions": ("kind", "jurisdiction", "case_number", "filed_on", "status"),
@@ -96,6 +105,8 @@ def _hint(name: str) -> str:
         return "whole cents, e.g. 150000 for $1,500.00"
     if name == "case_number":
         return "C123456 or P123456 (federal)"
+    if name == "full_name":
+        return "empty when the identity is withheld or unknown"
     return ""
 
 

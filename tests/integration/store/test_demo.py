@@ -77,6 +77,19 @@ def test_alice_record_shows_the_grant_outside_the_petition_process(session: Sess
     ]
     assert len(alice.counts) == 5
     assert alice.conduct_incidents == []
+    # Public facts only: nothing about victims or health is invented for a real person.
+    assert alice.victim_records == []
+    assert alice.health_notes == []
+
+
+def test_some_synthetic_cases_have_victim_records_and_all_are_marked(session: Session) -> None:
+    from clemency.cases.models import VictimRecord
+
+    _alice(session)
+    rows = session.execute(select(VictimRecord, Case).join(Case)).all()
+    assert rows
+    assert all(case.is_synthetic for _, case in rows)
+    assert all(r.full_name is None or r.full_name.startswith("Synthetic ") for r, _ in rows)
 
 
 def test_synthetic_cases_cover_every_stage_and_are_marked(session: Session) -> None:

@@ -52,6 +52,7 @@ def test_export_import_export_gives_identical_output(session: Session, fmt: str)
     alice = next(line for line in first.splitlines() if "AMJ-14873" in line)
     assert "FCI Aliceville" in alice
     assert "Arcala Washington-Adduci" in alice
+    assert "Synthetic demo data (presentence" in first  # victim records travel too
 
 
 def _three_rows(session: Session) -> list[dict[str, object]]:

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clemency.cases import service as case_service
+from clemency.cases.models import SENSITIVE_PARTS
 from clemency.db.session import unit_of_work
 from clemency.web.app import route_table
 from clemency.web.deps import get_current_case
@@ -173,6 +174,73 @@ def test_sensitive_parts_need_a_role(site: Site) -> None:
         client = site.client(("a", role))
         assert "canary-diagnosis" not in client.get(f"/cases/{case_id}").text
         assert client.get(f"/api/v1/cases/{case_id}/parts/health_notes").status_code == 403
+
+
+# A canary per sensitive part, in the values that part needs. A part added to SENSITIVE_PARTS
+# without an entry here fails the test below until it gets one.
+SENSITIVE_SAMPLES: dict[str, dict[str, object]] = {
+    "health_notes": {"text": "CANARY-MEDICAL-7f3a", "is_critical_illness": True},
+    "victim_records": {
+        "identity": "named",
+        "full_name": "CANARY-VICTIM-91c2",
+        "relation_to_offense": "direct_victim",
+        "contact_details": "CANARY-VICTIM-91c2 contact",
+        "views_on_clemency": "opposes",
+        "statement": "CANARY-VICTIM-91c2 statement",
+    },
+}
+GRANTED = ("a-admin", "a-attorney")  # the roles of org a with Permission.SENSITIVE
+
+
+@pytest.mark.parametrize("kind", sorted(SENSITIVE_PARTS))
+def test_sensitive_parts_are_confined_on_every_case_route(
+    site: Site, clients: dict[str, tuple[TestClient, str | None]], kind: str
+) -> None:
+    """security.md test 40 for each sensitive part: with a canary in the part, every case route
+    (page, partial, API, download) is called by every identity; the canary reaches only the
+    roles with the sensitive grant, and the part's own routes refuse the others (403)."""
+    assert kind in SENSITIVE_SAMPLES, f"add sample values for the sensitive part {kind!r}"
+    values = SENSITIVE_SAMPLES[kind]
+    canary = str(values.get("full_name") or values.get("text"))
+    case_id = site.cases["a_assigned"]  # every role of org a may open it
+    with unit_of_work(site.engine) as session:
+        from clemency.accounts.models import User
+
+        attorney = session.get(User, site.users[("a", "attorney")][0])
+        part = case_service.add_part(
+            session=session, user=attorney, case_id=case_id, kind=kind, values=values
+        )
+        sample = {"case_id": case_id, "kind": kind, "part_id": part.id}  # type: ignore[attr-defined]
+    failures = []
+    seen_by_granted = set()
+    for path, method in case_routes(site):
+        url = fill(path, sample)
+        for identity, (client, token) in clients.items():
+            response = call(client, token, method, url)
+            status = response.status_code  # type: ignore[attr-defined]
+            leaked = canary in response.text  # type: ignore[attr-defined]
+            own_route = "{kind}" in path
+            if identity == "anonymous":
+                ok = not leaked and status in (401, 403, 303)
+            elif identity == "b-admin":
+                ok = not leaked and status == 404
+            elif identity not in GRANTED:
+                ok = not leaked and status < 500 and (status == 403 or not own_route)
+            else:
+                ok = status < 500 and (status not in (401, 403, 404) or not own_route)
+                if leaked:
+                    seen_by_granted.add((identity, method, path))
+            if not ok:
+                failures.append(f"{identity:12} {method:6} {url:60} -> {status} leaked={leaked}")
+    assert failures == [], "\n".join(failures)
+    for identity in GRANTED:  # and the granted roles really get it: page, form and API
+        for method, path in (
+            ("GET", "/cases/{case_id}"),
+            ("GET", "/cases/{case_id}/parts/{kind}/{part_id}/edit"),
+            ("GET", "/api/v1/cases/{case_id}/parts/{kind}"),
+            ("GET", "/api/v1/cases/{case_id}/parts/{kind}/{part_id}"),
+        ):
+            assert (identity, method, path) in seen_by_granted, (identity, path)
 
 
 def test_the_list_visibility_is_the_store_policy(site: Site) -> None:

@@ -39,3 +39,35 @@ def test_generated_identifiers_have_the_real_shapes_but_a_fictitious_suffix() ->
         for petition in document["petitions"]:  # type: ignore[attr-defined]
             if petition["case_number"] is not None:
                 assert OPA_CASE_NUMBER_RE.match(petition["case_number"])
+
+
+def test_victim_records_only_where_an_offense_has_a_victim_and_all_marked_synthetic() -> None:
+    from datetime import date
+
+    from clemency.cases import vocab
+    from clemency.cases.demo.synthetic import REFERENCE_DAY, VICTIM_CATEGORIES
+
+    documents = _generate(4)
+    with_victims = [d for d in documents if d["victim_records"]]
+    assert with_victims, "some synthetic cases carry victim records"
+    for document in documents:
+        records: list[dict[str, object]] = document["victim_records"]  # type: ignore[assignment]
+        if not records:
+            continue
+        convictions: list[dict[str, object]] = document["convictions"]  # type: ignore[assignment]
+        assert convictions[0]["offense_category"] in VICTIM_CATEGORIES
+        assert document["stage"] not in ("intake", "screening")
+        filed = bool(document["petitions"]) and document["petitions"][0]["filed_on"]  # type: ignore[index]
+        for record in records:
+            assert record["identity"] in vocab.VICTIM_IDENTITIES
+            assert record["relation_to_offense"] in vocab.VICTIM_RELATIONSHIPS
+            assert record["views_on_clemency"] in vocab.VICTIM_VIEWS
+            name = record["full_name"]
+            assert (name is None) is (record["identity"] == "withheld")
+            assert name is None or str(name).startswith("Synthetic ")
+            assert str(record["source"]).startswith("Synthetic demo data")
+            if record["notified_on"] is not None:
+                assert filed, "notified only of a filed petition"
+            for key in ("notified_on", "views_received_on", "outcome_notified_on"):
+                value = record[key]
+                assert value is None or date.fromisoformat(str(value)) <= REFERENCE_DAY

@@ -110,6 +110,7 @@ def alice_document(organization_slug: str) -> dict[str, Any]:
             }
         ],
         "health_notes": [],
+        "victim_records": [],  # public facts only: none are invented for a real person
         "documents": [],
         "support_letters": [
             _letter("Arcala Washington-Adduci", "Warden", "Warden of her facility"),

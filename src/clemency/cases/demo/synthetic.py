@@ -4,6 +4,10 @@ The same ``seed`` always gives the same documents (no clock, no global random st
 generated case has ``is_synthetic: true`` and a reference starting with ``SYN-``; register
 numbers end in ``-999`` so that they are recognisably not real ones. Cases are spread over
 every stage, and each stage carries the parts a case at that stage would have.
+
+Cases whose offense has an identifiable victim here (bank robbery, fraud) get victim records
+from the building stage on, with names that say "Synthetic". They come from a random stream
+of their own, so adding them left every other generated value as it was.
 """
 
 from __future__ import annotations
@@ -123,6 +127,9 @@ PROGRAMS = (
 )
 SENTENCE_MONTHS = (60, 87, 120, 151, 188, 240, 262, 360, None)  # None: life
 STATE_JURISDICTIONS = ("us-ny", "us-ga")
+# Offense categories above whose synthetic cases get victim records (drug, weapons and
+# immigration offenses usually have no individual victim to notify).
+VICTIM_CATEGORIES = frozenset({"violent", "fraud"})
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -142,11 +149,13 @@ def synthetic_documents(
     about a third of that organization's cases.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
+    victim_rng = random.Random(f"victims-{seed}")  # noqa: S311 - a stream of its own
     documents = []
     for index in range(count):
         stage = CASE_STAGES[index % len(CASE_STAGES)]
         organization = organizations[index % len(organizations)]
         document = _case(rng, index + 1, stage, organization)
+        _victims(victim_rng, document)
         if organization in volunteers and rng.random() < 0.34:
             document["assignments"] = [{"user": volunteers[organization]}]
         documents.append(document)
@@ -196,6 +205,7 @@ def _case(rng: random.Random, number: int, stage: str, organization: str) -> dic
         "conduct_incidents",
         "programs",
         "health_notes",
+        "victim_records",
         "documents",
         "support_letters",
         "petitions",
@@ -370,6 +380,70 @@ def _file_petition(
             "source_detail": None,
         }
     )
+
+
+def _victims(rng: random.Random, document: dict[str, Any]) -> None:
+    """Victim records for a case whose offense has an identifiable victim, once its record is
+    being built; notification dates follow the petition's filing and decision."""
+    if document["stage"] in ("intake", "screening"):
+        return  # the record is not built yet
+    category = document["convictions"][0]["offense_category"]
+    if category not in VICTIM_CATEGORIES:
+        return
+    petition = document["petitions"][0] if document["petitions"] else None
+    filed = petition["filed_on"] if petition is not None else None
+    decided = document["decisions"][0]["decided_on"] if document["decisions"] else None
+    federal = document["jurisdiction"] == "us-federal"
+    people: list[tuple[str, str | None, str, str]]  # identity, name, relation, detail
+    if category == "violent":
+        people = [
+            ("named", "Synthetic victim (bank teller)", "direct_victim", "teller at the branch"),
+            ("named", "Synthetic representative (bank)", "representative", "for the bank"),
+        ]
+    else:
+        people = [
+            ("withheld", None, "direct_victim", "investor; asked not to be named"),
+            ("named", "Synthetic victim (retiree)", "direct_victim", "investor"),
+        ]
+    for identity, name, relation, detail in people[: rng.randrange(1, 3)]:
+        wants = rng.choice((True, True, False, None))
+        notified = None
+        if filed is not None and wants is not False:
+            notified = min(
+                REFERENCE_DAY, date.fromisoformat(filed) + timedelta(days=rng.randrange(60, 240))
+            )
+        views = rng.choice(("opposes", "no_view_stated", "unknown", "supports"))
+        document["victim_records"].append(
+            {
+                "identity": identity,
+                "full_name": name,
+                "relation_to_offense": relation,
+                "relation_detail": detail,
+                "contact_details": None if name is None else "Synthetic contact (fictitious)",
+                "wants_notification": wants,
+                "notification_channel": rng.choice(("mail", "email", "phone")) if wants else None,
+                "has_bop_notification_request": rng.choice((True, False, None)),
+                "notified_on": _iso(notified),
+                "notified_by": None
+                if notified is None
+                else ("Office of the Pardon Attorney" if federal else "State clemency board"),
+                "views_on_clemency": views if notified is not None else "unknown",
+                "views_received_on": _iso(
+                    min(REFERENCE_DAY, notified + timedelta(days=rng.randrange(10, 60)))
+                )
+                if notified is not None and views in ("opposes", "supports")
+                else None,
+                "statement": "Synthetic statement (fictitious)."
+                if notified is not None and views in ("opposes", "supports")
+                else None,
+                "outcome_notified_on": _iso(
+                    min(REFERENCE_DAY, max(notified, date.fromisoformat(decided)))
+                )
+                if decided is not None and notified is not None
+                else None,
+                "source": "Synthetic demo data (presentence report)",
+            }
+        )
 
 
 def _event(status: str, on: date, source: str) -> dict[str, Any]:

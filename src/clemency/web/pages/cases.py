@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from clemency.cases import service as case_service
 from clemency.cases import vocab
-from clemency.cases.models import Case, Person
+from clemency.cases.models import SENSITIVE_PARTS, Case, Person
 from clemency.errors import BadInput, StaleWrite
 from clemency.reviews import service as reviews
 from clemency.search import listing
@@ -206,15 +206,17 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
 @router.get("/cases/{case_id}")
 def case_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
     the_case = case.case
-    parts: list[tuple[str, str, list[Any], tuple[str, ...]]] = []
+    # Rows are None for a sensitive part the role may not see: the page says so, nothing more.
+    parts: list[tuple[str, str, list[Any] | None, tuple[str, ...]]] = []
     for kind, title in forms.PART_TITLES.items():
-        if kind == "health_notes" and not case.may_see_sensitive:
+        if kind in SENSITIVE_PARTS and not case.may_see_sensitive:
+            parts.append((kind, title, None, ()))
             continue
         rows = (
-            case_service.list_parts(
+            case_service.list_parts(  # audits the read of a sensitive part
                 session=db, user=request.state.user, case_id=the_case.id, kind=kind
             )
-            if kind == "health_notes"
+            if kind in SENSITIVE_PARTS
             else list(getattr(the_case, kind))
         )
         parts.append((kind, title, rows, forms.PART_COLUMNS[kind]))

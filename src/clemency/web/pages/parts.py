@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from clemency.cases import service as case_service
-from clemency.errors import NotFound, PermissionDenied
+from clemency.errors import NotFound
 from clemency.web import forms
 from clemency.web.deps import SessionDep, WritableCase
 from clemency.web.pages.cases import _edit_page, _version, save_or_rerender
@@ -25,15 +25,17 @@ def _title(kind: str) -> str:
     return forms.PART_TITLES.get(kind, kind).rstrip("s")
 
 
-def _check_sensitive(case: WritableCase, kind: str) -> None:
-    if kind == "health_notes" and not case.may_see_sensitive:
-        raise PermissionDenied("Your role may not see or change health notes.")
+def _check_sensitive(request: Request, db: SessionDep, case: WritableCase, kind: str) -> None:
+    """Every sensitive part (health notes, victim records) by the store's one rule."""
+    case_service.refuse_sensitive_part(
+        session=db, user=request.state.user, case_id=case.id, kind=kind, allowed=case.permissions
+    )
 
 
 @router.get("/cases/{case_id}/parts/{kind}/new")
-def new_part_form(request: Request, case: WritableCase, kind: str) -> Response:
+def new_part_form(request: Request, db: SessionDep, case: WritableCase, kind: str) -> Response:
     _creatable(kind)
-    _check_sensitive(case, kind)
+    _check_sensitive(request, db, case, kind)
     specs = forms.describe(forms.part_model(kind), case=case.case)
     return _edit_page(
         request,
@@ -50,7 +52,7 @@ def new_part_form(request: Request, case: WritableCase, kind: str) -> Response:
 @router.post("/cases/{case_id}/parts/{kind}/new")
 async def create_part(request: Request, db: SessionDep, case: WritableCase, kind: str) -> Response:
     _creatable(kind)
-    _check_sensitive(case, kind)
+    _check_sensitive(request, db, case, kind)
     model = forms.part_model(kind)
     specs = forms.describe(model, case=case.case)
     form = await request.form()
@@ -73,7 +75,7 @@ async def create_part(request: Request, db: SessionDep, case: WritableCase, kind
 def edit_part_form(
     request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: int
 ) -> Response:
-    _check_sensitive(case, kind)
+    _check_sensitive(request, db, case, kind)
     model = forms.part_model(kind)
     part = case_service.get_part(
         session=db, user=request.state.user, case_id=case.id, kind=kind, part_id=part_id
@@ -96,7 +98,7 @@ def edit_part_form(
 async def edit_part(
     request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: int
 ) -> Response:
-    _check_sensitive(case, kind)
+    _check_sensitive(request, db, case, kind)
     model = forms.part_model(kind)
     specs = forms.describe(model, case=case.case)
     form = await request.form()
@@ -126,7 +128,7 @@ async def edit_part(
 async def delete_part(
     request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: int
 ) -> Response:
-    _check_sensitive(case, kind)
+    _check_sensitive(request, db, case, kind)
     form = await request.form()
     case_service.delete_part(
         session=db,
