@@ -5,6 +5,7 @@ they always gave (so the pages keep working with JavaScript off)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from fastapi.testclient import TestClient
 
 from clemency.config import Settings
 from clemency.web.app import create_app
+from clemency.web.security import CSP
 from clemency.web.templating import STATIC_DIR, TEMPLATES_DIR
+from tests.integration.web.conftest import Site, csrf_of
+
+HX = {"HX-Request": "true"}
 
 
 def _recorded_sha256(file_name: str) -> str:
@@ -42,6 +47,29 @@ def test_the_vendored_htmx_is_served_and_matches_its_recorded_sha256(tmp_path: P
     assert "| 2.0.11 | 0BSD" in notes  # name, version and licence are recorded beside it
 
 
+def test_pages_load_htmx_under_the_csp_without_eval_or_inline_style(site: Site) -> None:
+    client = site.client(("a", "attorney"))
+    page = client.get("/cases")
+    csp = page.headers["content-security-policy"]
+    assert csp == CSP
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert '<script src="/static/htmx.min.js" defer></script>' in page.text
+    meta = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", page.text)
+    assert meta is not None
+    config = json.loads(meta.group(1))
+    assert config["includeIndicatorStyles"] is False  # it would inject a <style> the CSP blocks
+    assert config["allowEval"] is False
+    assert config["allowScriptTags"] is False
+    assert "style" not in config["attributesToSettle"]  # htmx would set style attributes
+    assert config["historyCacheSize"] == 0  # no copies of case pages in sessionStorage
+    assert config["refreshOnHistoryMiss"] is True
+    # the session's CSRF token rides along on every htmx request as X-CSRF-Token
+    headers = re.search(r"<body hx-headers='([^']*)'>", page.text)
+    assert headers is not None
+    assert json.loads(headers.group(1)) == {"X-CSRF-Token": csrf_of(client, "/cases")}
+
+
 # Style attributes are refused by the CSP (style-src 'self'), so they do nothing. The case
 # page still has one (the margin above its columns): move it into clemency.css when that
 # template is next changed.
@@ -52,3 +80,34 @@ def test_templates_have_no_style_attribute_the_csp_would_refuse() -> None:
     for template in TEMPLATES_DIR.rglob("*.html"):
         if template.relative_to(TEMPLATES_DIR).as_posix() not in STYLE_ATTRIBUTES_LEFT:
             assert not re.search(r"\sstyle=", template.read_text(encoding="utf-8")), template
+
+
+def test_templates_use_no_htmx_feature_that_needs_eval_or_inline_script() -> None:
+    for template in TEMPLATES_DIR.rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"\s(data-)?hx-on[:-]", text), template  # handlers are eval'd
+        assert "js:" not in text, template
+        assert "javascript:" not in text, template
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template  # inline script
+        assert not re.search(r"hx-trigger=\"[^\"]*\[", text), template  # filters are eval'd
+
+
+def test_htmx_requests_that_fail_show_the_error_page_or_sign_in_again(site: Site) -> None:
+    outsider = site.client(("b", "admin"))
+    hidden = outsider.get(f"/cases/{site.cases['a_assigned']}/screening", headers=HX)
+    assert hidden.status_code == 404
+    assert hidden.headers["hx-retarget"] == "body"
+    assert "Test Person" not in hidden.text  # nothing of the case leaks
+    assert "Not found" in hidden.text
+
+    anonymous = site.client()
+    current = "http://testserver/cases?q=person&stage=intake"
+    expired = anonymous.get("/cases/_rows?q=person", headers={**HX, "HX-Current-URL": current})
+    assert expired.status_code == 401
+    assert expired.headers["hx-redirect"] == "/login?next=%2Fcases%3Fq%3Dperson%26stage%3Dintake"
+    assert expired.text == ""
+    # another site's address in HX-Current-URL is not followed
+    foreign = anonymous.get(
+        "/cases/_rows", headers={**HX, "HX-Current-URL": "https://evil.example//x"}
+    )
+    assert foreign.headers["hx-redirect"] == "/login?next=%2F"
