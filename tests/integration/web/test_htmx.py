@@ -11,8 +11,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from clemency.accounts.models import Organization, User
 from clemency.config import Settings
+from clemency.db.session import unit_of_work
+from clemency.search.listing import CaseFilters
+from clemency.testing import factories
 from clemency.web.app import create_app
+from clemency.web.pages.cases import list_query
 from clemency.web.security import CSP
 from clemency.web.templating import STATIC_DIR, TEMPLATES_DIR
 from tests.integration.web.conftest import Site, csrf_of
@@ -111,3 +116,84 @@ def test_htmx_requests_that_fail_show_the_error_page_or_sign_in_again(site: Site
         "/cases/_rows", headers={**HX, "HX-Current-URL": "https://evil.example//x"}
     )
     assert foreign.headers["hx-redirect"] == "/login?next=%2F"
+
+
+# --- the case list ---------------------------------------------------------------------
+
+
+def test_the_case_list_form_searches_live_with_htmx_and_works_without_it(site: Site) -> None:
+    client = site.client(("a", "attorney"))
+    page = client.get("/cases?q=person")
+    assert page.status_code == 200
+    form = re.search(r"<form [^>]*role=\"search\"[^>]*>", page.text, re.S)
+    assert form is not None
+    tag = form.group(0)
+    # without JavaScript: a plain GET form to the list itself
+    assert 'method="get"' in tag
+    assert 'action="/cases"' in tag
+    # with htmx: the results partial as you type, into the results only
+    assert 'hx-get="/cases/_rows"' in tag
+    assert 'hx-target="#case-results"' in tag
+    assert "input changed delay:" in tag
+    assert 'id="case-search"' in tag
+    assert '<div id="case-results" class="swappable">' in page.text
+    assert '<p class="muted" role="status" id="case-count">2 cases found.</p>' in page.text
+
+
+def test_the_results_partial_answers_htmx_with_the_count_and_the_lists_address(
+    site: Site,
+) -> None:
+    client = site.client(("a", "attorney"))
+    typed = client.get(
+        "/cases/_rows",
+        params={"q": "person", "stage": "", "order": "desc"},
+        headers={**HX, "HX-Trigger": "case-search"},
+    )
+    assert typed.status_code == 200
+    assert "<html" not in typed.text
+    assert "<table>" in typed.text
+    assert typed.text.count("<tr>") == 1 + 2  # the head and the two cases of the organization
+    assert "HX-Request" in typed.headers["vary"]
+    # typing replaces the history entry with the list's own (canonical) address
+    assert typed.headers["hx-replace-url"] == "/cases?q=person"
+    assert "hx-push-url" not in typed.headers
+    assert '<p id="case-count" hx-swap-oob="innerHTML">2 cases found.</p>' in typed.text
+
+    # a page link (no id) adds a history entry instead
+    link = client.get("/cases/_rows", params={"q": "person", "sort": "name"}, headers=HX)
+    assert link.headers["hx-push-url"] == "/cases?q=person&sort=name"
+    assert "hx-replace-url" not in link.headers
+
+    # the same partial without htmx: the table alone, no status line, no history headers
+    plain = client.get("/cases/_rows", params={"q": "person"})
+    assert plain.status_code == 200
+    assert "<table>" in plain.text
+    assert "hx-swap-oob" not in plain.text
+    assert "hx-replace-url" not in plain.headers
+    assert "hx-push-url" not in plain.headers
+
+
+def test_page_links_are_plain_links_that_htmx_loads_into_the_results(site: Site) -> None:
+    with unit_of_work(site.engine) as session:
+        admin = session.get(User, site.users[("a", "admin")][0])
+        organization = session.get(Organization, site.orgs["a"])
+        assert admin is not None
+        assert organization is not None
+        for _ in range(50):
+            factories.make_case(session, admin, organization)
+    client = site.client(("a", "attorney"))
+    first = client.get("/cases/_rows", params={"sort": "reference", "order": "asc"}, headers=HX)
+    assert (
+        '<a href="/cases?sort=reference&amp;order=asc&amp;page=2" rel="next" '
+        'hx-get="/cases/_rows?sort=reference&amp;order=asc&amp;page=2" hx-target="#case-results"'
+    ) in first.text
+    second = client.get("/cases?sort=reference&order=asc&page=2")  # the link without htmx
+    assert second.status_code == 200
+    assert 'href="/cases?sort=reference&amp;order=asc" rel="prev"' in second.text
+
+
+def test_list_query_leaves_out_what_is_the_default() -> None:
+    assert list_query(CaseFilters(), 1) == ""
+    assert list_query(CaseFilters(q="a b", stage="intake", descending=False), 3) == (
+        "q=a+b&stage=intake&order=asc&page=3"
+    )
