@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from clemency.accounts.models import Organization, User
@@ -23,6 +24,7 @@ from clemency.web.templating import STATIC_DIR, TEMPLATES_DIR
 from tests.integration.web.conftest import Site, csrf_of
 
 HX = {"HX-Request": "true"}
+AS_OF = "2018-01-01"  # the factory's case misses is_deceased then (see test_api)
 
 
 def _recorded_sha256(file_name: str) -> str:
@@ -197,3 +199,174 @@ def test_list_query_leaves_out_what_is_the_default() -> None:
     assert list_query(CaseFilters(q="a b", stage="intake", descending=False), 3) == (
         "q=a+b&stage=intake&order=asc&page=3"
     )
+
+
+# --- the screening panel -----------------------------------------------------------------
+
+
+def _screening(case_id: int) -> str:
+    return f"/cases/{case_id}/screening?as_of={AS_OF}"
+
+
+def _version(html: str) -> str:
+    found = set(re.findall(r'name="version" value="(\d+)"', html))
+    assert len(found) == 1, found
+    return found.pop()
+
+
+def test_the_screening_page_or_its_panel_alone_for_htmx(site: Site) -> None:
+    client = site.client(("a", "attorney"))
+    case_id = site.cases["a_assigned"]
+    page = client.get(_screening(case_id))
+    assert page.status_code == 200
+    assert "<html" in page.text
+    assert '<div id="screening-panel" class="swappable">' in page.text
+    # the re-screen form: a plain GET, or with htmx the panel alone and the address pushed
+    assert 'hx-get="/cases/' + str(case_id) + '/screening"' in page.text
+    assert 'hx-push-url="true"' in page.text
+
+    panel = client.get(_screening(case_id), headers=HX)
+    assert panel.status_code == 200
+    assert "<html" not in panel.text
+    assert "<h1>" not in panel.text
+    assert 'id="us-federal-pardon"' in panel.text
+    assert "Questions to ask" in panel.text
+    assert "HX-Request" in panel.headers["vary"]
+    # its forms post with htmx into the panel and still work as plain forms
+    for form in re.findall(r"<form method=\"post\"[^>]*>", panel.text):
+        action = re.search(r'action="([^"]+)"', form)
+        assert action is not None
+        assert f'hx-post="{action.group(1)}" hx-target="#screening-panel"' in form
+
+    # a history restore needs the whole page, even though htmx marks it
+    restore = client.get(_screening(case_id), headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.text
+
+
+def test_saving_a_fact_with_htmx_answers_with_the_refreshed_panel(site: Site) -> None:
+    client = site.client(("a", "attorney"))
+    case_id = site.cases["a_assigned"]
+    before = client.get(_screening(case_id), headers=HX).text
+    assert 'name="fact:is_deceased"' in before
+    token = csrf_of(client, _screening(case_id))
+    form = {"csrf_token": token, "version": _version(before), "as_of": AS_OF}
+
+    saved = client.post(
+        f"/cases/{case_id}/facts", data={**form, "fact:is_deceased": "false"}, headers=HX
+    )
+    assert saved.status_code == 200
+    assert "<html" not in saved.text
+    assert 'role="status" tabindex="-1" autofocus>Saved;' in saved.text
+    # the panel shows the answer and carries the case's new version for the next save
+    assert re.search(r'<option value="false" selected>no</option>', saved.text)
+    assert int(_version(saved.text)) > int(form["version"])
+    again = client.post(
+        f"/cases/{case_id}/facts",
+        data={**form, "version": _version(saved.text), "fact:is_deceased": "false"},
+        headers=HX,
+    )
+    assert again.status_code == 200
+    assert "Nothing to save" in again.text
+
+    # the same form without htmx: the redirect to the page, as before
+    plain = client.post(
+        f"/cases/{case_id}/facts",
+        data={**form, "version": _version(again.text), "fact:is_deceased": "true"},
+    )
+    assert plain.status_code == 303
+    assert plain.headers["location"] == f"/cases/{case_id}/screening?as_of={AS_OF}&saved=1"
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_an_invalid_or_stale_fact_form_shows_the_message_next_to_the_field(
+    site: Site, htmx: bool
+) -> None:
+    client = site.client(("a", "attorney"))
+    case_id = site.cases["a_assigned"]
+    headers = HX if htmx else {}
+    html = client.get(_screening(case_id)).text
+    form = {"csrf_token": csrf_of(client, _screening(case_id)), "as_of": AS_OF}
+
+    invalid = client.post(
+        f"/cases/{case_id}/facts",
+        data={**form, "version": _version(html), "fact:is_deceased": "perhaps"},
+        headers=headers,
+    )
+    assert invalid.status_code == 422
+    assert ("<html" in invalid.text) is not htmx
+    field = re.search(r'<select id="fact-is_deceased"[^>]*>', invalid.text)
+    assert field is not None
+    assert 'aria-invalid="true" aria-describedby="fact-is_deceased-err"' in field.group(0)
+    assert re.search(
+        '<p class="error" id="fact-is_deceased-err">fact is_deceased: &#39;perhaps&#39; is not valid',
+        invalid.text,
+    )
+
+    stale = client.post(
+        f"/cases/{case_id}/facts",
+        data={**form, "version": str(int(_version(html)) - 1), "fact:is_deceased": "true"},
+        headers=headers,
+    )
+    assert stale.status_code == 409
+    assert ("<html" in stale.text) is not htmx
+    assert re.search(r'<p class="notice bad" role="alert" tabindex="-1" autofocus>', stale.text)
+
+
+def test_an_override_with_htmx_refreshes_the_panel_or_shows_why_not(site: Site) -> None:
+    client = site.client(("a", "attorney"))
+    case_id = site.cases["a_assigned"]
+    token = csrf_of(client, _screening(case_id))
+    form = {"csrf_token": token, "as_of": AS_OF, "ruleset_id": "us-federal/pardon"}
+    refused = client.post(
+        f"/cases/{case_id}/overrides", data={**form, "outcome": "eligible"}, headers=HX
+    )
+    assert refused.status_code == 422
+    assert "<html" not in refused.text
+    # the message next to the reason of the ruleset whose form was sent
+    reason = re.search(
+        r'<textarea id="(o-reason-\d+)" name="reason" rows="3" aria-invalid="true" '
+        r'aria-describedby="o-reason-\d+-err" autofocus>',
+        refused.text,
+    )
+    assert reason is not None
+    assert f'<p class="error" id="{reason.group(1)}-err">Say why' in refused.text
+    recorded = client.post(
+        f"/cases/{case_id}/overrides",
+        data={**form, "outcome": "eligible", "reason": "The board's own finding of 2017."},
+        headers=HX,
+    )
+    assert recorded.status_code == 200
+    assert "<html" not in recorded.text
+    assert "The reviewer&#39;s decision is recorded." in recorded.text
+    assert "The board&#39;s own finding of 2017." in recorded.text
+
+
+def test_htmx_posts_carry_the_csrf_token_as_a_header_and_a_bad_one_is_refused(
+    site: Site,
+) -> None:
+    client = site.client(("a", "attorney"))
+    case_id = site.cases["a_assigned"]
+    html = client.get(_screening(case_id)).text
+    token = csrf_of(client, _screening(case_id))
+    data = {"version": _version(html), "as_of": AS_OF, "fact:is_deceased": "false"}
+    url = f"/cases/{case_id}/facts"
+
+    accepted = client.post(url, data=data, headers={**HX, "X-CSRF-Token": token})
+    assert accepted.status_code == 200, accepted.text[:500]
+
+    for headers in (
+        HX,  # neither header nor field
+        {**HX, "X-CSRF-Token": ""},
+        {**HX, "X-CSRF-Token": token[:-2] + "xx"},
+    ):
+        refused = client.post(url, data=data, headers=headers)
+        assert refused.status_code == 403, headers
+        assert "security token is missing or out of date" in refused.text
+        # htmx shows the error page in place of the page, not inside the panel
+        assert refused.headers["hx-retarget"] == "body"
+        assert refused.headers["hx-reswap"] == "innerHTML"
+    # the header, when sent, is the token that counts: a wrong one is not rescued by the field
+    wrong = client.post(
+        url, data={**data, "csrf_token": token}, headers={**HX, "X-CSRF-Token": "forged"}
+    )
+    assert wrong.status_code == 403
