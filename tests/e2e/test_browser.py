@@ -6,12 +6,34 @@ import csv
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DemoServer, shot, shot_of, sign_in
 
 pytestmark = pytest.mark.e2e
 CLINIC = "justice-clinic"  # Alice Marie Johnson's organization in the demo
 OTHER = "pardon-project"
+
+
+def watch_for_errors(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Console errors and uncaught exceptions of ``page`` from now on (a CSP violation is one)."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP: ' + e.violatedDirective + ' on ' + (e.target.outerHTML || '').slice(0, 200)))"
+    )
+    return problems
+
+
+def mark_the_document(page) -> None:  # type: ignore[no-untyped-def]
+    """Leave a mark on the loaded document that a page load would wipe out."""
+    page.evaluate("window.__notReloaded = true")
+
+
+def still_the_same_document(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate("window.__notReloaded === true"))
 
 
 def test_sign_in_and_find_alice_marie_johnson(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
@@ -40,6 +62,67 @@ def test_sign_in_and_find_alice_marie_johnson(page, demo_server: DemoServer) -> 
     shot(page, "04-case-page")
 
 
+def test_live_search_without_a_page_load(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    problems = watch_for_errors(page)
+    sign_in(page, demo_server, CLINIC, "attorney")
+    page.goto(demo_server.url + "/cases")
+    mark_the_document(page)
+    results = page.locator("#case-results")
+    everyone = results.locator("tbody tr").count()
+    assert everyone > 1
+    box = page.get_by_label("Search names, register numbers, offenses")
+    box.press_sequentially("14873-07", delay=40)  # typing, no button pressed
+    expect(results.get_by_role("link", name="Alice Marie Johnson")).to_be_visible()
+    expect(results.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("#case-count")).to_have_text("1 case found.")
+    # the address says what is shown (replaced, not added: Back leaves the list)
+    expect(page).to_have_url(re.compile(r"/cases\?q=14873-07$"))
+    assert still_the_same_document(page)
+    shot(page, "03b-live-search")
+    # a filter narrows the same way
+    page.get_by_label("Stage").select_option("closed")  # Alice's case is decided, not closed
+    expect(page).to_have_url(re.compile(r"/cases\?q=14873-07&stage=closed$"))
+    expect(page.locator("#case-count")).to_have_text("0 cases found.")
+    expect(results.get_by_role("link", name="Alice Marie Johnson")).to_have_count(0)
+    box.fill("")
+    page.get_by_label("Stage").select_option("")
+    expect(page).to_have_url(re.compile(r"/cases$"))
+    expect(results.locator("tbody tr")).to_have_count(everyone)
+    assert still_the_same_document(page)
+    # the address of a live search is a page of its own (a reload or a bookmark shows the same)
+    page.goto(demo_server.url + "/cases?q=14873-07")
+    expect(page.get_by_label("Search names, register numbers, offenses")).to_have_value("14873-07")
+    expect(page.locator("#case-results tbody tr")).to_have_count(1)
+    assert problems == []
+
+
+def test_search_and_facts_without_javascript(browser, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, demo_server, CLINIC, "attorney")
+        page.goto(demo_server.url + "/cases")
+        page.get_by_label("Search names, register numbers, offenses").fill("14873-076")
+        page.get_by_role("button", name="Search").click()  # a plain GET of the list
+        page.wait_for_url(re.compile(r"/cases\?q=14873-076&"))
+        page.get_by_role("link", name="Alice Marie Johnson").click()
+        page.get_by_role("link", name="Screening", exact=True).click()
+        page.get_by_label("As of").fill("2017-01-01")
+        page.get_by_role("button", name="Re-screen").click()
+        page.wait_for_url(re.compile(r"/screening\?as_of=2017-01-01$"))
+        facts = page.locator(
+            "section", has=page.get_by_role("heading", name="Facts used by these rules")
+        )
+        facts.get_by_role("button", name="Save facts").click()  # nothing changed: redirect back
+        page.wait_for_url(re.compile(r"/screening\?as_of=2017-01-01$"))
+        assert page.get_by_role("heading", name="Screening", exact=True).is_visible()
+        shot(page, "05c-screening-without-javascript")
+    finally:
+        context.close()
+
+
 def test_read_why_a_rule_failed(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, demo_server, CLINIC, "attorney")
     page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}")
@@ -60,8 +143,11 @@ def test_read_why_a_rule_failed(page, demo_server: DemoServer) -> None:  # type:
 
 
 def test_answer_a_question_and_see_the_determination_change(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    problems = watch_for_errors(page)
     sign_in(page, demo_server, CLINIC, "attorney")
-    page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2024-01-01")
+    address = f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2024-01-01"
+    page.goto(address)
+    mark_the_document(page)
     pardon = page.locator("section#us-federal-pardon")
     assert pardon.locator(".badge").first.inner_text() == "needs review"
     assert "on_supervision" in pardon.inner_text()  # the missing fact that keeps it open
@@ -69,11 +155,34 @@ def test_answer_a_question_and_see_the_determination_change(page, demo_server: D
     questions.locator("select[name='fact:on_supervision']").select_option("false")
     shot(page, "06-question-answered")
     questions.get_by_role("button", name="Save answers").click()
-    page.wait_for_url(re.compile(r"saved=1"))
-    after = page.locator("section#us-federal-pardon .badge").first.inner_text()
-    assert after == "eligible"
+    # htmx swaps the refreshed panel in: no page load, the address stays, focus on the answer
+    saved = page.get_by_role("status").filter(has_text="Saved; the determinations below")
+    expect(saved).to_be_focused()
+    expect(page.locator("section#us-federal-pardon .badge").first).to_have_text("eligible")
+    assert still_the_same_document(page)
+    assert page.url == address
+    assert page.get_by_role("heading", name="Questions to ask").count() == 0  # none left
     shot(page, "07-determination-changed")
     shot_of(page.locator("section#us-federal-pardon"), "07b-pardon-now-eligible")
+
+    # edit a fact in the refreshed panel (its forms work after the swap, with the new version)
+    facts = page.locator(
+        "section", has=page.get_by_role("heading", name="Facts used by these rules")
+    )
+    facts.locator("select[name='fact:on_supervision']").select_option("true")
+    facts.get_by_role("button", name="Save facts").click()
+    expect(page.locator("section#us-federal-pardon .badge").first).not_to_have_text("eligible")
+    expect(page.get_by_role("status").filter(has_text="Saved;")).to_be_focused()
+    assert still_the_same_document(page)
+    assert page.locator("p.notice.bad").count() == 0  # no stale-version conflict
+    shot(page, "07c-fact-edited-in-the-panel")
+    facts = page.locator(
+        "section", has=page.get_by_role("heading", name="Facts used by these rules")
+    )
+    facts.locator("select[name='fact:on_supervision']").select_option("false")
+    facts.get_by_role("button", name="Save facts").click()
+    expect(page.locator("section#us-federal-pardon .badge").first).to_have_text("eligible")
+    assert problems == []
 
 
 def test_upload_a_roster_and_download_the_results(page, demo_server: DemoServer, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from clemency.errors import BadInput, ClemencyError, NotAuthenticated, NotFound, PermissionDenied
+from clemency.web import htmx
 
 log = logging.getLogger("clemency.web")
 
@@ -43,6 +44,12 @@ def _html_error(request: Request, error: ClemencyError) -> Response:
     from clemency.web.templating import render
 
     response: Response = render(request, "error.html", {"error": error}, error.http_status)
+    if htmx.is_htmx(request):
+        # A fragment request that failed shows the error page in place of the whole page,
+        # not inside the search results or the panel that asked (base.html lets htmx swap
+        # 4xx/5xx answers).
+        response.headers["HX-Retarget"] = "body"
+        response.headers["HX-Reswap"] = "innerHTML"
     return response
 
 
@@ -62,6 +69,12 @@ def render_error_bytes(scope: Scope, error: ClemencyError) -> tuple[int, str, by
 
 def respond(request: Request, error: ClemencyError) -> Response:
     if isinstance(error, NotAuthenticated) and not wants_json(request.scope):
+        if htmx.is_htmx(request):
+            # Following a 303 would put the sign-in page inside the fragment's target: have
+            # htmx load the sign-in page as a page, to come back to the one the person is on.
+            target = htmx.current_page(request)
+            login = "/login?next=" + quote(target, safe="")
+            return Response(status_code=401, headers={"HX-Redirect": login})
         target = request.url.path
         if request.url.query:
             target += "?" + request.url.query

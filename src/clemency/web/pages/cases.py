@@ -4,6 +4,7 @@ forms for the case row and the person."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +15,7 @@ from clemency.cases.models import SENSITIVE_PARTS, Case, Person
 from clemency.errors import BadInput, StaleWrite
 from clemency.reviews import service as reviews
 from clemency.search import listing
-from clemency.web import forms
+from clemency.web import forms, htmx
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
 from clemency.web.templating import render
 
@@ -61,6 +62,7 @@ def _filters(
 
 
 Q = Annotated[str, Query(max_length=200)]
+SEARCH_FORM_ID = "case-search"  # the id of the search form in cases/list.html
 
 
 def _jurisdictions(request: Request) -> list[str]:
@@ -72,18 +74,44 @@ def _jurisdictions(request: Request) -> list[str]:
     return cached
 
 
+def list_query(filters: listing.CaseFilters, page: int) -> str:
+    """The query string of the case list for ``filters`` on ``page`` (empty filters, the
+    default sort and page 1 left out), as the list's links and the browser's address show it."""
+    params = {
+        "q": filters.q,
+        "stage": filters.stage,
+        "jurisdiction": filters.jurisdiction,
+        "assignee": filters.assignee,
+        "outcome": filters.outcome,
+        "sort": "" if filters.sort == "updated" else filters.sort,
+        "order": "" if filters.descending else "asc",
+        "page": "" if page == 1 else str(page),
+    }
+    return urlencode({key: value for key, value in params.items() if value})
+
+
 def _list_context(
     request: Request,
     db: SessionDep,
     identity: CurrentIdentity,
     filters: listing.CaseFilters,
+    *,
     with_count: bool,
+    with_options: bool,
 ) -> dict[str, Any]:
     from clemency.search import service as search
 
     narrowed = search.narrowing(db, filters.q)
     result = listing.list_cases(session=db, user=identity.user, filters=filters, narrowed=narrowed)
-    context: dict[str, Any] = {"result": result, "filters": filters, "nav": "cases"}
+    context: dict[str, Any] = {
+        "result": result,
+        "filters": filters,
+        "nav": "cases",
+        "page_queries": {
+            "prev": list_query(filters, result.page - 1),
+            "next": list_query(filters, result.page + 1),
+        },
+    }
     if with_count:
         # Counting is only worth its cost once a search narrowed the list to a few thousand
         # candidates; a search whose every word is common is reported as "more than".
@@ -97,6 +125,7 @@ def _list_context(
             context["total"] = listing.count_cases(
                 session=db, user=identity.user, filters=filters, narrowed=narrowed
             )
+    if with_options:
         context["stages"] = vocab.CASE_STAGES
         context["jurisdictions"] = _jurisdictions(request)
         context["sorts"] = listing.SORTS
@@ -118,7 +147,8 @@ def case_list(
     page: int = 1,
 ) -> Response:
     filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
-    return render(request, "cases/list.html", _list_context(request, db, identity, filters, True))
+    context = _list_context(request, db, identity, filters, with_count=True, with_options=True)
+    return render(request, "cases/list.html", context)
 
 
 @router.get("/cases/_rows")
@@ -135,9 +165,22 @@ def case_rows(
     order: Q = "desc",
     page: int = 1,
 ) -> Response:
-    """The results table alone, for the search box's live update."""
+    """The results table alone, for the search box's live update (htmx, see ``list.html``).
+
+    For htmx it also carries the new match count (an out-of-band swap into the list's status
+    line) and puts the list's own address in the browser: replacing the current history entry
+    while the person types in the search form, adding one when they follow a page link, so Back
+    goes to the previous page of results as it does without JavaScript."""
     filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
-    return render(request, "cases/_rows.html", _list_context(request, db, identity, filters, False))
+    fragment = htmx.is_htmx(request)
+    context = _list_context(request, db, identity, filters, with_count=fragment, with_options=False)
+    context["count_oob"] = fragment
+    response = render(request, "cases/_rows.html", context)
+    if fragment:
+        address = "/cases?" + list_query(filters, context["result"].page)
+        typed = request.headers.get("hx-trigger") == SEARCH_FORM_ID
+        response.headers["HX-Replace-Url" if typed else "HX-Push-Url"] = address.rstrip("?")
+    return htmx.vary(response)
 
 
 def _creatable_orgs(identity: CurrentIdentity) -> list[tuple[int, str]]:

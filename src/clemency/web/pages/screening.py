@@ -1,5 +1,9 @@
 """The screening panel of a case: a determination per relevant ruleset with its explanation
-and citations, the missing facts as questions, the facts form, and reviewers' overrides."""
+and citations, the missing facts as questions, the facts form, and reviewers' overrides.
+
+Saving facts or an override answers a plain form post with a redirect to the page, and an htmx
+post with the refreshed panel alone (``screening/_panel.html``); a stale or invalid form
+answers both with the panel and the message next to the field, as 409 or 422."""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from clemency.eligibility import FACTS
 from clemency.errors import BadInput, FactsError, StaleWrite
 from clemency.reviews import service as reviews
 from clemency.reviews.models import OUTCOMES
+from clemency.web import htmx
 from clemency.web.deps import CurrentCase, SessionDep, SettingsDep, WritableCase, now
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: screening"], include_in_schema=False)
+NOTHING_CHANGED = "Nothing to save: no fact was changed."
 
 
 def parse_as_of(request: Request, raw: str | None) -> date:
@@ -61,6 +67,7 @@ def _panel(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The screening page, or for htmx only the panel below its heading (``_panel.html``)."""
     screenings = reviews.determine(
         session=db, case=case.case, as_of=as_of, extra_paths=settings.rulesets_paths
     )
@@ -73,9 +80,10 @@ def _panel(
     for s in screenings:
         for name in s.determination["missing_facts"]:
             missing.setdefault(name, None)
-    return render(
+    fragment = htmx.is_htmx(request)
+    response = render(
         request,
-        "screening/panel.html",
+        "screening/_panel.html" if fragment else "screening/panel.html",
         {
             "nav": "cases",
             "access": case,
@@ -92,6 +100,7 @@ def _panel(
         },
         status_code=status_code,
     )
+    return htmx.vary(response)
 
 
 @router.get("/cases/{case_id}/screening")
@@ -150,6 +159,11 @@ async def update_facts(
         return _panel(
             request, db, settings, case, as_of, errors={field: error.message}, status_code=422
         )
+    if htmx.is_htmx(request):
+        notice = (
+            "Saved; the determinations below use the new facts." if changes else NOTHING_CHANGED
+        )
+        return _panel(request, db, settings, case, as_of, notice=notice)
     target = f"/cases/{case.id}/screening?as_of={as_of.isoformat()}"
     return RedirectResponse(target + ("&saved=1" if changes else ""), status_code=303)
 
@@ -181,6 +195,10 @@ async def add_override(
         )
         return _panel(
             request, db, settings, case, as_of, errors={key: error.message}, status_code=422
+        )
+    if htmx.is_htmx(request):
+        return _panel(
+            request, db, settings, case, as_of, notice="The reviewer's decision is recorded."
         )
     return RedirectResponse(
         f"/cases/{case.id}/screening?as_of={as_of.isoformat()}&saved=1", status_code=303
