@@ -148,16 +148,22 @@ def resolve_session(
 ) -> tuple[WebSession, User] | None:
     """The live session and its active user for a cookie value, or None. Touches
     ``last_seen_at`` (at most every 30 seconds) so the idle clock restarts."""
-    row = session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(raw)))
-    if row is None or row.ended_at is not None:
+    found = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == hash_token(raw))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.ended_at is not None:
         return None
     last_seen = _aware(row.last_seen_at) or now
     expires = _aware(row.expires_at) or now
     if now >= expires or now - last_seen > idle:
         row.ended_at = now
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - last_seen >= LAST_SEEN_GRANULARITY:
         row.last_seen_at = now

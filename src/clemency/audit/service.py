@@ -82,25 +82,25 @@ def _row_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
 
 
-def _lock_chain(session: Session) -> AuditChain:
-    """Lock the chain head for this transaction and return it.
+def _lock_chain(session: Session) -> tuple[str, int]:
+    """Lock the chain head for this transaction and return ``(head hash, row count)``.
 
     The no-op UPDATE takes the write lock (a row lock on PostgreSQL, the database's RESERVED
-    lock on SQLite) *before* the head is read, so concurrent writers queue instead of forking
-    the chain. The lock is held until the unit of work commits.
+    lock on SQLite) *and* reads the head in one statement, so concurrent writers queue instead
+    of forking the chain. The lock is held until the unit of work commits.
     """
-    locked = session.execute(
+    head = session.execute(
         update(AuditChain)
         .where(AuditChain.id == 1)
         .values(head_hash=AuditChain.head_hash)
+        .returning(AuditChain.head_hash, AuditChain.row_count)
         .execution_options(synchronize_session=False)
-    )
-    if getattr(locked, "rowcount", 0) == 0:
+    ).first()
+    if head is None:
         session.add(AuditChain(id=1, head_hash=GENESIS_HASH, row_count=0))
         session.flush()
-    chain = session.get(AuditChain, 1, populate_existing=True)
-    assert chain is not None
-    return chain
+        return GENESIS_HASH, 0
+    return str(head[0]), int(head[1])
 
 
 def record(
@@ -160,17 +160,23 @@ def _same_read(one: AuditEvent, other: AuditEvent) -> bool:
     )
 
 
-def _append(session: Session, event: AuditEvent) -> None:
-    """Chain ``event`` to the head and insert it (the caller's transaction keeps the lock)."""
+def _append(session: Session, *events: AuditEvent) -> None:
+    """Chain ``events`` to the head, in order, and insert them (the caller's transaction keeps
+    the lock on the head until it ends)."""
     session.flush()  # earlier rows of this transaction first, so the chain order is the id order
-    chain = _lock_chain(session)
+    head, count = _lock_chain(session)
     session.info[_HOLDS_CHAIN_KEY] = True
-    event.prev_hash = chain.head_hash
-    event.row_hash = _row_hash(event.prev_hash, event)
-    session.add(event)
-    chain.head_hash = event.row_hash
-    chain.row_count += 1
+    for appended in events:
+        appended.prev_hash = head
+        appended.row_hash = head = _row_hash(head, appended)
+    session.add_all(events)  # one flush inserts them in the order added
     session.flush()
+    session.execute(
+        update(AuditChain)
+        .where(AuditChain.id == 1)
+        .values(head_hash=head, row_count=count + len(events))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def pending_reads(session: Session) -> list[AuditEvent]:
@@ -181,8 +187,8 @@ def pending_reads(session: Session) -> list[AuditEvent]:
 @event.listens_for(Session, "before_commit")
 def _chain_pending_reads(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, None)
-    for _transaction, read in pending or ():
-        _append(session, read)
+    if pending:
+        _append(session, *(read for _transaction, read in pending))
 
 
 @event.listens_for(Session, "after_soft_rollback")

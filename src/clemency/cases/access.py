@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select, true
+from sqlalchemy.orm import Session, SessionTransaction
 
 from clemency.accounts.models import Membership, User
 from clemency.cases.models import Case, CaseAssignment
@@ -55,13 +55,54 @@ _ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 _SEES_WHOLE_ORGANIZATION = frozenset({"admin", "attorney", "viewer"})
 
 
+_ROLES_KEY = "clemency.access.roles"
+
+
+def roles_of(session: Session, user: User) -> dict[int, str]:
+    """The user's role in each of their organizations (organization id -> role).
+
+    Read once per unit of work: a page checks access several times (the case, each sensitive
+    part, the list's visibility). Forgotten when a membership is flushed or the transaction
+    or a savepoint of it is rolled back, and when the transaction ends."""
+    cache: dict[int, dict[int, str]] = session.info.setdefault(_ROLES_KEY, {})
+    roles = cache.get(user.id)
+    if roles is None:
+        roles = dict(
+            session.execute(
+                select(Membership.organization_id, Membership.role).where(
+                    Membership.user_id == user.id
+                )
+            ).all()
+        )
+        cache[user.id] = roles
+    return roles
+
+
 def role_in(session: Session, user: User, organization_id: int) -> str | None:
     """The user's role in the organization, or None (no membership)."""
-    return session.scalar(
-        select(Membership.role).where(
-            Membership.user_id == user.id, Membership.organization_id == organization_id
-        )
-    )
+    return roles_of(session, user).get(organization_id)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_roles_when_memberships_change(
+    session: Session, _context: object, _objects: object
+) -> None:
+    if any(
+        isinstance(changed, Membership)
+        for changed in (*session.new, *session.dirty, *session.deleted)
+    ):
+        session.info.pop(_ROLES_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_roles_on_rollback(session: Session, _previous: object) -> None:
+    session.info.pop(_ROLES_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_roles_at_the_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ROLES_KEY, None)
 
 
 def is_assigned(session: Session, user: User, case_id: int) -> bool:

@@ -16,7 +16,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, Select, String, and_, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from clemency.accounts.models import Membership, User
+from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases.models import Case, CaseAssignment, Person, Petition
@@ -77,9 +77,7 @@ def visible_clause(
     user); when in doubt the store's clause is the reference."""
     if not user.is_active:
         return false()
-    memberships = session.execute(
-        select(Membership.organization_id, Membership.role).where(Membership.user_id == user.id)
-    ).all()
+    memberships = access.roles_of(session, user).items()
     org_wide_roles = access._SEES_WHOLE_ORGANIZATION  # the store's policy, not a copy of it
     whole = sorted(org for org, role in memberships if role in org_wide_roles)
     assigned_only = sorted(org for org, role in memberships if role == "volunteer")

@@ -154,3 +154,29 @@ def test_only_admins_delete_and_a_volunteer_who_opens_a_case_is_assigned(
     )
     with pytest.raises(CaseNotFound):
         cases.get_for_user(session=session, user=Operator("cli:test"), case_id=case.id)
+
+
+def test_roles_are_read_once_per_unit_of_work_and_forgotten_when_they_change(
+    session: Session, world: World
+) -> None:
+    from clemency.accounts import service as accounts
+    from clemency.cases import access
+
+    viewer = world.users[("a", "viewer")]
+    case = world.cases["a_other"]
+    assert access.permissions(session, viewer, case) == {Permission.READ}
+    # A role change in the same unit of work is seen at once (the flush forgets the roles).
+    accounts.add_membership(
+        session=session, organization=world.orgs["a"], user=viewer, role="attorney"
+    )
+    assert Permission.SENSITIVE in access.permissions(session, viewer, case)
+    # Rolled back inside a savepoint: the old role again.
+    savepoint = session.begin_nested()
+    accounts.add_membership(
+        session=session, organization=world.orgs["a"], user=viewer, role="viewer"
+    )
+    assert access.permissions(session, viewer, case) == {Permission.READ}
+    savepoint.rollback()
+    assert Permission.SENSITIVE in access.permissions(session, viewer, case)
+    session.rollback()  # and the whole transaction: the role it started with
+    assert access.permissions(session, viewer, case) == {Permission.READ}
