@@ -117,3 +117,23 @@ def test_ids_bound_as_one_parameter_select_exactly_those_rows(
             select(Case.id).where(search.id_in(session, Case.id, ids)).order_by(Case.id)
         ).all()
         assert found == ids
+
+
+@pytest.mark.parametrize("q", ["johnson", "ali", "ali johnson", "nobody"])
+def test_the_total_counted_with_the_page_is_the_count(
+    session: Session, world: World, many: list[Case], monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)
+    user = world.users[("a", "attorney")]
+    narrowed = search.narrowing(session, q)
+    filters = listing.CaseFilters(q=q)
+    counted = listing.count_cases(session=session, user=user, filters=filters, narrowed=narrowed)
+    assert counted == len(_reference(session, world, q.split()))
+    first = listing.list_cases(
+        session=session, user=user, filters=filters, narrowed=narrowed, with_total=True
+    )
+    assert first.total == (counted or None)  # no rows, no total: the page counts on its own
+    past = listing.CaseFilters(q=q, page=99)
+    assert (
+        listing.list_cases(session=session, user=user, filters=past, with_total=True).total is None
+    )

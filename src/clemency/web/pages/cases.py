@@ -102,7 +102,10 @@ def _list_context(
     from clemency.search import service as search
 
     narrowed = search.narrowing(db, filters.q)
-    result = listing.list_cases(session=db, user=identity.user, filters=filters, narrowed=narrowed)
+    counted = with_count and narrowed[0] is not None  # a search narrowed to a few thousand
+    result = listing.list_cases(
+        session=db, user=identity.user, filters=filters, narrowed=narrowed, with_total=counted
+    )
     context: dict[str, Any] = {
         "result": result,
         "filters": filters,
@@ -121,7 +124,9 @@ def _list_context(
         elif narrowed[0] is None:
             context["total"] = search.NARROW_CAP + 1
             context["count_cap"] = search.NARROW_CAP
-        else:
+        elif result.total is not None:
+            context["total"] = result.total
+        else:  # a page past the last one: count on their own
             context["total"] = listing.count_cases(
                 session=db, user=identity.user, filters=filters, narrowed=narrowed
             )
