@@ -1,9 +1,11 @@
 """Web latency at 100,000 cases: case list, search and case page under concurrent load.
 
 Fills a database with synthetic cases by bulk insert (people, cases, a conviction and a count
-each, and their search terms), starts ``uvicorn`` on a loopback port, signs in as an attorney
-who sees every case, and sends bounded concurrent requests with httpx. Prints p50/p95/max per
-scenario and requests per second. Target: p95 < 50 ms on SQLite and PostgreSQL.
+each, and their search terms), starts ``--workers`` single-process ``uvicorn`` servers on
+loopback ports, signs in as an attorney who sees every case, and sends bounded concurrent
+requests with httpx, balanced round-robin over the servers as a reverse proxy would. Each
+scenario runs at every ``--concurrency`` level (requests in flight). Prints p50/p95/max per
+scenario and level, and requests per second. Target: p95 < 50 ms on SQLite and PostgreSQL.
 
     python benchmarks/web.py --cases 100000 --backend sqlite
     python benchmarks/web.py --cases 100000 --backend postgresql \
@@ -346,14 +348,18 @@ def sign_in(client: httpx.Client, email: str) -> None:
 
 
 async def load(
-    base: str, cookies: httpx.Cookies, paths: list[str], concurrency: int
+    bases: list[str], cookies: httpx.Cookies, paths: list[str], concurrency: int
 ) -> tuple[list[float], float]:
-    """Send ``paths`` with at most ``concurrency`` in flight; per-request latency in ms."""
+    """Send ``paths`` with at most ``concurrency`` in flight; per-request latency in ms.
+
+    In-flight slot ``i`` talks to server ``i % len(bases)`` over its own keep-alive
+    connection: a round-robin balancer in front of single-process servers, as a reverse
+    proxy would be. (One port shared by several worker processes gives the few long-lived
+    connections of a benchmark to whichever process accepts first, often the same one.)"""
     latencies: list[float] = []
     queue: asyncio.Queue[str] = asyncio.Queue()
     for path in paths:
         queue.put_nowait(path)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async def worker(client: httpx.AsyncClient) -> None:
         while not queue.empty():
@@ -364,12 +370,22 @@ async def load(
             if response.status_code != 200:
                 raise SystemExit(f"{path}: HTTP {response.status_code}")
 
-    async with httpx.AsyncClient(
-        base_url=base, cookies=cookies, limits=limits, timeout=30
-    ) as client:
+    clients = [
+        httpx.AsyncClient(
+            base_url=bases[slot % len(bases)],
+            cookies=cookies,
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            timeout=30,
+        )
+        for slot in range(concurrency)
+    ]
+    try:
         started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        await asyncio.gather(*(worker(client) for client in clients))
         wall = time.perf_counter() - started
+    finally:
+        for client in clients:
+            await client.aclose()
     return latencies, wall
 
 
@@ -386,9 +402,10 @@ def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
         f"[{backend}] filled {args.cases:,} cases ({info['rows']:,} rows) in "
         f"{info['fill_seconds']:.1f} s = {int(info['rows']) / float(info['fill_seconds']):,.0f} rows/s"
     )
-    process, base = start_server(url, folder, args.workers)
+    servers = [start_server(url, folder, 1) for _ in range(args.workers)]
+    bases = [base for _process, base in servers]
     try:
-        with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
+        with httpx.Client(base_url=bases[0], follow_redirects=False, timeout=30) as client:
             sign_in(client, "attorney@bench-a.example")
             cookies = client.cookies
         rng = random.Random(args.seed + 1)
@@ -414,9 +431,9 @@ def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
         }
         rows = []
         for name, paths in scenarios.items():
-            asyncio.run(load(base, cookies, paths[: max(10, n // 10)], 2))  # warm
+            asyncio.run(load(bases, cookies, paths[: max(10, n // 10)], args.workers))  # warm
             for concurrency in args.concurrency:
-                latencies, wall = asyncio.run(load(base, cookies, paths, concurrency))
+                latencies, wall = asyncio.run(load(bases, cookies, paths, concurrency))
                 row = (
                     backend,
                     name,
@@ -430,8 +447,10 @@ def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
                 print(" | ".join(row), flush=True)
         return rows
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        for process, _base in servers:
+            process.terminate()
+        for process, _base in servers:
+            process.wait(timeout=20)
 
 
 def main() -> None:
@@ -451,7 +470,12 @@ def main() -> None:
         default=[1, 2, 4],
         help="requests in flight, one run per value (comma-separated)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="server processes (one uvicorn worker each, requests balanced round-robin)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
