@@ -30,11 +30,13 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from clemency.audit.models import AuditChain, AuditEvent
 from clemency.db.base import utcnow
+from clemency.db.session import unit_of_work_key
 
 GENESIS_HASH = "0" * 64
 _ORIGIN_KEY = "clemency.audit.origin"
-_HOLDS_CHAIN_KEY = "clemency.audit.holds_chain"
-_PENDING_KEY = "clemency.audit.pending_reads"
+# Both end with the outermost transaction: its locks are gone, its reads chained or dropped.
+_HOLDS_CHAIN_KEY = unit_of_work_key("clemency.audit.holds_chain")
+_PENDING_KEY = unit_of_work_key("clemency.audit.pending_reads")
 logger = logging.getLogger(__name__)
 
 
@@ -206,13 +208,6 @@ def _drop_rolled_back_reads(session: Session, previous_transaction: SessionTrans
         return previous_transaction.parent is None  # the outermost one: every read goes
 
     session.info[_PENDING_KEY] = [entry for entry in pending if not inside(entry[0])]
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _release_chain_flag(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the outermost transaction ended: its locks are gone
-        session.info.pop(_HOLDS_CHAIN_KEY, None)
-        session.info.pop(_PENDING_KEY, None)
 
 
 def record_refusal(

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select, true
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Membership, User
 from clemency.cases.models import Case, CaseAssignment
+from clemency.db.session import unit_of_work_key
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ _ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 _SEES_WHOLE_ORGANIZATION = frozenset({"admin", "attorney", "viewer"})
 
 
-_ROLES_KEY = "clemency.access.roles"
+_ROLES_KEY = unit_of_work_key("clemency.access.roles")
 
 
 def roles_of(session: Session, user: User) -> dict[int, str]:
@@ -97,12 +98,6 @@ def _forget_roles_when_memberships_change(
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_roles_on_rollback(session: Session, _previous: object) -> None:
     session.info.pop(_ROLES_KEY, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_roles_at_the_end(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_ROLES_KEY, None)
 
 
 def is_assigned(session: Session, user: User, case_id: int) -> bool:

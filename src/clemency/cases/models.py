@@ -72,8 +72,12 @@ class Person(TimestampMixin, VersionedMixin, Base):
 
     @property
     def full_name(self) -> str:
-        parts = [self.given_name, self.middle_name, self.family_name]
-        return " ".join(part for part in parts if part)
+        return full_name(self.given_name, self.middle_name, self.family_name)
+
+
+def full_name(given: str | None, middle: str | None, family: str | None) -> str:
+    """A person's name as shown: the parts that are there, in order."""
+    return " ".join(part for part in (given, middle, family) if part)
 
 
 class Case(TimestampMixin, VersionedMixin, Base):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -56,3 +56,20 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+_UNIT_OF_WORK_KEYS: set[str] = set()
+
+
+def unit_of_work_key(key: str) -> str:
+    """Register ``key`` as a ``session.info`` entry that lives for one unit of work: it is
+    dropped when the session's outermost transaction ends (committed or rolled back)."""
+    _UNIT_OF_WORK_KEYS.add(key)
+    return key
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_unit_of_work_keys(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        for key in _UNIT_OF_WORK_KEYS:
+            session.info.pop(key, None)

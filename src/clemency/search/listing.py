@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.cases import access
-from clemency.cases.models import Case, CaseAssignment, Person, Petition
+from clemency.cases.models import Case, CaseAssignment, Person, Petition, full_name
 from clemency.reviews.models import CaseScreening
 from clemency.search import service as search
 from clemency.search.models import LIST_INDEXES  # noqa: F401 - the list relies on them
@@ -216,7 +216,7 @@ def list_cases(
         CaseRow(
             id=case_id,
             reference=reference,
-            name=" ".join(part for part in (given, middle, family) if part),
+            name=full_name(given, middle, family),
             register_number=register,
             jurisdiction=jurisdiction,
             stage=stage,

@@ -138,11 +138,12 @@ def id_in(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
     from sqlalchemy import Integer, any_, bindparam, literal_column
     from sqlalchemy import func as sql_func
 
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY
 
         return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))  # type: ignore[no-any-return]
-    if session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         listed = sql_func.json_each(bindparam(None, json.dumps(ids))).table_valued("value")
         return column.in_(select(literal_column("value", Integer)).select_from(listed))  # type: ignore[no-any-return]
     return column.in_(ids)  # type: ignore[no-any-return]
