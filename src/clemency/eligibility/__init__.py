@@ -17,7 +17,8 @@ branches). ``eligible_on`` is set when the outcome is
 ``ineligible`` and every failing required rule is a waiting period that fails only because its
 date is still ahead; it is the latest of those dates (parameters as of ``as_of``). Other rules
 that are ``unknown`` do not block it: on that date the outcome would be ``needs_review`` until
-they are settled.
+they are settled. It is dropped when the ruleset, evaluated again on that day, would have a
+required rule fail or fall before what it vouches for (:func:`engine.holds_on`).
 
 Rules outside their effective period give their ``outside_effective`` outcome (default
 ``pass``: a requirement not yet, or no longer, in force does not apply), except before an

@@ -149,6 +149,28 @@ def combine(required: list[RuleEval]) -> Combined:
     return Combined(outcome, eligible_on, missing)
 
 
+def holds_on(ruleset: Ruleset, facts: Mapping[str, Any], day: date) -> bool:
+    """Whether ``day`` can be an ``eligible_on``: on that day no required rule fails and none is
+    outside the period the ruleset vouches for (rules unknown for want of a fact may remain).
+
+    ``eligible_on`` is computed from the waiting dates with the parameters of ``as_of``; this
+    re-evaluation on the day itself drops it when the ruleset would not say eligible then (a
+    rule or ruleset that expired, a parameter that changed, a condition that reads the date).
+    The SQL compiler makes the same check on each row's candidate day.
+    """
+    for rule in ruleset.required_rules:
+        result = judge_rule(rule, facts, day)
+        if result.outcome == "fail" or not result.vouched:
+            return False
+    return True
+
+
+def _checked(ruleset: Ruleset, facts: Mapping[str, Any], combined: Combined) -> Combined:
+    if combined.eligible_on is not None and not holds_on(ruleset, facts, combined.eligible_on):
+        combined.eligible_on = None
+    return combined
+
+
 def screen_row(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> dict[str, Any]:
     """The six screening columns for one row, without explanations (the fast path).
 
@@ -157,7 +179,7 @@ def screen_row(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> di
     typed = validate_facts(facts)
     required = [rule for rule in ruleset.rules if rule.required]
     results = [judge_rule(rule, typed, as_of) for rule in required]
-    combined = combine(results)
+    combined = _checked(ruleset, typed, combine(results))
     person = typed.get("person_id")
     return {
         "person_id": person if isinstance(person, str) else None,
@@ -213,7 +235,7 @@ def evaluate(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> Dete
                 vouched=result.vouched,
             )
         )
-    combined = combine([ev for rule, ev in evals if rule.required])
+    combined = _checked(ruleset, typed, combine([ev for rule, ev in evals if rule.required]))
     determination = Determination(
         ruleset=RulesetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256),
         as_of=as_of,

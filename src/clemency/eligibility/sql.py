@@ -5,7 +5,7 @@ name or a parenthesised subquery with an alias) that yields, per row::
 
     person_id, outcome, eligible_on, failed_rules, unknown_rules, missing_facts
 
-exactly as :meth:`Determination.as_row` does. The query is three nested projections (no joins,
+exactly as :meth:`Determination.as_row` does. The query is nested projections (no joins,
 no window functions, no aggregates), so every engine can stream it:
 
 1. the innermost computes each required rule's condition (``c*``), waiting date (``w*``) and
@@ -13,7 +13,11 @@ no window functions, no aggregates), so every engine can stream it:
 2. the middle turns them into a status ``s*`` (1 pass, 0 fail, 2 unknown) and a "fails only
    because of time" flag (``t*``); unknowns are compiled explicitly with
    ``CASE WHEN v THEN 1 WHEN NOT v THEN 0 ELSE 2 END``, so a NULL never slides into false;
-3. the outer combines them into the six result columns.
+3. the outer combines them into the six result columns;
+4. when the ruleset has waiting periods, a fourth projection keeps ``eligible_on`` only if no
+   required rule fails, or is before the period the ruleset vouches for, on that very day (the
+   rules compiled again with the row's candidate day as ``as_of`` and their parameters and
+   effective dates as CASEs on it), as :func:`clemency.eligibility.engine.holds_on` does.
 
 Parameters, ``as_of`` and effective dates are resolved at compile time, so the query holds only
 literals and the roster's columns. Date functions follow the month-end clamping convention of
@@ -72,6 +76,8 @@ class _Compiler:
             )
         self.dialect = dialect
         self.as_of = as_of
+        #: When set, ``as_of`` in rule expressions is this SQL date (a row's candidate day)
+        self.day: exp.Expr | None = None
 
     # --- literals and templates
 
@@ -159,9 +165,10 @@ class _Compiler:
             return self.literal(node.value)
         if isinstance(node, expr.Name):
             if node.kind == "as_of":
-                return self.date_lit(self.as_of)
+                return self.day.copy() if self.day is not None else self.date_lit(self.as_of)
             if node.kind == "param":
-                return self.literal(params[node.name])
+                value = params[node.name]
+                return value.copy() if isinstance(value, exp.Expr) else self.literal(value)
             return exp.column(node.name, quoted=True)
         if isinstance(node, expr.Not):
             return exp.Not(this=exp.Paren(this=self.node(node.operand, params)))
@@ -223,9 +230,58 @@ class _Compiler:
         assert node.fn in ("years_between", "age_on")
         return self.between(args[0], args[1], "years")
 
+    # --- a rule's status on a day known only per row (the check of eligible_on)
+
+    def param_on(self, values: list[tuple[date, Any]], day: exp.Expr) -> exp.Expr:
+        """The parameter's value on ``day``: the latest value keyed on or before it."""
+        return exp.Case(
+            ifs=[
+                exp.If(
+                    this=exp.GTE(this=day.copy(), expression=self.date_lit(start)),
+                    true=self.literal(value),
+                )
+                for start, value in reversed(values)
+            ]
+        )
+
+    def status_on(self, rule: Rule, day: exp.Expr) -> exp.Expr:
+        """The rule's status (FAIL, PASS, UNKNOWN or UNVOUCHED) on ``day``, as
+        :func:`clemency.eligibility.engine.judge_rule` gives it for that day."""
+        params: dict[str, Any] = {
+            name: self.param_on(p.values, day) for name, p in rule.parameters.items()
+        }
+        saved, self.day = self.day, day
+        try:
+            value: exp.Expr = exp.true()
+            if rule.when is not None:
+                value = self.node(rule.when, params)
+            if rule.wait_until is not None:
+                waited = exp.LTE(this=self.node(rule.wait_until, params), expression=day.copy())
+                value = exp.Paren(this=exp.And(this=exp.Paren(this=value), expression=waited))
+        finally:
+            self.day = saved
+        outside = exp.Literal.number(PASS if rule.outside_effective == "pass" else FAIL)
+        before = UNVOUCHED if rule.basis == "knowledge" else None
+        ifs = [
+            exp.If(
+                this=exp.LT(this=day.copy(), expression=self.date_lit(rule.effective_from)),
+                true=exp.Literal.number(before) if before is not None else outside.copy(),
+            )
+        ]
+        if rule.effective_until is not None:
+            ifs.append(
+                exp.If(
+                    this=exp.GT(this=day.copy(), expression=self.date_lit(rule.effective_until)),
+                    true=outside.copy(),
+                )
+            )
+        return exp.Case(ifs=ifs, default=_status(value))
+
 
 #: Rule statuses inside the query are small integers (cheaper to compare than texts).
 FAIL, PASS, UNKNOWN = 0, 1, 2
+#: Only in the check of eligible_on: the day is before the period the ruleset vouches for.
+UNVOUCHED = 3
 
 
 def _status(value: exp.Expr) -> exp.Expr:
@@ -305,6 +361,14 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
     person = exp.cast(exp.column("person_id", quoted=True), "VARCHAR")
     inner: list[exp.Expr] = [exp.alias_(person, "person_id")]
     middle: list[exp.Expr] = [exp.column("person_id")]
+    # the facts the check of eligible_on reads again on each row's candidate day
+    carried = sorted({name for rule in rules for name in rule.facts} - {"person_id"})
+    if any(rule.wait_until is not None for rule in rules):
+        for name in carried:
+            inner.append(exp.column(name, quoted=True))
+            middle.append(exp.column(name, quoted=True))
+    else:
+        carried = []
     facts_of: dict[str, list[int]] = {}
     reached_of: dict[tuple[int, str], exp.Expr | None] = {}
     waits: list[int] = []
@@ -417,10 +481,27 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
         )
         for j, name in enumerate(fact_names)
     ]
+    if waits:
+        # eligible_on only on a day the ruleset would say eligible: no required rule fails or
+        # is unvouched on the candidate day (engine.holds_on); a fourth projection checks it
+        day = exp.column("e")
+        blocked = _any(
+            [
+                exp.In(
+                    this=compiler.status_on(rule, day),
+                    expressions=[exp.Literal.number(FAIL), exp.Literal.number(UNVOUCHED)],
+                )
+                for rule in rules
+            ]
+        )
+        final_eligible_on: exp.Expr = exp.Case(
+            ifs=[exp.If(this=exp.Not(this=blocked), true=exp.column("e"))], default=null_date
+        )
+        eligible_on = exp.alias_(eligible_on, "e")
     outer = [
         exp.column("person_id"),
         exp.alias_(outcome, "outcome"),
-        exp.alias_(eligible_on, "eligible_on"),
+        eligible_on if waits else exp.alias_(eligible_on, "eligible_on"),
         exp.alias_(
             _joined([(_is(f"s{i}", FAIL), r.id) for i, r in enumerate(rules)], dialect),
             "failed_rules",
@@ -430,8 +511,18 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
             "unknown_rules",
         ),
         exp.alias_(_joined(missing_pieces, dialect), "missing_facts"),
+        *[exp.column(name, quoted=True) for name in (carried if waits else [])],
     ]
     inner_select = exp.select(*inner).from_(source, dialect=dialect)
     middle_select = exp.select(*middle).from_(inner_select.subquery("facts"))
     query = exp.select(*outer).from_(middle_select.subquery("rules"))
+    if waits:
+        query = exp.select(
+            exp.column("person_id"),
+            exp.column("outcome"),
+            exp.alias_(final_eligible_on, "eligible_on"),
+            exp.column("failed_rules"),
+            exp.column("unknown_rules"),
+            exp.column("missing_facts"),
+        ).from_(query.subquery("candidate"))
     return query.sql(dialect=dialect, pretty=True)

@@ -17,6 +17,7 @@ import pytest
 
 from clemency.eligibility import list_rulesets
 from clemency.screening import service
+from clemency.screening.synthetic import write_roster
 from tests.integration.screening.conftest import AS_OF, INITIATIVE_AS_OF, differences
 
 CASES = [
@@ -75,12 +76,17 @@ def test_spark_agrees_with_duckdb_on_ten_thousand_rows(
 
 
 @pytest.mark.slow
-def test_the_agreement_roster_hits_waiting_period_edges(dirty_roster: Path, tmp_path: Path) -> None:
-    """Some people become eligible exactly on the day after as-of, others are on the edge."""
-    result = run(dirty_roster, "us-federal/pardon", AS_OF, tmp_path / "r.parquet", "duckdb")
+def test_the_agreement_roster_hits_waiting_period_edges(tmp_path: Path) -> None:
+    """Some people become eligible exactly on the day after as-of, others are on the edge.
+
+    As of a leap day after 2024-05-31: before it the pardon residence rule is not vouched for,
+    so no eligible_on can fall there (issue #11 item 2)."""
+    as_of = date(2028, 2, 29)
+    roster = write_roster(tmp_path / "roster.csv", 3000, (as_of, INITIATIVE_AS_OF), dirty=True)
+    result = run(roster, "us-federal/pardon", as_of, tmp_path / "r.parquet", "duckdb")
     ((with_date, on_edge),) = duckdb.sql(
         f"SELECT count(*) FILTER (WHERE eligible_on IS NOT NULL), "
-        f"count(*) FILTER (WHERE eligible_on <= DATE '{AS_OF}' + 1) "
+        f"count(*) FILTER (WHERE eligible_on <= DATE '{as_of}' + 1) "
         f"FROM read_parquet('{result.out}')"
     ).fetchall()
     assert with_date > 100

@@ -33,8 +33,10 @@ def test_check_prints_the_determination_json() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["outcome"] == "ineligible"
-    assert data["eligible_on"] == "2023-06-06"
+    assert data["eligible_on"] is None  # 2023-06-06 is before the residence rule's horizon
     assert data["ruleset"]["id"] == "us-federal/pardon"
+    residence = next(r for r in data["rules"] if r["id"].endswith("resides_in_us"))
+    assert residence["vouched"] is False
 
 
 def test_check_text_is_an_explanation_tree() -> None:

@@ -36,7 +36,9 @@ def test_alice_johnson_could_petition_for_commutation_on_2018_06_01() -> None:
 def test_alice_johnson_pardon_in_2019_waits_five_years_from_release() -> None:
     d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
     assert d.outcome == "ineligible"
-    assert d.eligible_on == date(2023, 6, 6)
+    # the wait ends 2023-06-06, a day on which the residence rule is not yet vouched for
+    # (knowledge from 2024-05-31): the ruleset would not say eligible then, so no eligible_on
+    assert d.eligible_on is None
     assert d.failed_rule_ids == ["us-federal.pardon.waiting_period"]
     waiting = next(r for r in d.rules if r.id == "us-federal.pardon.waiting_period")
     assert "Clock started 2018-06-06" in waiting.explanation
@@ -78,7 +80,7 @@ def test_the_json_is_exactly_the_determination_shape() -> None:
     assert data["ruleset"]["version"] == "2024.1"
     assert len(data["ruleset"]["sha256"]) == 64
     assert data["as_of"] == "2019-01-01"
-    assert data["eligible_on"] == "2023-06-06"
+    assert data["eligible_on"] is None
     assert set(data["rules"][0]) >= {
         "id",
         "title",
@@ -95,7 +97,8 @@ def test_the_text_tree_shows_outcome_date_and_every_rule_with_its_source() -> No
     d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
     text = d.to_text()
     assert "Outcome: INELIGIBLE" in text
-    assert "Eligible on: 2023-06-06" in text
+    assert "Eligible on:" not in text  # 2023-06-06 is before the residence rule's horizon
+    assert "[NOT VOUCHED]" in text  # the residence rule, vouched for from 2024-05-31 only
     assert "[FAIL] Five years since release" in text
     assert text.count("Source: ") == len(d.rules)
 
@@ -107,7 +110,7 @@ def test_as_row_has_the_six_screening_columns() -> None:
     assert row == {
         "person_id": "alice-marie-johnson",
         "outcome": "ineligible",
-        "eligible_on": date(2023, 6, 6),
+        "eligible_on": None,  # 2023-06-06 falls before the residence rule's horizon
         "failed_rules": "us-federal.pardon.waiting_period",
         # resides_in_us is vouched for from 2024-05-31 only (basis: knowledge): unknown in 2019
         "unknown_rules": "us-federal.pardon.not_on_supervision;us-federal.pardon.resides_in_us",
@@ -191,9 +194,14 @@ def test_the_hash_changes_when_a_rule_file_changes_and_extra_paths_are_searched(
     )
     changed = load_folder(copy)
     assert changed.sha256 != before
-    facts = alice(after_commutation=True)
-    assert evaluate(changed, facts, date(2019, 12, 31)).eligible_on == date(2023, 6, 6)
-    assert evaluate(changed, facts, date(2020, 1, 1)).eligible_on == date(2021, 6, 6)
+    facts = {**alice(after_commutation=True), "release_date": "2021-06-06"}
+    assert evaluate(changed, facts, date(2021, 12, 31)).eligible_on == date(2024, 6, 6)
+    # parameters as of as_of; a value ahead that lengthens the wait drops the day (item 2)
+    waiting.write_text(
+        waiting.read_text().replace("2020-01-01: 3}", "2020-01-01: 3, 2024-01-01: 5}")
+    )
+    longer = load_folder(copy)
+    assert evaluate(longer, facts, date(2021, 12, 31)).eligible_on is None
 
 
 def _one_rule_ruleset(tmp_path: Path, basis: str) -> Path:
