@@ -163,6 +163,35 @@ _SPECS: tuple[FactSpec, ...] = (
         "date",
         "Date of the most recent denial of clemency in this jurisdiction.",
     ),
+    # --- added for the state rulesets of issue #16 (states-new; docs/facts.md, same heading) ---
+    _f(
+        "is_deferred_adjudication",
+        "bool",
+        "Texas: the relief is sought for a term of deferred adjudication community supervision "
+        "(no conviction was entered), not for a conviction.",
+    ),
+    _f(
+        "deferred_adjudication_discharge_date",
+        "date",
+        "Texas: date of the discharge and dismissal that ended the deferred adjudication term.",
+    ),
+    _f(
+        "maximum_court_relief_received",
+        "bool",
+        "The court of conviction has given the most relief it can (e.g. early discharge and a "
+        "set-aside of probation) (37 TAC §143.9).",
+    ),
+    _f(
+        "trial_officials_recommending_count",
+        "int",
+        "How many of the current trial officials of the court of conviction (judge, prosecuting "
+        "attorney, sheriff) recommend the relief in writing (37 TAC §143.52).",
+    ),
+    _f(
+        "scheduled_execution_date",
+        "date",
+        "Date set for the execution of a death sentence.",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

@@ -1,0 +1,160 @@
+"""One synthetic demo case per state added by issue #16, each showing a typical determination.
+
+Every person here is fictitious: ``is_synthetic`` is true, references start with ``SYN-``
+and names say "Synthetic". Each case carries the facts its state's ruleset reads, asserted with
+the source "synthetic demo", and a draft petition so that the state's packet can be produced.
+The determination each case is meant to show is in its ``summary`` (and checked by
+``tests/integration/store/test_state_demo.py`` from the law, not from the program's output).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_SOURCE = "synthetic demo (fictitious person)"
+
+
+def _asserted(name: str, value_json: str) -> dict[str, Any]:
+    return {"name": name, "value_json": value_json, "source": _SOURCE, "asserted_on": None}
+
+
+def _empty(document: dict[str, Any]) -> dict[str, Any]:
+    for kind in (
+        "assignments",
+        "convictions",
+        "counts",
+        "sentences",
+        "custody",
+        "conduct_incidents",
+        "programs",
+        "health_notes",
+        "victim_records",
+        "documents",
+        "support_letters",
+        "petitions",
+        "petition_events",
+        "decisions",
+        "notes",
+        "asserted_facts",
+    ):
+        document.setdefault(kind, [])
+    return document
+
+
+def _person(given: str, family: str, born: str) -> dict[str, Any]:
+    return {
+        "given_name": given,
+        "middle_name": None,
+        "family_name": family,
+        "name_at_conviction": None,
+        "aliases": None,
+        "date_of_birth": born,
+        "is_deceased": False,
+        "bop_register_number": None,
+        "intermediary_name": None,
+        "intermediary_relationship": None,
+        "intermediary_contact": None,
+    }
+
+
+def _conviction(convicted_on: str, sentenced_on: str, category: str, court: str) -> dict[str, Any]:
+    return {
+        "is_primary": True,
+        "court_kind": "state",
+        "court_name": court,
+        "district": None,
+        "docket_number": None,
+        "judge": None,
+        "disposition": "plea",
+        "convicted_on": convicted_on,
+        "sentenced_on": sentenced_on,
+        "offense_level": "felony",
+        "offense_category": category,
+        "is_violent_offense": False,
+    }
+
+
+def _prison(months: int) -> dict[str, Any]:
+    return {
+        "conviction": 1,
+        "prison_months": months,
+        "is_life": False,
+        "is_death": False,
+        "supervised_release_months": None,
+        "probation_months": None,
+        "fine_cents": None,
+        "restitution_cents": None,
+        "forfeiture_cents": None,
+        "special_assessment_cents": None,
+    }
+
+
+def _draft(jurisdiction: str, kind: str, relief: str) -> dict[str, Any]:
+    return {
+        "jurisdiction": jurisdiction,
+        "kind": kind,
+        "case_number": None,
+        "filed_on": None,
+        "channel": "mail",
+        "status": "draft",
+        "relief_requested": relief,
+    }
+
+
+def texas_document(organization_slug: str) -> dict[str, Any]:
+    """A Texas full pardon, eligible for the Board's consideration in 2026 (us-tx/pardon):
+    a felony prison sentence discharged in 2016, never denied before."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-TX-1",
+            "stage": "drafting",
+            "jurisdiction": "us-tx",
+            "summary": (
+                "Synthetic demo case (fictitious person). Texas full pardon: four years for "
+                "possession of a controlled substance, sentence discharged 2016-04-01. "
+                "Typical determination on 2026-01-01: eligible for the Board's consideration "
+                "(us-tx/pardon); the Governor may grant only on a Board majority."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Dolores", "Example-Tx", "1980-07-14"),
+            "convictions": [
+                _conviction(
+                    "2012-03-05", "2012-04-02", "drug", "Synthetic District Court, Travis County"
+                )
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Possession of a controlled substance (synthetic)",
+                    "statute": None,
+                    "category": "drug",
+                }
+            ],
+            "sentences": [_prison(48)],
+            "custody": [
+                {
+                    "facility": "Synthetic Unit (TDCJ)",
+                    "started_on": "2012-04-02",
+                    "projected_release_on": None,
+                    "released_on": "2014-10-01",
+                    "is_transfer_out": False,
+                }
+            ],
+            "petitions": [_draft("us-tx", "pardon", "Full pardon")],
+            "asserted_facts": [
+                _asserted("is_deferred_adjudication", "false"),
+                _asserted("sentence_completed_date", '"2016-04-01"'),
+                _asserted("has_prior_denial", "false"),
+            ],
+        }
+    )
+
+
+def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
+    """The state demo cases for ``organization_slug`` (import format, see transfer.py)."""
+    return [texas_document(organization_slug)]

@@ -1,0 +1,40 @@
+"""The lifecycles added for issue #16, checked against the law they cite (vote thresholds,
+who decides, re-application intervals)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from clemency.errors import IllegalTransition
+from clemency.petitions import lifecycle
+from clemency.petitions.lifecycle import TransitionContext
+
+ON = date(2026, 3, 2)
+
+
+def ctx(**data: object) -> TransitionContext:
+    return TransitionContext(
+        on=ON, role="staff", data=data, packet_missing=(), is_capital_case=False
+    )
+
+
+def test_texas_governor_acts_only_on_a_board_majority_of_seven() -> None:
+    m = lifecycle.load("us-tx")
+    assert set(m.spec.kinds) == {"pardon", "commutation"}
+    # Tex. Const. art. IV §11(b): a majority of the Board; three of seven is not one.
+    with pytest.raises(IllegalTransition, match="3 votes for; at least 4 are needed"):
+        m.check("board_vote", "recommend_to_governor", ctx(votes_for=3, votes_against=4))
+    assert (
+        m.check("board_vote", "board_denies", ctx(decided_on=ON, votes_for=3, votes_against=4))
+        == "denied"
+    )
+    with pytest.raises(IllegalTransition, match="impossible on a board of 7"):
+        m.check("board_vote", "recommend_to_governor", ctx(votes_for=5, votes_against=3))
+    state = m.check("board_vote", "recommend_to_governor", ctx(votes_for=4, votes_against=3))
+    assert state == "governor_review"
+    # The Governor may decline a recommendation, and cannot grant without one.
+    assert m.check(state, "deny", ctx(decided_on=ON)) == "denied"
+    assert "grant" not in {t.name for t in m.next_steps("board_vote")}
+    assert m.spec.reapply_months("pardon", date(2024, 1, 1)) == 24
