@@ -192,6 +192,32 @@ _SPECS: tuple[FactSpec, ...] = (
         "date",
         "Date set for the execution of a death sentence.",
     ),
+    _f(
+        "felony_convictions_count",
+        "int",
+        "Felony convictions in all, counting the one relief is sought for (Cal. Const. art. V "
+        "§8(a): 'twice convicted of a felony').",
+    ),
+    _f(
+        "supreme_court_recommendation",
+        "enum",
+        "California: where the Supreme Court's recommendation for a twice-convicted applicant "
+        "stands (Cal. Const. art. V §8(a); Penal Code §4851).",
+        "not_sought",
+        "recommended",
+        "declined",
+    ),
+    _f(
+        "supervision_discharge_date",
+        "date",
+        "Date of discharge from probation, parole or other supervision for the conviction.",
+    ),
+    _f(
+        "certificate_of_rehabilitation_granted",
+        "bool",
+        "California: a superior court granted a Certificate of Rehabilitation (Penal Code "
+        "§4852.13), which the Governor receives as a pardon application (§4852.16).",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

@@ -18,6 +18,17 @@ EXPECTED = [
     # Texas: sentence discharged 2016-04-01 (37 TAC §143.6), a conviction not a deferred
     # adjudication (no ten-year wait), a prison sentence (§143.9 does not apply), no denial.
     ("SYN-US-TX-1", "us-tx/pardon", date(2026, 1, 1), "eligible", None, "us-tx/pardon"),
+    # California: one felony (no Supreme Court step), no Certificate of Rehabilitation and no
+    # waiver, discharged from parole 2018-06-30: the Governor's ten-year rule runs to
+    # 2028-06-30.
+    (
+        "SYN-US-CA-1",
+        "us-ca/pardon",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2028, 6, 30),
+        "us-ca/pardon",
+    ),
 ]
 
 

@@ -38,3 +38,25 @@ def test_texas_governor_acts_only_on_a_board_majority_of_seven() -> None:
     assert m.check(state, "deny", ctx(decided_on=ON)) == "denied"
     assert "grant" not in {t.name for t in m.next_steps("board_vote")}
     assert m.spec.reapply_months("pardon", date(2024, 1, 1)) == 24
+
+
+def test_california_twice_convicted_needs_four_justices() -> None:
+    m = lifecycle.load("us-ca")
+    assert set(m.spec.kinds) == {"pardon", "commutation"}
+    state = m.check("governor_review", "refer_to_supreme_court", ctx())
+    assert state == "referred"
+    # Cal. Const. art. V §8(a): "4 judges concurring" of a court of seven.
+    with pytest.raises(IllegalTransition, match="3 votes for; at least 4 are needed"):
+        m.check(state, "court_recommends", ctx(votes_for=3, votes_against=4))
+    assert (
+        m.check(state, "court_declines", ctx(decided_on=ON, votes_for=3, votes_against=4))
+        == "denied"
+    )
+    assert (
+        m.check(state, "court_recommends", ctx(votes_for=4, votes_against=3)) == "governor_review"
+    )
+    # The Governor cannot grant while the Court's recommendation is pending.
+    assert "grant" not in {t.name for t in m.next_steps("referred")}
+    # A Certificate of Rehabilitation may go to the Governor without a Board investigation.
+    assert m.check("submitted", "governor_reviews", ctx()) == "governor_review"
+    assert m.spec.reapply_months("pardon", ON) is None

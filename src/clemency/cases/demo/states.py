@@ -155,6 +155,62 @@ def texas_document(organization_slug: str) -> dict[str, Any]:
     )
 
 
+def california_document(organization_slug: str) -> dict[str, Any]:
+    """A California direct pardon application, one felony, discharged from parole in 2018:
+    ineligible on 2026-01-01 until the tenth anniversary of the discharge (us-ca/pardon)."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-CA-1",
+            "stage": "building",
+            "jurisdiction": "us-ca",
+            "summary": (
+                "Synthetic demo case (fictitious person). California pardon: one felony "
+                "(second-degree burglary), three years in state prison, discharged from "
+                "parole 2018-06-30, no Certificate of Rehabilitation. Typical determination on "
+                "2026-01-01: ineligible until 2028-06-30 under the Governor's ten-year rule "
+                "(us-ca/pardon), unless waived or a Certificate of Rehabilitation is obtained."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Arturo", "Example-Ca", "1985-11-02"),
+            "convictions": [
+                _conviction(
+                    "2014-05-12", "2014-06-20", "other", "Synthetic Superior Court, Fresno County"
+                )
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Burglary in the second degree (synthetic)",
+                    "statute": None,
+                    "category": "other",
+                }
+            ],
+            "sentences": [_prison(36)],
+            "custody": [
+                {
+                    "facility": "Synthetic State Prison (CDCR)",
+                    "started_on": "2014-06-20",
+                    "projected_release_on": None,
+                    "released_on": "2016-06-30",
+                    "is_transfer_out": False,
+                }
+            ],
+            "petitions": [_draft("us-ca", "pardon", "Full and unconditional pardon")],
+            "asserted_facts": [
+                _asserted("felony_convictions_count", "1"),
+                _asserted("certificate_of_rehabilitation_granted", "false"),
+                _asserted("exceptional_circumstances", "false"),
+                _asserted("supervision_discharge_date", '"2018-06-30"'),
+            ],
+        }
+    )
+
+
 def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
     """The state demo cases for ``organization_slug`` (import format, see transfer.py)."""
-    return [texas_document(organization_slug)]
+    return [texas_document(organization_slug), california_document(organization_slug)]
