@@ -218,6 +218,17 @@ _SPECS: tuple[FactSpec, ...] = (
         "California: a superior court granted a Certificate of Rehabilitation (Penal Code "
         "§4852.13), which the Governor receives as a pardon application (§4852.16).",
     ),
+    _f(
+        "eligibility_waiver_granted",
+        "bool",
+        "The authority waived a waiting period or eligibility rule for this application (e.g. "
+        "the Illinois Prisoner Review Board's Chairman, 730 ILCS 5/3-3-13(a-5)).",
+    ),
+    _f(
+        "execution_warrant_date",
+        "date",
+        "Date the Governor issued the warrant specifying the week or day of execution.",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

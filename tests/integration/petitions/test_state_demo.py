@@ -29,6 +29,16 @@ EXPECTED = [
         date(2028, 6, 30),
         "us-ca/pardon",
     ),
+    # Illinois: no waiting period for a first petition, but the Governor denied one on
+    # 2025-05-01: 730 ILCS 5/3-3-13(a-5) bars a repeat petition for one full year.
+    (
+        "SYN-US-IL-1",
+        "us-il/pardon",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2026, 5, 1),
+        "us-il/pardon",
+    ),
 ]
 
 

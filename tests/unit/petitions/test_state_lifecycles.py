@@ -60,3 +60,20 @@ def test_california_twice_convicted_needs_four_justices() -> None:
     # A Certificate of Rehabilitation may go to the Governor without a Board investigation.
     assert m.check("submitted", "governor_reviews", ctx()) == "governor_review"
     assert m.spec.reapply_months("pardon", ON) is None
+
+
+def test_illinois_board_advises_and_the_governor_decides() -> None:
+    m = lifecycle.load("us-il")
+    # 730 ILCS 5/3-3-13: the Board's recommendation is confidential advice, so it cannot
+    # itself deny; only the Governor grants or denies.
+    assert {t.to for t in m.next_steps("board_vote")} - {None} == {
+        "governor_review",
+        "withdrawn",
+        "closed_without_action",
+    }
+    assert m.check("governor_review", "deny", ctx(decided_on=ON)) == "denied"
+    # (b-5): registered victims notified at least 30 days before the hearing.
+    notices = {n.key: n.days_before for n in m.spec.notice_periods}
+    assert notices["victim_notice"] == 30
+    # (a-5): one full year after the Governor's denial.
+    assert m.spec.reapply_months("pardon", ON) == 12

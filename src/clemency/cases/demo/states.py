@@ -211,6 +211,62 @@ def california_document(organization_slug: str) -> dict[str, Any]:
     )
 
 
+def illinois_document(organization_slug: str) -> dict[str, Any]:
+    """An Illinois pardon petition after an earlier denial in 2025-05: ineligible on 2026-01-01
+    until the denial's first anniversary, 2026-05-01 (us-il/pardon)."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-IL-1",
+            "stage": "building",
+            "jurisdiction": "us-il",
+            "summary": (
+                "Synthetic demo case (fictitious person). Illinois pardon: a 2009 felony "
+                "theft conviction, probation completed; a first petition was denied by the "
+                "Governor on 2025-05-01. Typical determination on 2026-01-01: ineligible until "
+                "2026-05-01, one full year after the denial (us-il/pardon), unless the "
+                "Prisoner Review Board's Chairman waives the year."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Lucille", "Example-Il", "1978-03-21"),
+            "convictions": [
+                _conviction(
+                    "2009-09-14", "2009-10-30", "fraud", "Synthetic Circuit Court, Cook County"
+                )
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Theft (synthetic)",
+                    "statute": None,
+                    "category": "fraud",
+                }
+            ],
+            "sentences": [
+                {
+                    **_prison(0),
+                    "prison_months": None,
+                    "probation_months": 30,
+                }
+            ],
+            "petitions": [_draft("us-il", "pardon", "Pardon with authorization to expunge")],
+            "asserted_facts": [
+                _asserted("has_prior_denial", "true"),
+                _asserted("last_denial_date", '"2025-05-01"'),
+                _asserted("eligibility_waiver_granted", "false"),
+            ],
+        }
+    )
+
+
 def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
     """The state demo cases for ``organization_slug`` (import format, see transfer.py)."""
-    return [texas_document(organization_slug), california_document(organization_slug)]
+    return [
+        texas_document(organization_slug),
+        california_document(organization_slug),
+        illinois_document(organization_slug),
+    ]
