@@ -39,6 +39,16 @@ EXPECTED = [
         date(2026, 5, 1),
         "us-il/pardon",
     ),
+    # Pennsylvania: a Pennsylvania life sentence, not capital, so the ten-day warrant window
+    # does not apply; the unanimity the Constitution requires is a vote, not eligibility.
+    (
+        "SYN-US-PA-1",
+        "us-pa/commutation",
+        date(2026, 1, 1),
+        "eligible",
+        None,
+        "us-pa/commutation",
+    ),
 ]
 
 

@@ -77,3 +77,40 @@ def test_illinois_board_advises_and_the_governor_decides() -> None:
     assert notices["victim_notice"] == 30
     # (a-5): one full year after the Governor's denial.
     assert m.spec.reapply_months("pardon", ON) == 12
+
+
+def test_pennsylvania_majority_and_unanimity_for_death_or_life() -> None:
+    m = lifecycle.load("us-pa")
+    # Pa. Const. art. IV §9(a): a majority of the five-member Board ...
+    with pytest.raises(IllegalTransition, match="2 votes for; at least 3 are needed"):
+        m.check("board_vote", "recommend", ctx(votes_for=2, votes_against=3))
+    assert (
+        m.check("board_vote", "recommend", ctx(votes_for=3, votes_against=2)) == "governor_review"
+    )
+    # ... and unanimity for a sentence of death or life imprisonment: 4-1 is not enough.
+    with pytest.raises(IllegalTransition, match="4 votes for; at least 5 are needed"):
+        m.check("board_vote", "recommend_death_or_life", ctx(votes_for=4, votes_against=1))
+    assert (
+        m.check(
+            "board_vote",
+            "board_denies_death_or_life",
+            ctx(decided_on=ON, votes_for=4, votes_against=1),
+        )
+        == "denied"
+    )
+    assert (
+        m.check("board_vote", "recommend_death_or_life", ctx(votes_for=5, votes_against=0))
+        == "governor_review"
+    )
+    # A hearing first needs two votes (a majority for life sentences and crimes of violence).
+    with pytest.raises(IllegalTransition, match="2 votes for; at least 3 are needed"):
+        m.check(
+            "merit_review",
+            "grant_hearing_life_or_violence",
+            ctx(votes_for=2, votes_against=3, hearing_on=ON),
+        )
+    assert (
+        m.check("merit_review", "grant_hearing", ctx(votes_for=2, votes_against=3, hearing_on=ON))
+        == "hearing_scheduled"
+    )
+    assert m.spec.reapply_months("pardon", ON) is None

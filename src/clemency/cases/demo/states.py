@@ -263,10 +263,65 @@ def illinois_document(organization_slug: str) -> dict[str, Any]:
     )
 
 
+def pennsylvania_document(organization_slug: str) -> dict[str, Any]:
+    """A Pennsylvania commutation of a life sentence: eligible to apply on 2026-01-01
+    (us-pa/commutation); the Board must then recommend unanimously (Pa. Const. art. IV §9)."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-PA-1",
+            "stage": "drafting",
+            "jurisdiction": "us-pa",
+            "summary": (
+                "Synthetic demo case (fictitious person). Pennsylvania commutation: life "
+                "imprisonment for second-degree (felony) murder as a 19-year-old lookout in "
+                "1994. Typical determination on 2026-01-01: eligible to apply "
+                "(us-pa/commutation); a hearing needs a majority of the Board and the "
+                "recommendation must be unanimous, 5 of 5, because the sentence is life."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Curtis", "Example-Pa", "1975-02-11"),
+            "convictions": [
+                _conviction(
+                    "1994-11-07",
+                    "1995-01-09",
+                    "violent",
+                    "Synthetic Court of Common Pleas, Philadelphia County",
+                )
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Murder of the second degree (synthetic)",
+                    "statute": None,
+                    "category": "violent",
+                }
+            ],
+            "sentences": [{**_prison(0), "prison_months": None, "is_life": True}],
+            "custody": [
+                {
+                    "facility": "Synthetic State Correctional Institution",
+                    "started_on": "1994-03-02",
+                    "projected_release_on": None,
+                    "released_on": None,
+                    "is_transfer_out": False,
+                }
+            ],
+            "petitions": [_draft("us-pa", "commutation", "Commutation of life imprisonment")],
+            "asserted_facts": [],
+        }
+    )
+
+
 def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
     """The state demo cases for ``organization_slug`` (import format, see transfer.py)."""
     return [
         texas_document(organization_slug),
         california_document(organization_slug),
         illinois_document(organization_slug),
+        pennsylvania_document(organization_slug),
     ]
