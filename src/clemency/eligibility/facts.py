@@ -210,7 +210,8 @@ _SPECS: tuple[FactSpec, ...] = (
     _f(
         "supervision_discharge_date",
         "date",
-        "Date of discharge from probation, parole or other supervision for the conviction.",
+        "Date of discharge from probation, parole or other supervision for the conviction (for a "
+        "sentence without supervision, the day the sentence was completed).",
     ),
     _f(
         "certificate_of_rehabilitation_granted",
@@ -228,6 +229,22 @@ _SPECS: tuple[FactSpec, ...] = (
         "execution_warrant_date",
         "date",
         "Date the Governor issued the warrant specifying the week or day of execution.",
+    ),
+    _f(
+        "owes_restitution",
+        "bool",
+        "Restitution ordered in any criminal or civil case is still owed to a victim.",
+    ),
+    _f(
+        "outstanding_court_debt_dollars",
+        "int",
+        "Fines, costs and other pecuniary penalties from criminal convictions or traffic "
+        "infractions still owed, in whole dollars.",
+    ),
+    _f(
+        "has_pending_charges",
+        "bool",
+        "Criminal charges or a detainer are pending against the person.",
     ),
 )
 

@@ -49,6 +49,16 @@ EXPECTED = [
         None,
         "us-pa/commutation",
     ),
+    # Florida: probation completed 2019-09-30; Rule 5.A's ten years run to 2029-09-30; $300
+    # of costs is under the $1,000 limit; no restitution; nothing pending.
+    (
+        "SYN-US-FL-1",
+        "us-fl/pardon",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2029, 9, 30),
+        "us-fl/pardon",
+    ),
 ]
 
 

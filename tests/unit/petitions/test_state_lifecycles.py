@@ -114,3 +114,20 @@ def test_pennsylvania_majority_and_unanimity_for_death_or_life() -> None:
         == "hearing_scheduled"
     )
     assert m.spec.reapply_months("pardon", ON) is None
+
+
+def test_florida_governor_with_two_cabinet_members() -> None:
+    m = lifecycle.load("us-fl")
+    # Fla. Const. art. IV §8(a): the approval of two of the three Cabinet members.
+    with pytest.raises(IllegalTransition, match="1 votes for; at least 2 are needed"):
+        m.check(
+            "board_vote",
+            "grant",
+            ctx(decided_on=ON, terms="full pardon", votes_for=1, votes_against=2),
+        )
+    granted = m.check(
+        "board_vote", "grant", ctx(decided_on=ON, terms="full pardon", votes_for=2, votes_against=1)
+    )
+    assert granted == "granted"
+    # The Governor alone may deny, at any stage.
+    assert m.check("submitted", "governor_denies", ctx(decided_on=ON)) == "denied"

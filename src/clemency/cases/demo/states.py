@@ -317,6 +317,54 @@ def pennsylvania_document(organization_slug: str) -> dict[str, Any]:
     )
 
 
+def florida_document(organization_slug: str) -> dict[str, Any]:
+    """A Florida full pardon applicant whose probation ended in 2019: ineligible on 2026-01-01
+    until ten years after completion, 2029-09-30 (us-fl/pardon)."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-FL-1",
+            "stage": "screening",
+            "jurisdiction": "us-fl",
+            "summary": (
+                "Synthetic demo case (fictitious person). Florida full pardon: a 2015 felony "
+                "(grand theft), three years' probation completed 2019-09-30, $300 of court "
+                "costs outstanding, no restitution, nothing pending. Typical determination on "
+                "2026-01-01: ineligible until 2029-09-30 (us-fl/pardon), unless the Governor "
+                "and two Cabinet members waive the ten years."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Marisol", "Example-Fl", "1990-08-08"),
+            "convictions": [
+                _conviction(
+                    "2015-08-20", "2016-09-30", "fraud", "Synthetic Circuit Court, Duval County"
+                )
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Grand theft (synthetic)",
+                    "statute": None,
+                    "category": "fraud",
+                }
+            ],
+            "sentences": [{**_prison(0), "prison_months": None, "probation_months": 36}],
+            "petitions": [_draft("us-fl", "pardon", "Full pardon")],
+            "asserted_facts": [
+                _asserted("supervision_discharge_date", '"2019-09-30"'),
+                _asserted("eligibility_waiver_granted", "false"),
+                _asserted("owes_restitution", "false"),
+                _asserted("outstanding_court_debt_dollars", "300"),
+                _asserted("has_pending_charges", "false"),
+            ],
+        }
+    )
+
+
 def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
     """The state demo cases for ``organization_slug`` (import format, see transfer.py)."""
     return [
@@ -324,4 +372,5 @@ def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
         california_document(organization_slug),
         illinois_document(organization_slug),
         pennsylvania_document(organization_slug),
+        florida_document(organization_slug),
     ]
