@@ -163,6 +163,89 @@ _SPECS: tuple[FactSpec, ...] = (
         "date",
         "Date of the most recent denial of clemency in this jurisdiction.",
     ),
+    # --- added for the state rulesets of issue #16 (states-new; docs/facts.md, same heading) ---
+    _f(
+        "is_deferred_adjudication",
+        "bool",
+        "Texas: the relief is sought for a term of deferred adjudication community supervision "
+        "(no conviction was entered), not for a conviction.",
+    ),
+    _f(
+        "deferred_adjudication_discharge_date",
+        "date",
+        "Texas: date of the discharge and dismissal that ended the deferred adjudication term.",
+    ),
+    _f(
+        "maximum_court_relief_received",
+        "bool",
+        "The court of conviction has given the most relief it can (e.g. early discharge and a "
+        "set-aside of probation) (37 TAC §143.9).",
+    ),
+    _f(
+        "trial_officials_recommending_count",
+        "int",
+        "How many of the current trial officials of the court of conviction (judge, prosecuting "
+        "attorney, sheriff) recommend the relief in writing (37 TAC §143.52).",
+    ),
+    _f(
+        "scheduled_execution_date",
+        "date",
+        "Date set for the execution of a death sentence.",
+    ),
+    _f(
+        "felony_convictions_count",
+        "int",
+        "Felony convictions in all, counting the one relief is sought for (Cal. Const. art. V "
+        "§8(a): 'twice convicted of a felony').",
+    ),
+    _f(
+        "supreme_court_recommendation",
+        "enum",
+        "California: where the Supreme Court's recommendation for a twice-convicted applicant "
+        "stands (Cal. Const. art. V §8(a); Penal Code §4851).",
+        "not_sought",
+        "recommended",
+        "declined",
+    ),
+    _f(
+        "supervision_discharge_date",
+        "date",
+        "Date of discharge from probation, parole or other supervision for the conviction (for a "
+        "sentence without supervision, the day the sentence was completed).",
+    ),
+    _f(
+        "certificate_of_rehabilitation_granted",
+        "bool",
+        "California: a superior court granted a Certificate of Rehabilitation (Penal Code "
+        "§4852.13), which the Governor receives as a pardon application (§4852.16).",
+    ),
+    _f(
+        "eligibility_waiver_granted",
+        "bool",
+        "The authority waived a waiting period or eligibility rule for this application (e.g. "
+        "the Illinois Prisoner Review Board's Chairman, 730 ILCS 5/3-3-13(a-5)).",
+    ),
+    _f(
+        "execution_warrant_date",
+        "date",
+        "Date the Governor issued the warrant specifying the week or day of execution.",
+    ),
+    _f(
+        "owes_restitution",
+        "bool",
+        "Restitution ordered in any criminal or civil case is still owed to a victim.",
+    ),
+    _f(
+        "outstanding_court_debt_dollars",
+        "int",
+        "Fines, costs and other pecuniary penalties from criminal convictions or traffic "
+        "infractions still owed, in whole dollars.",
+    ),
+    _f(
+        "has_pending_charges",
+        "bool",
+        "Criminal charges or a detainer are pending against the person.",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

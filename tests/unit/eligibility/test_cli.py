@@ -9,6 +9,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from clemency.cli.main import app
+from clemency.eligibility import list_rulesets
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 runner = CliRunner()
@@ -79,7 +80,8 @@ def test_check_user_errors_are_one_line(tmp_path: Path) -> None:
         "check", str(EXAMPLES / "alice-johnson.facts.json"), "--ruleset", "us-xx/pardon"
     )
     assert code == 1
-    assert "known rulesets: us-federal/clemency-initiative-2014" in err
+    assert "known rulesets: " in err
+    assert "us-federal/clemency-initiative-2014" in err
     code, _, err = run(
         "check",
         str(EXAMPLES / "alice-johnson.facts.json"),
@@ -99,7 +101,7 @@ def test_check_user_errors_are_one_line(tmp_path: Path) -> None:
 def test_rules_list_and_show() -> None:
     code, out, _ = run("rules", "list")
     assert code == 0
-    assert len(out.strip().splitlines()) == 6
+    assert len(out.strip().splitlines()) == len(list_rulesets())
     assert "us-federal/commutation" in out
     code, out, _ = run("rules", "show", "us-federal/pardon")
     assert code == 0

@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from clemency.documents import assemble as asm
+from clemency.documents import forms as packet_forms
 from clemency.documents.render_docx import render_docx
 from clemency.documents.render_pdf import layout_sha256, render_pdf
 
@@ -154,9 +155,7 @@ def test_data_hash_changes_with_the_data_and_template_version_with_the_form() ->
     assert asm.assemble(alice_input("us-federal/pardon")).template_version != a.template_version
 
 
-@pytest.mark.parametrize(
-    "form_id", ["us-ny/commutation", "us-ga/pardon", "us-ok/commutation", "us-federal/pardon"]
-)
+@pytest.mark.parametrize("form_id", packet_forms.available())
 def test_every_form_renders_pdf_and_docx(form_id: str) -> None:
     packet = asm.assemble(alice_input(form_id, long_reasons=False))
     assert "Alice Marie Johnson" in norm(pdf_text(render_pdf(packet)))

@@ -16,6 +16,7 @@ from clemency.audit import service as audit
 from clemency.cases import transfer
 from clemency.cases.access import Operator
 from clemency.cases.demo.alice import alice_document
+from clemency.cases.demo.states import state_demo_documents
 from clemency.cases.demo.synthetic import synthetic_documents
 
 DEMO_PASSWORD = "clemency-demo"  # noqa: S105 - documented in docs/demo.md, demo database only
@@ -87,6 +88,7 @@ def seed_demo(
         organizations=slugs,
         volunteers={slug: demo_email(slug, "volunteer") for slug in slugs},
     )
+    documents += state_demo_documents(slugs[1])  # one synthetic case per state (issue #16)
     report = transfer.import_cases(
         session=session,
         user=Operator("cli:demo-seed"),

@@ -1,0 +1,130 @@
+"""The synthetic demo case of each state added by issue #16: imported through the import
+service, it gives the determination its state's law gives (expected values worked out from
+the rule texts, see each case) and renders its state's packet."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from clemency.config import Settings
+
+# (reference, ruleset, as_of, outcome, eligible_on, form): worked out by hand from the law.
+EXPECTED = [
+    # Texas: sentence discharged 2016-04-01 (37 TAC §143.6), a conviction not a deferred
+    # adjudication (no ten-year wait), a prison sentence (§143.9 does not apply), no denial.
+    ("SYN-US-TX-1", "us-tx/pardon", date(2026, 1, 1), "eligible", None, "us-tx/pardon"),
+    # California: one felony (no Supreme Court step), no Certificate of Rehabilitation and no
+    # waiver, discharged from parole 2018-06-30: the Governor's ten-year rule runs to
+    # 2028-06-30.
+    (
+        "SYN-US-CA-1",
+        "us-ca/pardon",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2028, 6, 30),
+        "us-ca/pardon",
+    ),
+    # Illinois: no waiting period for a first petition, but the Governor denied one on
+    # 2025-05-01: 730 ILCS 5/3-3-13(a-5) bars a repeat petition for one full year.
+    (
+        "SYN-US-IL-1",
+        "us-il/pardon",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2026, 5, 1),
+        "us-il/pardon",
+    ),
+    # Pennsylvania: a Pennsylvania life sentence, not capital, so the ten-day warrant window
+    # does not apply; the unanimity the Constitution requires is a vote, not eligibility.
+    (
+        "SYN-US-PA-1",
+        "us-pa/commutation",
+        date(2026, 1, 1),
+        "eligible",
+        None,
+        "us-pa/commutation",
+    ),
+    # Florida: probation completed 2019-09-30; Rule 5.A's ten years run to 2029-09-30; $300
+    # of costs is under the $1,000 limit; no restitution; nothing pending.
+    (
+        "SYN-US-FL-1",
+        "us-fl/pardon",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2029, 9, 30),
+        "us-fl/pardon",
+    ),
+]
+
+
+@pytest.fixture
+def imported(session: Session) -> dict[str, Any]:
+    from clemency.cases import transfer
+    from clemency.cases.access import Operator
+    from clemency.cases.demo.states import state_demo_documents
+    from clemency.cases.models import Case
+    from clemency.testing.factories import make_organization
+
+    org = make_organization(session, "state-demo")
+    documents = state_demo_documents(org.slug)
+    assert all(d["is_synthetic"] is True and d["reference"].startswith("SYN-") for d in documents)
+    report = transfer.import_cases(
+        session=session,
+        user=Operator("test"),
+        rows=list(enumerate(documents, start=1)),
+        mode="all_or_nothing",
+        source_name="state demo",
+    )
+    assert len(report.imported) == len(documents)
+    session.flush()
+    return {
+        c.reference: c for c in session.scalars(select(Case).where(Case.organization_id == org.id))
+    }
+
+
+def test_every_state_folder_has_a_demo_case(imported: dict[str, Any]) -> None:
+    from clemency.eligibility import list_rulesets
+
+    states = {c.jurisdiction for c in imported.values()}
+    expected_states = {ruleset.split("/")[0] for _, ruleset, *_ in EXPECTED}
+    assert states == expected_states
+    assert expected_states <= {r.jurisdiction for r in list_rulesets()}
+
+
+@pytest.mark.parametrize(
+    ("reference", "ruleset", "as_of", "outcome", "eligible_on", "form_id"), EXPECTED
+)
+def test_state_demo_case_gives_its_typical_determination_and_packet(
+    session: Session,
+    settings: Settings,
+    imported: dict[str, Any],
+    reference: str,
+    ruleset: str,
+    as_of: date,
+    outcome: str,
+    eligible_on: date | None,
+    form_id: str,
+) -> None:
+    from clemency.cases import facts as case_facts
+    from clemency.documents import assemble as asm
+    from clemency.documents import service as documents
+    from clemency.documents.render_pdf import render_pdf
+    from clemency.eligibility import evaluate, load_ruleset
+
+    case = imported[reference]
+    facts = case_facts.facts_for_case(case, as_of=as_of)
+    determination = evaluate(load_ruleset(ruleset), facts, as_of)
+    assert (determination.outcome, determination.eligible_on) == (outcome, eligible_on), (
+        determination.to_text()
+    )
+    data = documents.packet_input(
+        session=session, case=case, form_id=form_id, as_of=as_of, settings=settings
+    )
+    packet = asm.assemble(data)
+    assert packet.form.jurisdiction == ruleset.split("/")[0]
+    assert render_pdf(packet).startswith(b"%PDF")
