@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -22,6 +24,22 @@ def report(error: ClemencyError) -> NoReturn:
     if DEBUG["on"]:
         raise error
     fail(error.message)
+
+
+def guard_output(
+    out: Path,
+    *,
+    database_url: str | None = None,
+    reads: Iterable[Path] = (),
+    data_dir: Path | None = None,
+) -> Path:
+    """``out`` if it may be written (see :mod:`clemency.outputs`); otherwise one line, exit 1."""
+    from clemency import outputs
+
+    try:
+        return outputs.check_output(out, database_url=database_url, reads=reads, data_dir=data_dir)
+    except ClemencyError as error:
+        report(error)
 
 
 def stdout_is_terminal() -> bool:
