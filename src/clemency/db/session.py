@@ -41,6 +41,9 @@ def engine_for(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Every model and its flush hooks (e.g. petitions' lifecycle rows) are registered.
+    import clemency.db.models  # noqa: F401
+
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
