@@ -195,7 +195,12 @@ class Problem:
     reference: str | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f" (case {self.reference})" if self.reference else "")
+        shown = None
+        if self.reference:
+            # A bad reference is shown escaped and cut short: the line must stay one line.
+            shown = self.reference.encode("unicode_escape", "backslashreplace").decode("ascii")
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        where = f"line {self.line}" + (f" (case {shown})" if shown else "")
         return f"{where}: {self.message}"
 
 
