@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from clemency import outputs
-from clemency.cli.common import fail, guard_output, report
+from clemency.cli.common import fail, guard_output, read_input, report
 from clemency.config import get_settings
 from clemency.errors import ClemencyError
 
@@ -88,6 +88,10 @@ def export_cases(
     typer.echo(f"exported {count} cases" + (f" to {out}" if out else ""), err=True)
 
 
+IMPORT_MAX_BYTES = 1024**3
+"""The largest case import read (1 GiB, some 300,000 cases as JSON Lines)."""
+
+
 @import_app.command("cases")
 def import_cases(
     file: Annotated[Path, typer.Argument(help="A file written by `clemency export cases`.")],
@@ -121,10 +125,7 @@ def import_cases(
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "json")
     if fmt not in ("json", "csv"):
         fail(f"unknown format {fmt!r}; use json or csv", code=2)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read {file}: {error}")
+    text = read_input(file, limit=IMPORT_MAX_BYTES, what="case import")
     engine = make_engine(database_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:

@@ -42,6 +42,41 @@ def guard_output(
         report(error)
 
 
+def read_input(path: Path, *, limit: int, what: str) -> str:
+    """The UTF-8 text of an input file, or one line and exit 1.
+
+    Refuses a missing file, a folder, a device or pipe (``/dev/zero`` never ends), a file
+    larger than ``limit`` bytes (read at most ``limit + 1``) and bytes that are not UTF-8.
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        fail(f"{path}: no such file.")
+    except OSError as error:
+        fail(f"{path}: cannot read it ({error.strerror or error}).")
+    if stat.S_ISDIR(mode):
+        fail(f"{path} is a folder; give the {what} file inside it.")
+    if not stat.S_ISREG(mode):
+        fail(f"{path} is not a regular file (a device or a pipe); give a {what} file.")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        fail(f"{path}: cannot read it ({error.strerror or error}).")
+    if len(data) > limit:
+        fail(f"{path} is larger than {limit:,} bytes, the most a {what} file may be.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        fail(
+            f"{path} line {line}: not UTF-8 text (byte {error.start}); save the {what} file "
+            "as UTF-8."
+        )
+
+
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
