@@ -92,7 +92,15 @@ def database_error_message(error: BaseException) -> str | None:
     cause = getattr(error, "orig", None) or error
     text = str(cause).strip()
     first_line = text.splitlines()[0] if text else type(cause).__name__
-    return (
-        f"the database refused the command ({first_line}). Check CLEMENCY_DATABASE_URL "
-        "(or --database-url) and run `clemency db upgrade` if the database is new."
-    )
+    lowered = first_line.lower()
+    if "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered):
+        return (
+            f"the database has no Clemency tables ({first_line}). Check CLEMENCY_DATABASE_URL "
+            "(or --database-url) and run `clemency db upgrade` if the database is new."
+        )
+    if any(word in lowered for word in ("unable to open", "could not connect", "connection")):
+        return (
+            f"cannot reach the database ({first_line}). Check CLEMENCY_DATABASE_URL "
+            "(or --database-url) and that the database server is running."
+        )
+    return f"the database refused the command ({first_line}); nothing was changed."
