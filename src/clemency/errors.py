@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     LINK = "link_invalid"
     PARSE = "parse_error"
     CONFLICT = "conflict"
+    DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 class ClemencyError(Exception):
@@ -133,3 +134,10 @@ class LinkInvalid(ClemencyError):
 class ParseError(ClemencyError):
     code = ErrorCode.PARSE
     http_status = 422
+
+
+class DatabaseUnavailable(ClemencyError):
+    """The database connection was lost or the database is busy: retry in a moment."""
+
+    code = ErrorCode.DATABASE_UNAVAILABLE
+    http_status = 503

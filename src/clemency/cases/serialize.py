@@ -42,10 +42,17 @@ def row_to_dict(obj: Base, names: list[str] | None = None) -> dict[str, Any]:
 
 
 def coerce(model: type[Base], name: str, raw: Any) -> Any:
-    """Turn a JSON or CSV value into the Python value column ``name`` stores.
+    """Turn a JSON or CSV value into the Python value column ``name`` stores, and check it
+    with the case data checks (:func:`clemency.cases.validation.check_value`).
 
     Raises :class:`BadInput` naming the field, the value and the expected form.
     """
+    from clemency.cases.validation import check_value
+
+    return check_value(model, name, _convert(model, name, raw))
+
+
+def _convert(model: type[Base], name: str, raw: Any) -> Any:
     column = sa_inspect(model).columns.get(name)
     if column is None:
         raise BadInput(f"unknown field {name!r} for {model.__name__}", field=name)
@@ -78,9 +85,10 @@ def coerce(model: type[Base], name: str, raw: Any) -> Any:
             return str(raw)
         if isinstance(kind, String | Text):
             return str(raw)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
+        shown = repr(raw) if len(repr(raw)) <= 60 else repr(raw)[:57] + "..."
         raise BadInput(
-            f"{model.__name__}.{name}: {raw!r} is not valid ({error})", field=name
+            f"{model.__name__}.{name}: {shown} is not valid ({error})", field=name
         ) from error
     return raw
 
@@ -117,4 +125,7 @@ def coerce_values(model: type[Base], values: dict[str, Any], allowed: list[str])
                 field=name,
             )
         out[name] = coerce(model, name, raw)
+    from clemency.cases.validation import check_row
+
+    check_row(model, out)
     return out

@@ -195,7 +195,12 @@ class Problem:
     reference: str | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f" (case {self.reference})" if self.reference else "")
+        shown = None
+        if self.reference:
+            # A bad reference is shown escaped and cut short: the line must stay one line.
+            shown = self.reference.encode("unicode_escape", "backslashreplace").decode("ascii")
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        where = f"line {self.line}" + (f" (case {shown})" if shown else "")
         return f"{where}: {self.message}"
 
 
@@ -224,6 +229,9 @@ def _read_json_lines(text: str) -> Iterator[Row]:
         except json.JSONDecodeError as error:
             yield number, Problem(number, f"not valid JSON ({error.msg} at column {error.colno})")
             continue
+        except RecursionError:
+            yield number, Problem(number, "JSON nested too deeply to be a case")
+            continue
         if not isinstance(document, dict):
             yield number, Problem(number, "expected a JSON object for one case")
             continue
@@ -247,6 +255,9 @@ def _read_json_array(text: str) -> Iterator[Row]:
                 Problem(line, f"not valid JSON ({error.msg}); the rest of the file is unread"),
             )
             return
+        except RecursionError:
+            yield line, Problem(line, "JSON nested too deeply; the rest of the file is unread")
+            return
         if isinstance(document, dict):
             yield line, document
         else:
@@ -255,19 +266,31 @@ def _read_json_array(text: str) -> Iterator[Row]:
 
 def _read_csv(text: str) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise DataImportError(f"line 1: the CSV header cannot be read ({error})") from error
     if header is None:
         return
-    expected = csv_header()
+    expected = set(csv_header())
     unknown = [name for name in header if name not in expected]
     if unknown or "organization" not in header or "reference" not in header:
+        shown = ", ".join(name[:40] for name in unknown[:5])
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
         raise DataImportError(
             "line 1: the CSV header is not a Clemency case export"
-            + (f" (unknown columns: {', '.join(unknown)})" if unknown else "")
+            + (f" (unknown columns: {shown}{more})" if unknown else "")
             + "; export one with `clemency export cases --format csv` to see the columns.",
         )
     start = reader.line_num + 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield start, Problem(start, f"not readable as CSV ({error}); the rest is unread")
+            return
         line, start = start, reader.line_num + 1
         if not any(cells):
             continue

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clemency.cli.common import fail, report
+from clemency import outputs
+from clemency.cli.common import fail, guard_output, read_input, report
 from clemency.config import get_settings
 from clemency.errors import ClemencyError
 
@@ -62,7 +61,11 @@ def export_cases(
 
     if fmt not in ("json", "csv"):
         fail(f"unknown format {fmt!r}; use json or csv", code=2)
-    engine = make_engine(database_url or get_settings().database_url)
+    settings = get_settings()
+    url = database_url or settings.database_url
+    if out is not None:
+        guard_output(out, database_url=url, data_dir=settings.data_dir)
+    engine = make_engine(url)
     try:
         with unit_of_work(engine) as session:
             audit.set_origin(session, source="cli")
@@ -72,27 +75,21 @@ def export_cases(
             if out is None:
                 count = transfer.write_documents(documents, sys.stdout, fmt)
             else:
-                count = _write_atomically(out, documents, fmt)
+                with outputs.atomic_text(out) as stream:
+                    count = transfer.write_documents(documents, stream, fmt)
     except ClemencyError as error:
         report(error)
+    except OSError as error:
+        if out is None:
+            raise
+        fail(outputs.disk_error_message(out, error))
     finally:
         engine.dispose()
     typer.echo(f"exported {count} cases" + (f" to {out}" if out else ""), err=True)
 
 
-def _write_atomically(out: Path, documents: object, fmt: str) -> int:
-    """Write to a temporary file beside ``out`` and rename, so ``out`` is never half-written."""
-    from clemency.cases import transfer
-
-    handle, temporary = tempfile.mkstemp(dir=out.parent or Path("."), suffix=".partial")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            count = transfer.write_documents(documents, stream, fmt)  # type: ignore[arg-type]
-        Path(temporary).replace(out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+IMPORT_MAX_BYTES = 1024**3
+"""The largest case import read (1 GiB, some 300,000 cases as JSON Lines)."""
 
 
 @import_app.command("cases")
@@ -128,10 +125,7 @@ def import_cases(
     fmt = fmt or ("csv" if file.suffix.lower() == ".csv" else "json")
     if fmt not in ("json", "csv"):
         fail(f"unknown format {fmt!r}; use json or csv", code=2)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read {file}: {error}")
+    text = read_input(file, limit=IMPORT_MAX_BYTES, what="case import")
     engine = make_engine(database_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from clemency.cli.common import DEBUG, database_error_message, fail, report
+from clemency.cli.common import DEBUG, database_error_message, fail, read_input, report
 from clemency.errors import ClemencyError
 
 
@@ -23,13 +23,18 @@ def parse_as_of(value: str | None) -> date:
         fail(f"--as-of {value!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2019-01-01.", 2)
 
 
+FACTS_MAX_BYTES = 1024 * 1024
+"""A facts file is one person's facts: a few kilobytes. Anything past 1 MiB is refused."""
+
+
 def read_facts(path: Path) -> dict[str, object]:
+    text = read_input(path, limit=FACTS_MAX_BYTES, what="facts")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"{path}: no such file.")
+        raw = json.loads(text)
     except json.JSONDecodeError as error:
         fail(f"{path} line {error.lineno}: not valid JSON ({error.msg}).")
+    except RecursionError:
+        fail(f"{path}: the JSON is nested too deeply; a facts file is one flat object.")
     if not isinstance(raw, dict):
         fail(f"{path}: the facts file must hold one JSON object of fact names to values.")
     return raw

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clemency.cli.common import fail, report
+from clemency import outputs
+from clemency.cli.common import fail, guard_output, report
 from clemency.errors import ClemencyError
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ def packet(
     if fmt not in ("pdf", "docx"):
         fail(f"--format must be pdf or docx, not {fmt!r}.", 2)
     settings = get_settings()
+    guard_output(out, database_url=settings.database_url, data_dir=settings.data_dir)
     try:
         with unit_of_work(engine_for(settings.database_url)) as session:
             generated = documents.generate(
@@ -82,9 +84,11 @@ def packet(
                 as_of=_as_of(as_of),
                 settings=settings,
             )
-            out.write_bytes(generated.data)
+            outputs.write_bytes(out, generated.data)
     except ClemencyError as error:
         report(error)
+    except OSError as error:
+        fail(outputs.disk_error_message(out, error))
     p = generated.packet
     typer.echo(
         f"wrote {out} ({len(generated.data):,} bytes, {len(p.exhibits)} exhibits, "

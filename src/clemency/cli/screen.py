@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from clemency.cli.common import fail, report
+from clemency.cli.common import fail, guard_output, report
 from clemency.config import get_settings
 from clemency.errors import ClemencyError
 
@@ -124,9 +124,13 @@ def screen(
         fail("--import-cases needs --save", 2)
     if import_cases and not org:
         fail("--import-cases needs --org SLUG (the organization the new cases belong to)", 2)
+    settings = get_settings()
+    guard_output(
+        out, database_url=db or settings.database_url, reads=[roster], data_dir=settings.data_dir
+    )
     bar = _Bar()
     try:
-        extra_paths = get_settings().rulesets_paths
+        extra_paths = settings.rulesets_paths
         chosen = service.load(ruleset, extra_paths)
         alternative, label = None, ""
         if compare_ruleset:

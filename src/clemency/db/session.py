@@ -28,6 +28,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and full fsync on every connection."""
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
+    else:
+        # A pooled connection the server dropped (restart, failover, pg_terminate_backend,
+        # an idle timeout) is tested on checkout and replaced, instead of failing the request.
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -40,7 +44,19 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+def is_connection_loss(error: BaseException) -> bool:
+    """True for an error that says the database went away or is busy (worth retrying)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError)
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Every model and its flush hooks (e.g. petitions' lifecycle rows) are registered.
+    import clemency.db.models  # noqa: F401
+
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 

@@ -266,6 +266,10 @@ def did_you_mean(name: str) -> str:
     return f"{hint} Facts are listed in docs/facts.md."
 
 
+INT_FACT_MAX = 2**31 - 1
+"""Every whole-number fact is a count or a number of months: 0 to this (the store's INTEGER)."""
+
+
 def coerce_fact(spec: FactSpec, raw: object) -> FactValue | None:
     """Turn one JSON/CSV-ish value into the fact's type; raise :class:`FactsError` if it is not."""
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
@@ -308,6 +312,16 @@ def coerce_fact(spec: FactSpec, raw: object) -> FactValue | None:
                 value = date.fromisoformat(raw.strip())
             except ValueError:
                 value = None
+    if spec.type == "int" and isinstance(value, int) and not 0 <= value <= INT_FACT_MAX:
+        raise FactsError(
+            f"fact `{spec.name}`: {value} is "
+            + (
+                "negative; a count or a number of months is 0 or more."
+                if value < 0
+                else f"too large; at most {INT_FACT_MAX:,}."
+            ),
+            fact=spec.name,
+        )
     if value is None:
         expected = {
             "string": "a text",

@@ -8,11 +8,22 @@ and the dated facts the deadlines need (adverse recommendation, execution notice
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from clemency.db.base import Base, TimestampMixin, VersionedMixin
+from clemency.db.base import Base, TimestampMixin, VersionedMixin, utcnow
 
 
 def _case_fk() -> Mapped[int]:
@@ -79,3 +90,47 @@ class LetterRequest(TimestampMixin, VersionedMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminded_on: Mapped[date | None] = mapped_column(Date)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+def initial_stage_values(petition: Any) -> dict[str, Any]:
+    """The lifecycle row a petition starts with: its known status if the machine has that
+    state, else the machine's initial state. One definition for the flush hook, the read-only
+    view of a petition without a row, and the backfill migration."""
+    from clemency.petitions import lifecycle
+
+    machine = lifecycle.load(petition.jurisdiction)
+    states = machine.spec.states
+    return {
+        "case_id": petition.case_id,
+        "petition_id": petition.id,
+        "lifecycle": machine.jurisdiction,
+        "lifecycle_sha256": machine.sha256,
+        "stage": petition.status if petition.status in states else machine.spec.initial,
+        "stage_since": petition.filed_on,
+        "carried_over": False,
+    }
+
+
+@event.listens_for(Session, "after_flush")
+def _write_lifecycle_rows(session: Session, _context: Any) -> None:
+    """Every petition gets its lifecycle row in the flush that inserts it, however it was
+    created (the service, an import, the parts form, the demo), so no read has to write it."""
+    from sqlalchemy import insert
+
+    from clemency.cases.models import Petition
+
+    new = [obj for obj in session.new if isinstance(obj, Petition)]
+    if not new:
+        return
+    from clemency.errors import ClemencyError
+
+    rows = []
+    for petition in new:
+        try:
+            values = initial_stage_values(petition)
+        except ClemencyError:  # no lifecycle for its jurisdiction: no row (as before)
+            continue
+        values.update(version=1, created_at=utcnow(), updated_at=utcnow())
+        rows.append(values)
+    if rows:
+        session.connection().execute(insert(PetitionStage), rows)

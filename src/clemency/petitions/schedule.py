@@ -143,6 +143,58 @@ def for_organization(
     return _collect(session, list(visible), since)
 
 
+CASES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class DeadlinePage:
+    """The deadlines of one page of cases (``per_page`` cases in id order), soonest first."""
+
+    rows: list[CaseDeadline]
+    page: int
+    per_page: int
+    has_next: bool
+
+
+def page_for_user(
+    *,
+    session: Session,
+    user: Actor,
+    page: int = 1,
+    per_page: int = CASES_PER_PAGE,
+    organization_id: int | None = None,
+) -> DeadlinePage:
+    """Deadlines of one page of the cases ``user`` may see (of one organization, for its admins
+    and attorneys): the work grows with the page, never with the organization (issue 13)."""
+    from sqlalchemy.orm import selectinload
+
+    page = max(1, page)
+    clause = access.visible_cases_clause(user)
+    query = select(Case).where(clause)
+    if organization_id is not None:
+        if isinstance(user, User):
+            role = access.role_in(session, user, organization_id)
+            if role not in ("admin", "attorney"):
+                raise PermissionDenied(
+                    "Only admins and attorneys see the organization's deadlines."
+                )
+        query = query.where(Case.organization_id == organization_id)
+    cases = list(
+        session.scalars(
+            query.options(
+                selectinload(Case.person),
+                selectinload(Case.petitions),
+                selectinload(Case.support_letters),
+            )
+            .order_by(Case.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page + 1)
+        )
+    )
+    has_next = len(cases) > per_page
+    return DeadlinePage(_collect(session, cases[:per_page], None), page, per_page, has_next)
+
+
 def organizations_of(*, session: Session, user: User) -> list[int]:
     return list(
         session.scalars(select(Membership.organization_id).where(Membership.user_id == user.id))

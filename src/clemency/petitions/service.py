@@ -34,7 +34,7 @@ from clemency.config import Settings
 from clemency.errors import BadInput, NotFound
 from clemency.petitions import lifecycle as lifecycle_mod
 from clemency.petitions.lifecycle import Lifecycle, TransitionContext
-from clemency.petitions.models import PetitionStage
+from clemency.petitions.models import PetitionStage, initial_stage_values
 
 #: Store roles -> lifecycle roles. Viewers make no transitions.
 ROLE_MAP = {"admin": "staff", "attorney": "staff", "volunteer": "volunteer", "viewer": "viewer"}
@@ -113,23 +113,38 @@ def _machine(jurisdiction: str) -> Lifecycle:
 
 
 def stage_of(session: Session, petition: Petition) -> PetitionStage:
-    """The petition's lifecycle row, created on first use from its known status."""
+    """The petition's lifecycle row, read only: the stored one, or (for a petition whose row
+    has not been written yet) the row it would start with, which is not added to the session.
+
+    Pages call this; a GET never writes (issue 13). Rows are written when petitions are
+    created (:func:`clemency.petitions.models.initial_stage_values` through a flush hook),
+    backfilled by migration ``reliability``, and by :func:`_stage_for_write` before a change.
+    """
     row = session.scalar(select(PetitionStage).where(PetitionStage.petition_id == petition.id))
     if row is not None:
         return row
-    machine = _machine(petition.jurisdiction)
-    stage = petition.status if petition.status in machine.spec.states else machine.spec.initial
-    row = PetitionStage(
-        case_id=petition.case_id,
-        petition_id=petition.id,
-        lifecycle=machine.jurisdiction,
-        lifecycle_sha256=machine.sha256,
-        stage=stage,
-        stage_since=petition.filed_on,
-        carried_over=False,
-    )
-    session.add(row)
-    session.flush()
+    return PetitionStage(**initial_stage_values(petition))
+
+
+def _stage_for_write(session: Session, petition: Petition) -> PetitionStage:
+    """The stored lifecycle row, inserted first if missing (for services that change it).
+
+    Two writers inserting the same missing row at once: the second one's insert fails on the
+    unique petition id inside a savepoint, and it reads the winner's row instead.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    row = session.scalar(select(PetitionStage).where(PetitionStage.petition_id == petition.id))
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = PetitionStage(**initial_stage_values(petition))
+            session.add(row)
+    except IntegrityError:
+        row = session.scalars(
+            select(PetitionStage).where(PetitionStage.petition_id == petition.id)
+        ).one()
     return row
 
 
@@ -225,8 +240,7 @@ def start(
         relief_requested=relief_requested,
     )
     session.add(petition)
-    session.flush()
-    stage_of(session, petition)
+    session.flush()  # the flush hook writes its lifecycle row
     _audit(session, user, case, "create", "petition", petition.id, f"{jurisdiction} {kind} draft")
     return petition
 
@@ -272,7 +286,7 @@ def transition(
         session=session, user=user, case_id=case_id, need=Permission.WRITE, audit_read=False
     )
     petition = _petition(session, case, petition_id)
-    st = stage_of(session, petition)
+    st = _stage_for_write(session, petition)
     machine = _machine(petition.jurisdiction)
     if source not in EVENT_SOURCES:
         raise BadInput(
@@ -427,7 +441,7 @@ def observe(
         raise BadInput(
             f"source {source!r} is not one of {', '.join(EVENT_SOURCES)}.", field="source"
         )
-    st = stage_of(session, petition)
+    st = _stage_for_write(session, petition)
     machine = _machine(petition.jurisdiction)
     old = st.stage
     st.stage = machine.infer_stage(old, status)

@@ -55,20 +55,57 @@ def _csv_columns_spec(path: Path) -> str:
     return ", ".join(f"{quote_text(name)}: 'VARCHAR'" for name in csv_header(path))
 
 
-def csv_header(path: Path) -> list[str]:
-    """The header row of a CSV file, read with Python's csv module (no type sniffing)."""
-    import csv
+MAX_COLUMNS = 2_000
+"""Columns a roster may have (the fact vocabulary has under a hundred; others are ignored)."""
+HEADER_MAX_BYTES = 1024 * 1024
+"""Bytes of a CSV roster's header line read before it is parsed."""
 
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        try:
-            header = next(csv.reader(handle))
-        except StopIteration:
-            raise RosterError(
-                f"roster {path} is empty; it needs a header row", path=str(path)
-            ) from None
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise RosterError(f"roster {path}: cannot read the header row ({error})") from error
+
+def csv_header(path: Path) -> list[str]:
+    """The header row of a CSV file, read with Python's csv module (no type sniffing).
+
+    At most :data:`HEADER_MAX_BYTES` are read and :data:`MAX_COLUMNS` columns accepted, so a
+    hostile header (a million columns) is refused at once instead of taking minutes.
+    """
+    import csv
+    import io
+
+    with path.open("rb") as raw:
+        head = raw.read(HEADER_MAX_BYTES + 1)
+    end = head.find(b"\n")
+    if end < 0 and len(head) > HEADER_MAX_BYTES:
+        raise RosterError(
+            f"roster {path}: the header line is longer than {HEADER_MAX_BYTES:,} bytes; "
+            f"a roster has at most {MAX_COLUMNS:,} columns",
+            path=str(path),
+        )
+    line = head if end < 0 else head[: end + 1]
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RosterError(
+            f"roster {path}: cannot read the header row (not UTF-8 at byte {error.start}); "
+            "save it as CSV UTF-8"
+        ) from error
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")))
+    except StopIteration:
+        raise RosterError(
+            f"roster {path} is empty; it needs a header row", path=str(path)
+        ) from None
+    except csv.Error as error:
+        raise RosterError(f"roster {path}: cannot read the header row ({error})") from error
+    _check_column_count(path, len(header))
     return [name.strip() for name in header]
+
+
+def _check_column_count(path: Path, count: int) -> None:
+    if count > MAX_COLUMNS:
+        raise RosterError(
+            f"roster {path} has {count:,} columns; at most {MAX_COLUMNS:,} are allowed "
+            "(keep the fact columns, see docs/facts.md)",
+            path=str(path),
+        )
 
 
 @dataclass(frozen=True)
@@ -101,7 +138,10 @@ def open_roster(path: Path) -> Roster:
                 f"roster {path} is not a readable Parquet file: {_first_line(error)}"
             ) from error
         names = list(types)
-    duplicated = sorted({n for n in names if names.count(n) > 1})
+        _check_column_count(path, len(names))
+    from collections import Counter
+
+    duplicated = sorted(name for name, seen in Counter(names).items() if seen > 1)
     if duplicated:
         raise RosterError(
             f"roster {path} has duplicated column(s) {', '.join(duplicated)}; rename or drop them"

@@ -77,7 +77,26 @@ def _check_content(kind: str, head: bytes, filename: str) -> None:
             ) from error
         text = head[: error.start].decode("utf-8")
     if not text.strip() or ("\n" not in text and len(head) == _CHUNK):
-        raise UploadRejected(f"{filename!r} has no header line.", field="roster")
+        raise UploadRejected(
+            f"{filename!r} has no header line (or one longer than {_CHUNK:,} bytes).",
+            field="roster",
+        )
+    _check_header_columns(text.splitlines()[0], filename)
+
+
+def _check_header_columns(line: str, filename: str) -> None:
+    """Refuse a header with more columns than a roster may have, before keeping the file."""
+    import csv
+
+    from clemency.screening.roster import MAX_COLUMNS
+
+    header = next(csv.reader([line]), [])
+    if len(header) > MAX_COLUMNS:
+        raise UploadRejected(
+            f"{filename!r} has {len(header):,} columns; at most {MAX_COLUMNS:,} are allowed "
+            "(keep the fact columns, see docs/facts.md).",
+            field="roster",
+        )
 
 
 def store_upload(

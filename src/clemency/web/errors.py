@@ -15,10 +15,19 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from clemency.errors import BadInput, ClemencyError, NotAuthenticated, NotFound, PermissionDenied
+from clemency.db.session import is_connection_loss
+from clemency.errors import (
+    BadInput,
+    ClemencyError,
+    DatabaseUnavailable,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+)
 from clemency.web import htmx
 
 log = logging.getLogger("clemency.web")
@@ -96,6 +105,17 @@ def _validation_to_error(exc: RequestValidationError) -> BadInput:
     return BadInput(f"Some fields are not valid: {summary}", fields=fields)
 
 
+def _database_unavailable(request: Request, request_id: str) -> DatabaseUnavailable:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        text = "The database did not answer (connection lost or busy). Try again in a moment."
+    else:
+        text = (
+            "The database connection was lost while saving; the change was rolled back unless "
+            "the page shows it saved. Reload, check, and try again."
+        )
+    return DatabaseUnavailable(f"{text} (request {request_id})", request_id=request_id)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
@@ -121,16 +141,34 @@ def install(app: FastAPI) -> None:
             error = BadInput(str(exc.detail))
         return respond(request, error)
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        # Registered for the class itself so that Starlette answers here and keeps the
+        # connection open (the catch-all below goes through ServerErrorMiddleware, which
+        # re-raises and makes the server drop the client's keep-alive connection).
+        return _server_error(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        request_id = getattr(request.state, "request_id", "-")
-        log.exception("unexpected error (request %s)", request_id)
-        error = ClemencyError(
-            f"Something went wrong on our side; nothing was changed. Quote request {request_id} "
-            "to your administrator."
-        )
-        error.http_status = 500  # type: ignore[misc]  # instance override for this one answer
-        error.fields = {"request_id": request_id}
-        if wants_json(request.scope):
-            return JSONResponse(error.to_dict(), status_code=500)
-        return _html_error(request, error)
+        return _server_error(request, exc)
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    """A lost or busy database: 503 ``database_unavailable`` with Retry-After. Anything else:
+    500 with a request id and no internals."""
+    request_id = getattr(request.state, "request_id", "-")
+    if is_connection_loss(exc):
+        log.warning("database unavailable (request %s): %s", request_id, exc)
+        response = respond(request, _database_unavailable(request, request_id))
+        response.headers["Retry-After"] = "2"
+        return response
+    log.error("unexpected error (request %s)", request_id, exc_info=exc)
+    error = ClemencyError(
+        f"Something went wrong on our side; nothing was changed. Quote request {request_id} "
+        "to your administrator."
+    )
+    error.http_status = 500  # type: ignore[misc]  # instance override for this one answer
+    error.fields = {"request_id": request_id}
+    if wants_json(request.scope):
+        return JSONResponse(error.to_dict(), status_code=500)
+    return _html_error(request, error)

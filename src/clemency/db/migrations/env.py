@@ -6,7 +6,6 @@ from __future__ import annotations
 from alembic import context
 
 from clemency.db.models import Base
-from clemency.db.session import make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -40,7 +39,9 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    from clemency.db.migrate import migration_engine
+
+    engine = migration_engine(_url())
     try:
         with engine.connect() as connection:
             _run(connection)
@@ -54,6 +55,10 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        # One transaction for the whole upgrade on every backend; on SQLite the migration
+        # engine (clemency.db.migrate) makes the driver honour it.
+        transactional_ddl=True,
+        transaction_per_migration=False,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -53,6 +53,10 @@ def atomic_output(out: Path) -> Iterator[Path]:
     partial = out.with_name(f".{out.name}.partial")
     try:
         yield partial
+        if partial.is_file():
+            from clemency.outputs import fsync_file
+
+            fsync_file(partial)
         os.replace(partial, out)
     finally:
         if partial.exists():

@@ -1,0 +1,92 @@
+"""Reliability fixtures: a small seeded demo database (SQLite), copied fresh for each test.
+
+Seeding takes a few seconds, so it is done once per test session into a template file; each
+test gets its own copy in its own folder, which is also the working directory where a test
+needs the default ``sqlite:///clemency.db`` URL to point at it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if "sqlite" not in _TEMPLATE:
+        folder = tmp_path_factory.mktemp("demo-template")
+        database = folder / "template.db"
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "clemency.cli.main",
+                "demo",
+                "--no-serve",
+                "--count",
+                "6",
+                "--database",
+                str(database),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        # One self-contained file: fold the WAL back into the database.
+        import sqlite3
+
+        connection = sqlite3.connect(database)
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
+        connection.close()
+        _TEMPLATE["sqlite"] = database
+    return _TEMPLATE["sqlite"]
+
+
+@dataclass
+class Store:
+    folder: Path
+    database: Path
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            CLEMENCY_DATABASE_URL=self.url,
+            CLEMENCY_DATA_DIR=str(self.folder / "clemency-data"),
+            CLEMENCY_ENVIRONMENT="test",
+        )
+        env.update(extra)
+        return env
+
+    def run(
+        self, *args: str, cwd: Path | None = None, **env: str
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "clemency.cli.main", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=cwd or self.folder,
+            env=self.env(**env),
+            timeout=120,
+        )
+
+
+@pytest.fixture
+def store(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A seeded demo database named ``clemency.db`` in a fresh folder (the default URL's file)."""
+    database = tmp_path / "clemency.db"
+    shutil.copyfile(seeded_template(tmp_path_factory), database)
+    return Store(tmp_path, database)
