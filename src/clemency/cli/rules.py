@@ -57,8 +57,14 @@ def show_command(ruleset_id: Annotated[str, typer.Argument(help="Ruleset id.")])
         typer.echo("")
         typer.echo(f"{rule.id}  [{'required' if rule.required else 'advisory'}]")
         typer.echo(f"  {rule.title}")
+        basis = (
+            "the day the cited text took effect"
+            if rule.basis == "law"
+            else "the earliest date vouched for; unknown before it"
+        )
         typer.echo(
-            f"  effective from {rule.effective_from}{until} (outside: {rule.outside_effective})"
+            f"  effective from {rule.effective_from}{until} (basis: {rule.basis}, {basis}; "
+            f"outside: {rule.outside_effective})"
         )
         if rule.when_source:
             typer.echo(f"  when: {rule.when_source.strip()}")

@@ -20,7 +20,9 @@ that are ``unknown`` do not block it: on that date the outcome would be ``needs_
 they are settled.
 
 Rules outside their effective period give their ``outside_effective`` outcome (default
-``pass``: a requirement not yet, or no longer, in force does not apply).
+``pass``: a requirement not yet, or no longer, in force does not apply), except before an
+``effective.from`` whose ``basis`` is ``knowledge`` (only the earliest date the ruleset vouches
+for): there the rule is ``unknown`` with ``vouched=False``, never a silent pass.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -40,6 +40,9 @@ class RuleResult(BaseModel):
     url: str | None = None
     required: bool = True
     missing_facts: list[str] = []
+    #: False when ``as_of`` falls before the period the ruleset vouches for this rule
+    #: (``effective.basis: knowledge``): the outcome is then ``unknown`` for that reason alone.
+    vouched: bool = True
 
 
 class Determination(BaseModel):
@@ -65,6 +68,11 @@ class Determination(BaseModel):
     @property
     def unknown_rule_ids(self) -> list[str]:
         return [r.id for r in self.rules if r.required and r.outcome == "unknown"]
+
+    @property
+    def unvouched_rule_ids(self) -> list[str]:
+        """Required rules that are unknown only because ``as_of`` is before what we vouch for."""
+        return [r.id for r in self.rules if r.required and not r.vouched]
 
     @property
     def person_id(self) -> str | None:
@@ -111,7 +119,8 @@ class Determination(BaseModel):
             for i, result in enumerate(members):
                 last = i == len(members) - 1
                 branch, stem = ("└─", "   ") if last else ("├─", "│  ")
-                lines.append(f"{branch} [{marks[result.outcome]}] {result.title}  ({result.id})")
+                mark = marks[result.outcome] if result.vouched else "NOT VOUCHED"
+                lines.append(f"{branch} [{mark}] {result.title}  ({result.id})")
                 lines.append(f"{stem}   {result.explanation}")
                 source = result.citation + (f" <{result.url}>" if result.url else "")
                 lines.append(f"{stem}   Source: {source}")

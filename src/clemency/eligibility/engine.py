@@ -32,6 +32,16 @@ class RuleEval:
     time_only: bool
     missing: list[str]
     explanation: str
+    #: False when ``as_of`` is before the period the ruleset vouches for (outcome ``unknown``).
+    vouched: bool = True
+
+
+#: The explanation of a rule on a day before the ruleset vouches for it (``basis: knowledge``).
+NOT_VOUCHED = (
+    "Clemency does not vouch for this rule before {effective_from}: it was checked against "
+    "the official text in force from that date on, not before. Whether it applied on {as_of} "
+    "must be decided by hand."
+)
 
 
 def _status(value: expr.Value) -> RuleOutcome:
@@ -52,7 +62,10 @@ def _fmt(value: object) -> str:
 
 def judge_rule(rule: Rule, facts: Mapping[str, Any], as_of: date) -> RuleEval:
     """Outcome, waiting date, whether only time fails it and the missing facts (no explanation)."""
-    if not rule.in_effect(as_of):
+    scope = rule.scope_on(as_of)
+    if scope == "not_vouched":
+        return RuleEval("unknown", None, False, [], "", vouched=False)
+    if scope == "not_in_effect":
         return RuleEval(rule.outside_effective, None, False, [], "")
     params = rule.params_on(as_of)
     condition: expr.Value = True
@@ -92,7 +105,10 @@ def evaluate_rule(rule: Rule, facts: Mapping[str, Any], as_of: date) -> RuleEval
     }
     for fact in rule.facts:
         names[fact] = _fmt(facts.get(fact))
-    if not rule.in_effect(as_of):
+    scope = rule.scope_on(as_of)
+    if scope == "not_vouched":
+        template = NOT_VOUCHED
+    elif scope == "not_in_effect":
         template = rule.explain.get(
             "not_in_effect",
             "Not in effect on {as_of} (in effect from {effective_from}"
@@ -194,6 +210,7 @@ def evaluate(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> Dete
                 url=rule.url,
                 required=rule.required,
                 missing_facts=result.missing,
+                vouched=result.vouched,
             )
         )
     combined = combine([ev for rule, ev in evals if rule.required])

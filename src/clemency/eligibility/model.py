@@ -49,6 +49,8 @@ MANIFEST_KEYS = {
 }
 #: Names an explanation may always use besides facts, parameters and `show` values.
 EXPLAIN_NAMES = {"as_of", "wait_until", "missing", "effective_from", "effective_until"}
+EFFECTIVE_KEYS = {"from", "until", "basis"}
+BASES = ("law", "knowledge")
 
 
 def rule_error(path: Path, line: int, problem: str, fix: str) -> RuleFileError:
@@ -95,6 +97,10 @@ class Rule:
     effective_from: date
     effective_until: date | None
     outside_effective: Literal["pass", "fail"]
+    #: ``law``: ``effective_from`` is the day the cited official text took effect (before it the
+    #: rule is not in force). ``knowledge``: it is only the earliest day this ruleset vouches
+    #: for; before it the rule's outcome is ``unknown`` (never a silent pass or fail).
+    basis: Literal["law", "knowledge"]
     parameters: dict[str, Parameter]
     when: expr.Node | None
     wait_until: expr.Node | None
@@ -113,6 +119,17 @@ class Rule:
         return self.effective_from <= as_of and (
             self.effective_until is None or as_of <= self.effective_until
         )
+
+    def vouched(self, as_of: date) -> bool:
+        """False before ``effective.from`` when that date is only the start of our knowledge."""
+        return self.basis == "law" or as_of >= self.effective_from
+
+    def scope_on(self, as_of: date) -> Literal["in_effect", "not_in_effect", "not_vouched"]:
+        """Whether the rule is read on ``as_of``, not in force (``outside_effective``
+        applies), or before the period this ruleset vouches for (``unknown``)."""
+        if not self.vouched(as_of):
+            return "not_vouched"
+        return "in_effect" if self.in_effect(as_of) else "not_in_effect"
 
     def params_on(self, as_of: date) -> dict[str, Any]:
         return {name: p.value_on(as_of, self.path) for name, p in self.parameters.items()}
@@ -322,12 +339,37 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             path,
             data.line_of("effective") if "effective" in data else data.line,
             "missing `effective.from`",
-            "add effective: {from: YYYY-MM-DD} (and `until:` if it was repealed)",
+            "add effective: {from: YYYY-MM-DD, basis: law | knowledge} (and `until:` if it "
+            "was repealed)",
         )
+    for key in effective:
+        if key not in EFFECTIVE_KEYS:
+            raise rule_error(
+                path,
+                effective.line_of(key),
+                f"unknown key `effective.{key}`",
+                "use only from, until and basis",
+            )
     start = _date(effective["from"], path, effective.line_of("from"), "effective.from")
     until = None
     if effective.get("until") is not None:
         until = _date(effective["until"], path, effective.line_of("until"), "effective.until")
+    basis = effective.get("basis")
+    if basis not in BASES:
+        raise rule_error(
+            path,
+            effective.line_of("basis") if "basis" in effective else data.line_of("effective"),
+            "missing `effective.basis`" if basis is None else f"unknown effective.basis {basis!r}",
+            "write basis: law (`from` is the day the cited official text took effect) or "
+            "basis: knowledge (`from` is only the earliest date this ruleset vouches for)",
+        )
+    if until is not None and until < start:
+        raise rule_error(
+            path,
+            effective.line_of("until"),
+            f"effective.until {until.isoformat()} is before effective.from {start.isoformat()}",
+            "write an `until` on or after `from`",
+        )
     outside = data.get("outside_effective", "pass")
     if outside not in ("pass", "fail"):
         raise rule_error(
@@ -431,6 +473,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
         effective_from=start,
         effective_until=until,
         outside_effective=outside,
+        basis=basis,
         parameters=params,
         when=when,
         wait_until=wait_until,

@@ -318,7 +318,12 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
     waits: list[int] = []
     nontime_fail: list[exp.Expr] = []
     for i, rule in enumerate(rules):
-        if not rule.in_effect(as_of):
+        scope = rule.scope_on(as_of)
+        if scope == "not_vouched":
+            # before the period the ruleset vouches for: unknown, reading no fact (as in Python)
+            middle.append(exp.Literal.number(UNKNOWN).as_(f"s{i}"))
+            continue
+        if scope == "not_in_effect":
             constant = PASS if rule.outside_effective == "pass" else FAIL
             middle.append(exp.Literal.number(constant).as_(f"s{i}"))
             if constant == FAIL:

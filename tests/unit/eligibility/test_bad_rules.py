@@ -65,6 +65,9 @@ CASES = [
         "a fact, a parameter",
     ),
     ("when_not_a_condition", "waiting_period.yaml", 8, "`when` gives a date", "write a condition"),
+    # effective.basis is required: law (the cited text's start) or knowledge (our horizon)
+    ("missing_basis", "waiting_period.yaml", 7, "missing `effective.basis`", "basis: law"),
+    ("unknown_basis", "waiting_period.yaml", 9, "unknown effective.basis 'belief'", "knowledge"),
     (
         "unlisted_rule_file",
         "residence.yaml",

@@ -109,10 +109,12 @@ def test_as_row_has_the_six_screening_columns() -> None:
         "outcome": "ineligible",
         "eligible_on": date(2023, 6, 6),
         "failed_rules": "us-federal.pardon.waiting_period",
-        "unknown_rules": "us-federal.pardon.not_on_supervision",
+        # resides_in_us is vouched for from 2024-05-31 only (basis: knowledge): unknown in 2019
+        "unknown_rules": "us-federal.pardon.not_on_supervision;us-federal.pardon.resides_in_us",
         "missing_facts": "on_supervision",
     }
     assert d.as_row("other")["person_id"] == "other"
+    assert d.unvouched_rule_ids == ["us-federal.pardon.resides_in_us"]
 
 
 def test_a_failure_that_is_not_only_time_gives_no_eligible_on() -> None:
@@ -133,10 +135,11 @@ def test_evaluation_never_reads_the_clock() -> None:
     assert (
         evaluate(ruleset, facts, date(2023, 6, 6)).outcome == "needs_review"
     )  # supervision unknown
-    assert (
-        evaluate(ruleset, {**facts, "on_supervision": False}, date(2023, 6, 6)).outcome
-        == "eligible"
-    )
+    settled = {**facts, "on_supervision": False}
+    # the residence rule is vouched for only from 2024-05-31 (basis: knowledge): before, unknown
+    assert evaluate(ruleset, settled, date(2023, 6, 6)).outcome == "needs_review"
+    assert evaluate(ruleset, settled, date(2023, 6, 6)).missing_facts == []
+    assert evaluate(ruleset, settled, date(2024, 5, 31)).outcome == "eligible"
 
 
 def test_bad_facts_are_refused_with_the_fact_name() -> None:
@@ -191,3 +194,51 @@ def test_the_hash_changes_when_a_rule_file_changes_and_extra_paths_are_searched(
     facts = alice(after_commutation=True)
     assert evaluate(changed, facts, date(2019, 12, 31)).eligible_on == date(2023, 6, 6)
     assert evaluate(changed, facts, date(2020, 1, 1)).eligible_on == date(2021, 6, 6)
+
+
+def _one_rule_ruleset(tmp_path: Path, basis: str) -> Path:
+    folder = tmp_path / basis / "pardon"
+    folder.mkdir(parents=True)
+    (folder / "ruleset.yaml").write_text(
+        "id: ex/pardon\ntitle: t\njurisdiction: ex\nrelief: pardon\nversion: '1'\n"
+        "rules: [not_on_supervision]\n"
+    )
+    (folder / "not_on_supervision.yaml").write_text(
+        "id: ex.pardon.not_on_supervision\ntitle: Not on supervision\n"
+        "reference: {citation: Ex. Rule 1}\n"
+        f"effective: {{from: 2010-01-01, basis: {basis}}}\n"
+        "when: on_supervision == false\n"
+        "explain: {pass: ok, fail: on supervision, unknown: 'missing {missing}'}\n"
+    )
+    return folder
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_before_a_knowledge_start_a_rule_is_unknown_never_a_silent_pass(
+    tmp_path: Path, dialect: str
+) -> None:
+    """Issue #11 item 1: a New York parolee screened in 2009 came out eligible. Before the
+    earliest date a ruleset vouches for, the rule is unknown (and says why); before a rule's
+    true start (basis: law) it is simply not in force."""
+    from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
+
+    facts = {"person_id": "p1", "on_supervision": True}
+    knowledge = load_folder(_one_rule_ruleset(tmp_path, "knowledge"))
+    law = load_folder(_one_rule_ruleset(tmp_path, "law"))
+    before, on = date(2009, 12, 31), date(2010, 1, 1)
+    d = evaluate(knowledge, facts, before)
+    assert (d.outcome, d.rules[0].outcome, d.rules[0].vouched) == ("needs_review", "unknown", False)
+    assert d.missing_facts == []
+    assert d.eligible_on is None
+    assert "does not vouch for this rule before 2010-01-01" in d.rules[0].explanation
+    assert d.unvouched_rule_ids == ["ex.pardon.not_on_supervision"]
+    assert "[NOT VOUCHED]" in d.to_text()
+    assert evaluate(knowledge, facts, on).outcome == "ineligible"  # from the start: read
+    d_law = evaluate(law, facts, before)
+    assert (d_law.outcome, d_law.rules[0].vouched) == ("eligible", True)  # not yet in force
+    backend = DuckdbBackend() if dialect == "duckdb" else SqliteBackend()
+    for ruleset in (knowledge, law):
+        for as_of in (before, on):
+            assert backend.run(ruleset, [facts], as_of) == [
+                normalise(evaluate(ruleset, facts, as_of).as_row())
+            ]

@@ -50,6 +50,7 @@ def ruleset(
                 "effective_until": rule.effective_until.isoformat()
                 if rule.effective_until
                 else None,
+                "effective_basis": rule.basis,
                 "facts": rule.facts,
                 "parameters": {
                     p.name: {
