@@ -44,7 +44,7 @@ def test_plugin_collects_cases_and_reports_failures_with_file_line_and_reasons(
     )
     out = result.stdout
     assert result.returncode == 1, out
-    assert "1 failed, 32 passed" in out
+    assert "1 failed, 33 passed" in out
     line = (
         text.splitlines().index("- name: a conviction requiring registration waits ten years") + 1
     )
