@@ -53,6 +53,7 @@ def ints(depth: int) -> st.SearchStrategy[str]:
         leaf,
         st.builds(lambda a, b: f"years_between({a}, {b})", d, d),
         st.builds(lambda a, b: f"months_between({a}, {b})", d, d),
+        st.builds(lambda a, b: f"days_between({a}, {b})", d, d),
         st.builds(lambda a, b: f"age_on({a}, {b})", d, d),
         st.builds(lambda a, b: f"({a} + {b})", ints(depth - 1), ints(depth - 1)),
         st.builds(lambda a, k: f"({a} * {k})", ints(depth - 1), st.integers(-3, 12)),

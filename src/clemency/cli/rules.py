@@ -22,8 +22,9 @@ def _extra() -> list[Path]:
 
 @rules_app.command("list")
 def list_command() -> None:
-    """List every ruleset: id, version, relief and how many rules."""
+    """List every ruleset: id, version, how many rules and how many unverified notes."""
     from clemency.eligibility import list_rulesets
+    from clemency.eligibility.citations import unverified_notes
 
     try:
         rulesets = list_rulesets(_extra())
@@ -32,16 +33,19 @@ def list_command() -> None:
     width = max(len(r.id) for r in rulesets)
     for r in rulesets:
         required = len(r.required_rules)
+        unverified = sum(len(unverified_notes(rule.citation)) for rule in r.rules)
         typer.echo(
             f"{r.id:<{width}}  v{r.version:<7} {required} required, "
-            f"{len(r.rules) - required} advisory  {r.title}"
+            f"{len(r.rules) - required} advisory, {unverified} unverified  {r.title}"
         )
 
 
 @rules_app.command("show")
 def show_command(ruleset_id: Annotated[str, typer.Argument(help="Ruleset id.")]) -> None:
-    """Show a ruleset's rules with their conditions, parameters, dates and citations."""
+    """Show a ruleset's rules with their conditions, parameters, dates, citations and what is
+    not verified against the official text."""
     from clemency.eligibility import load_ruleset
+    from clemency.eligibility.citations import unverified_notes
 
     try:
         r = load_ruleset(ruleset_id, _extra())
@@ -74,6 +78,16 @@ def show_command(ruleset_id: Annotated[str, typer.Argument(help="Ruleset id.")])
             values = ", ".join(f"{start}: {value}" for start, value in p.values)
             typer.echo(f"  parameter {p.name} = {{{values}}}  ({p.description})")
         typer.echo(f"  source: {rule.citation}" + (f" <{rule.url}>" if rule.url else ""))
+        for note in unverified_notes(rule.citation):
+            typer.echo(f"  UNVERIFIED: {note}")
+    notes = [(rule.id, note) for rule in r.rules for note in unverified_notes(rule.citation)]
+    typer.echo("")
+    if notes:
+        typer.echo(f"Unverified ({len(notes)}): read these before relying on the ruleset.")
+        for rule_id, note in notes:
+            typer.echo(f"  - {rule_id}: {note}")
+    else:
+        typer.echo("Unverified (0): every citation was checked against the official text.")
 
 
 @rules_app.command("test")

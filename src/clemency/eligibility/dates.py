@@ -7,7 +7,8 @@ PostgreSQL, DuckDB and Spark do for ``date + interval``; the SQLite compiler rep
 
 **Whole periods between.** ``months_between(a, b)`` is the largest ``k`` with
 ``add_months(a, k) <= b`` (so it counts completed months and is negative when ``b < a``);
-``years_between`` likewise with years; ``age_on(birth, day)`` is ``years_between(birth, day)``,
+``years_between`` likewise with years; ``days_between(a, b)`` is the number of days from ``a``
+to ``b`` (``b - a``, negative when ``b < a``); ``age_on(birth, day)`` is ``years_between(birth, day)``,
 so a person born on 29 February turns a year older on 28 February in common years.
 """
 
@@ -31,6 +32,10 @@ def add_years(day: date, years: int) -> date:
 
 def add_days(day: date, days: int) -> date:
     return day + timedelta(days=days)
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days
 
 
 def months_between(start: date, end: date) -> int:

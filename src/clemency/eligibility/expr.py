@@ -134,6 +134,7 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "add_months": (("date", "int"), "date", "date plus whole months (month-end clamped)"),
     "add_days": (("date", "int"), "date", "date plus days"),
     "years_between": (("date", "date"), "int", "completed years from the first date to the second"),
+    "days_between": (("date", "date"), "int", "days from the first date to the second"),
     "months_between": (
         ("date", "date"),
         "int",
@@ -629,6 +630,7 @@ _DATE_FUNCTIONS: dict[str, Callable[[Any, Any], Value]] = {
     "add_months": dates.add_months,
     "add_days": dates.add_days,
     "years_between": dates.years_between,
+    "days_between": dates.days_between,
     "months_between": dates.months_between,
     "age_on": dates.age_on,
 }

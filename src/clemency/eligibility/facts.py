@@ -246,6 +246,70 @@ _SPECS: tuple[FactSpec, ...] = (
         "bool",
         "Criminal charges or a detainer are pending against the person.",
     ),
+    # --- state rules of issue #11: New York, Georgia, Oklahoma (docs/facts.md, same block) ---
+    _f(
+        "jail_time_credit_days",
+        "int",
+        "Days of jail-time credit certified against the sentence: time held before delivery to "
+        "the state prison system (N.Y. Penal Law § 70.30(3)).",
+    ),
+    _f(
+        "community_supervision_eligibility_date",
+        "date",
+        "Earliest date the person is or will be eligible for release to community supervision: "
+        "the parole eligibility date of an indeterminate sentence, the conditional release date "
+        "of a determinate one (New York).",
+    ),
+    _f(
+        "is_life_without_parole",
+        "bool",
+        "The sentence is life imprisonment without parole: no release to community supervision.",
+    ),
+    _f(
+        "extraordinary_circumstances",
+        "bool",
+        "Extraordinary circumstances are shown for a New York commutation outside the "
+        "Governor's criteria.",
+    ),
+    _f(
+        "denial_notice_date",
+        "date",
+        "Date of the written notice that the last clemency application was not granted "
+        "(New York counts the wait from it).",
+    ),
+    _f(
+        "sex_offense_registration_required",
+        "bool",
+        "A conviction requires registration on a sex offender registry (Georgia: O.C.G.A. "
+        "§ 42-1-12).",
+    ),
+    _f(
+        "convicted_since_sentence_completed",
+        "bool",
+        "Convicted of any offense after completing the sentence(s) (Georgia: a law-abiding "
+        "life since completion).",
+    ),
+    _f(
+        "fines_and_restitution_paid",
+        "bool",
+        "Every fine, fee and restitution order of the sentence(s) is paid in full.",
+    ),
+    _f(
+        "prior_commutation_same_sentence",
+        "bool",
+        "The Governor already commuted the sentence relief is now sought for (Oklahoma).",
+    ),
+    _f(
+        "governor_recommended_reapplication",
+        "bool",
+        "After an unfavorable recommendation the Governor recommended that the person reapply "
+        "(Oklahoma).",
+    ),
+    _f(
+        "penalty_changed_since_denial",
+        "bool",
+        "A statute changed the penalty for the crime after the last denial (Oklahoma).",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

@@ -59,6 +59,12 @@ _ADD_DAYS = {
     "spark": "DATE_ADD(__d__, __n__)",
     "sqlite": "DATE(__d__, CAST(__n__ AS TEXT) || ' days')",
 }
+_DAYS_BETWEEN = {
+    "duckdb": "CAST(__b__ - __a__ AS INTEGER)",
+    "postgres": "(__b__ - __a__)",
+    "spark": "DATEDIFF(__b__, __a__)",
+    "sqlite": "CAST(JULIANDAY(__b__) - JULIANDAY(__a__) AS INTEGER)",
+}
 _PART = {
     "duckdb": "CAST(EXTRACT({part} FROM __d__) AS INTEGER)",
     "postgres": "CAST(EXTRACT({part} FROM __d__) AS INTEGER)",
@@ -225,6 +231,8 @@ class _Compiler:
             return self.add_months(args[0], years)
         if node.fn == "add_days":
             return self.template(_ADD_DAYS[self.dialect], d=args[0], n=args[1])
+        if node.fn == "days_between":
+            return self.template(_DAYS_BETWEEN[self.dialect], a=args[0], b=args[1])
         if node.fn == "months_between":
             return self.between(args[0], args[1], "months")
         assert node.fn in ("years_between", "age_on")

@@ -214,6 +214,11 @@ def test_check_and_rulesets(site: Site) -> None:
     detail = client.get("/api/v1/rulesets/us-federal/pardon").json()
     assert detail["rules"]
     assert all(r["citation"] for r in detail["rules"])
+    oklahoma = client.get("/api/v1/rulesets/us-ok/commutation").json()["rules"]
+    reapply = next(r for r in oklahoma if r["id"] == "us-ok.commutation.reapply_after_denial")
+    assert reapply["unverified"]
+    assert "2024 amendments" in reapply["unverified"][0]
+    assert all(isinstance(r["unverified"], list) for r in oklahoma)
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/cases/{case_id}/determinations" in schema["paths"]
     assert "/api/v1/check" in schema["paths"]

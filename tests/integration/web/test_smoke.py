@@ -52,3 +52,21 @@ def test_bulk_screening_page_upload(site: Site) -> None:
     )
     assert wrong.status_code == 413
     assert "neither a .csv nor a .parquet" in wrong.text
+
+
+def test_a_ruleset_page_shows_what_is_not_verified_under_each_rule(site: Site) -> None:
+    from markupsafe import escape
+
+    from clemency.eligibility import load_ruleset
+    from clemency.eligibility.citations import unverified_notes
+
+    client = site.client(("a", "admin"))
+    page = client.get("/rulesets/us-ok/commutation")
+    assert page.status_code == 200
+    notes = [
+        n for r in load_ruleset("us-ok/commutation").rules for n in unverified_notes(r.citation)
+    ]
+    assert page.text.count("Not verified against the official text") == len(
+        [r for r in load_ruleset("us-ok/commutation").rules if unverified_notes(r.citation)]
+    )
+    assert all(str(escape(note)) in page.text for note in notes)

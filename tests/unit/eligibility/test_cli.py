@@ -110,6 +110,25 @@ def test_rules_list_and_show() -> None:
     assert "source: 28 CFR 1.2" in out
 
 
+def test_rules_show_lists_every_unverified_note_and_list_counts_them() -> None:
+    from clemency.eligibility import load_ruleset
+    from clemency.eligibility.citations import unverified_notes
+
+    ruleset = load_ruleset("us-ok/commutation")
+    expected = [(r.id, n) for r in ruleset.rules for n in unverified_notes(r.citation)]
+    assert expected, "the Oklahoma ruleset still carries unverified notes"
+    code, out, _ = run("rules", "show", "us-ok/commutation")
+    assert code == 0
+    assert f"Unverified ({len(expected)}): read these before relying on the ruleset." in out
+    for rule_id, note in expected:
+        assert f"  - {rule_id}: {note}" in out
+        assert f"  UNVERIFIED: {note}" in out
+    assert 'chapter\'s own definition of "Inmate" was not read' in out
+    code, out, _ = run("rules", "list")
+    line = next(x for x in out.splitlines() if x.startswith("us-ok/commutation"))
+    assert f", {len(expected)} unverified " in line
+
+
 def test_rules_test_runs_every_case_and_fails_on_a_broken_expectation(tmp_path: Path) -> None:
     code, out, _ = run("rules", "test")
     assert code == 0

@@ -53,3 +53,12 @@ def test_a_leap_day_birthday_is_counted_on_28_february_in_common_years() -> None
     assert age_on(date(1960, 2, 29), date(2025, 2, 28)) == 65
     assert age_on(date(1960, 2, 29), date(2024, 2, 29)) == 64
     assert age_on(date(1955, 5, 30), date(2018, 6, 1)) == 63
+
+
+def test_days_between_counts_calendar_days_across_a_leap_day() -> None:
+    from clemency.eligibility.dates import days_between
+
+    assert days_between(date(2020, 2, 28), date(2020, 3, 1)) == 2
+    assert days_between(date(2021, 2, 28), date(2021, 3, 1)) == 1
+    assert days_between(date(2020, 1, 1), date(2022, 2, 1)) == 762
+    assert days_between(date(2020, 3, 1), date(2020, 2, 28)) == -2

@@ -19,8 +19,8 @@ def test_plugin_collects_cases_and_reports_failures_with_file_line_and_reasons(
     text = tests.read_text()
     tests.write_text(
         text.replace(
-            'expect: {rule: fail, reason_contains: "until 2025-09-30"}',
-            'expect: {rule: pass, reason_contains: "until 2099"}',
+            'expect: {rule: fail, reason_contains: "until 2025-09-30", eligible_on: 2025-09-30}',
+            'expect: {rule: pass, reason_contains: "until 2099", eligible_on: 2025-09-30}',
         )
     )
     result = subprocess.run(
@@ -44,8 +44,10 @@ def test_plugin_collects_cases_and_reports_failures_with_file_line_and_reasons(
     )
     out = result.stdout
     assert result.returncode == 1, out
-    assert "1 failed, 14 passed" in out
-    line = text.splitlines().index("- name: a sex offense waits ten years") + 1
-    assert f"{tests}:{line}: a sex offense waits ten years" in out
+    assert "1 failed, 33 passed" in out
+    line = (
+        text.splitlines().index("- name: a conviction requiring registration waits ten years") + 1
+    )
+    assert f"{tests}:{line}: a conviction requiring registration waits ten years" in out
     assert "rule outcome: expected pass, got fail" in out
     assert "reason should contain 'until 2099'" in out

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from clemency.eligibility import Ruleset, list_rulesets, load_ruleset
+from clemency.eligibility.citations import unverified_notes
 from clemency.web.api.cases import ERRORS
 from clemency.web.deps import CurrentIdentity, SettingsDep
 
@@ -46,6 +47,7 @@ def ruleset(
                 "required": rule.required,
                 "citation": rule.citation,
                 "url": rule.url,
+                "unverified": unverified_notes(rule.citation),
                 "effective_from": rule.effective_from.isoformat(),
                 "effective_until": rule.effective_until.isoformat()
                 if rule.effective_until

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from clemency.eligibility import list_rulesets, load_ruleset
+from clemency.eligibility.citations import unverified_notes
 from clemency.web.deps import CurrentIdentity, SettingsDep
 from clemency.web.templating import render
 
@@ -54,6 +55,7 @@ def ruleset_page(
                 for p in rule.parameters.values()
             ],
             "tests": rule_tests(rule.path),
+            "unverified": unverified_notes(rule.citation),
         }
         for rule in ruleset.rules
     ]
