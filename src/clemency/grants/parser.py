@@ -39,12 +39,14 @@ from clemency.grants.schemas import (
     Grant,
     GrantKind,
     ParsedPage,
+    Provenance,
     Section,
     UnparsedItem,
 )
 from clemency.grants.sentences import parse_date, parse_sentence, split_trailing_date
 from clemency.grants.statutes import extract_statutes, offense_without_citations
 
+PUBLIC_DOMAIN = "public domain (a work of the United States Government, 17 U.S.C. § 105)"
 LAYOUT_COLUMNS = "column-table"
 LAYOUT_LABEL_TABLE = "label-table"
 LAYOUT_PARAGRAPHS = "label-paragraphs"
@@ -258,6 +260,7 @@ class _Entry:
     record_url: str | None = None
     unparsed: list[UnparsedItem] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    line: int | None = None  # source line of the name, where the HTML parser gives it
 
     def current(self) -> dict[str, str | None]:
         if not self.convictions:
@@ -287,10 +290,11 @@ class _LabelReader:
         self.loose = loose  # text outside any entry, kept on the page
         self.entry: _Entry | None = None
         self.pending: str | None = None  # unlabelled text that may be the next name
+        self.pending_line: int | None = None
 
-    def name(self, text: str) -> None:
+    def name(self, text: str, line: int | None = None) -> None:
         self.close()
-        self.entry = _Entry(text, self.layout)
+        self.entry = _Entry(text, self.layout, line=line)
         self.section.entries.append(self.entry)
 
     def close(self) -> None:
@@ -309,7 +313,7 @@ class _LabelReader:
         if role == "offense" and self.pending is not None and _NAME_LIKE.match(self.pending):
             # a plain (not bold) line right before "Offense:" is the person's name
             pending, self.pending = self.pending, None
-            self.name(pending)
+            self.name(pending, self.pending_line)
         self.close()
         if self.entry is None:
             self.warnings.append(
@@ -347,9 +351,10 @@ class _LabelReader:
         if href:
             entry.record_url = href
 
-    def text(self, text: str) -> None:
+    def text(self, text: str, line: int | None = None) -> None:
         self.close()
         self.pending = text
+        self.pending_line = line
 
 
 def _grid(table: Tag) -> list[list[tuple[Tag, bool]]]:
@@ -539,7 +544,7 @@ def _read_column_table(
         if name_is_origin or entry is None:
             if _header_roles(row) is not None:
                 continue  # a repeated header row
-            entry = _Entry(_text(name_cell), LAYOUT_COLUMNS)
+            entry = _Entry(_text(name_cell), LAYOUT_COLUMNS, line=name_cell.sourceline)
             section.entries.append(entry)
         columns: dict[str, list[_Item]] = {}
         for position, (cell, is_origin) in enumerate(row):
@@ -594,7 +599,7 @@ def _read_label_table(table: Tag, reader: _LabelReader) -> None:
             if match and _role(match.group("label"), _LABEL_ROLES) is not None:
                 reader.label(match.group("label"), match.group("value").strip())
             elif cell.name == "th" or _is_bold_only(cell):
-                reader.name(text)
+                reader.name(text, cell.sourceline)
             else:
                 reader.text(text)
             continue
@@ -619,9 +624,9 @@ def _read_line(line: _Line, reader: _LabelReader) -> None:
     anchors = [line.tag] if line.tag.name == "a" else line.tag.find_all("a")
     linked = " ".join(_text(a) for a in anchors)
     if line.bold and len(line.text) < 200 and _WS.sub("", linked) != _WS.sub("", line.text):
-        reader.name(line.text)
+        reader.name(line.text, line.tag.sourceline)
         return
-    reader.text(line.text)
+    reader.text(line.text, line.tag.sourceline)
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -849,6 +854,17 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                     category_rule=grant_class.rule,
                     flags=sorted(set(flags)),
                     unparsed=entry.unparsed,
+                    provenance=Provenance(
+                        source=f"the Justice Department page {title!r}",
+                        source_file=source_file,
+                        source_sha256=digest,
+                        licence=PUBLIC_DOMAIN,
+                        location=(
+                            f"line {entry.line}, {entry.layout}"
+                            if entry.line is not None
+                            else f"entry {len(grants) + 1}, {entry.layout}"
+                        ),
+                    ),
                 )
             )
         section_models.append(
@@ -863,12 +879,16 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     source_url = _source_url(soup, text)
     for grant in grants:
         grant.source_url = source_url
+        if grant.provenance is not None:
+            grant.provenance.source_url = source_url
     if not grants:
         warnings.append("no grants found on the page")
     return ParsedPage(
         source_file=source_file,
         source_sha256=digest,
         source_url=source_url,
+        source_description=f"the Justice Department page {title!r}",
+        licence=PUBLIC_DOMAIN,
         title=title,
         president=president,
         term=term,
@@ -881,16 +901,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
 
 
 def parse_file(path: Path) -> ParsedPage:
-    """Parse the page saved at ``path``; the error names the file when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ParseError(
-            f"{path}: cannot read the page ({error.strerror or error})", path=str(path)
-        ) from error
-    if b"<" not in data[:4096]:
-        raise ParseError(
-            f"{path}: this is not an HTML page (save the page as HTML and try again)",
-            path=str(path),
-        )
-    return parse_html(data, source_file=path.name, sha256=sha256_of(data))
+    """Parse a saved page or a commutation CSV at ``path`` (see :mod:`clemency.grants.sources`)."""
+    from clemency.grants.sources import parse_source
+
+    return parse_source(path)

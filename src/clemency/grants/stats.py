@@ -16,7 +16,7 @@ from typing import Any
 
 from clemency.grants import reference
 from clemency.grants.districts import COURTS
-from clemency.grants.schemas import CATEGORIES, Grant
+from clemency.grants.schemas import CATEGORIES, Grant, ParsedPage
 
 SENTENCE_BUCKETS = (
     "life",
@@ -173,6 +173,24 @@ def comparison(grants: Sequence[Grant]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def import_summary(page: ParsedPage) -> dict[str, Any]:
+    """The figures of one import: grants parsed, how many are named in a warning, by date."""
+    named = {
+        g.entry_index
+        for g in page.grants
+        for w in page.warnings
+        if g.provenance is not None and w.startswith(f"{g.provenance.location}: ")
+    }
+    dates = Counter(g.grant_date.isoformat() if g.grant_date else "unknown" for g in page.grants)
+    return {
+        "grants": len(page.grants),
+        "grants_named_in_warnings": len(named),
+        "grants_without_grant_date": dates.get("unknown", 0),
+        "by_grant_date": dict(sorted(dates.items())),
+        "warnings": len(page.warnings),
+    }
 
 
 def grant_rows(grants: Sequence[Grant]) -> list[dict[str, Any]]:

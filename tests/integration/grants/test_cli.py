@@ -44,7 +44,12 @@ def test_import_as_text() -> None:
     lines = result.stdout.splitlines()
     assert "2002-12-20" in lines[1]
     assert "Kenneth Franklin Copley" in lines[1]
-    assert lines[-1] == "189 grants in 18 sections"
+    assert lines[190] == "189 grants in 18 sections"
+    assert lines[191].startswith(
+        "189 grants parsed, 0 of them named in warnings, 0 without a grant date"
+    )
+    assert lines[192].startswith("source: the Justice Department page")
+    assert "public domain" in lines[192]
 
 
 def test_import_into_a_database_is_idempotent(tmp_path: Path) -> None:
