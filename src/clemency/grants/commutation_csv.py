@@ -59,7 +59,7 @@ DOJ_PAGE = "https://www.justice.gov/pardon/obama-commutations"
 # states. A file whose dates fall in no single term is refused a president ("unknown").
 _TERMS_OF_OFFICE: tuple[tuple[str, date, date], ...] = (
     ("George H. W. Bush", date(1989, 1, 20), date(1993, 1, 20)),
-    ("Bill Clinton", date(1993, 1, 20), date(2001, 1, 20)),
+    ("William J. Clinton", date(1993, 1, 20), date(2001, 1, 20)),
     ("George W. Bush", date(2001, 1, 20), date(2009, 1, 20)),
     ("Barack Obama", date(2009, 1, 20), date(2017, 1, 20)),
     ("Donald J. Trump", date(2017, 1, 20), date(2021, 1, 20)),

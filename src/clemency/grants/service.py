@@ -148,6 +148,33 @@ def list_grants(*, session: Session, president: str | None = None) -> list[Grant
     return [Grant.model_validate(data) for data in session.scalars(query)]
 
 
+@dataclass(frozen=True)
+class SourceCitation:
+    """What a statistics page cites for one imported source."""
+
+    file_name: str
+    description: str
+    licence: str
+    sha256: str
+    source_url: str | None
+    grant_count: int
+
+
+def list_sources(*, session: Session) -> list[SourceCitation]:
+    """The imported sources, in import order, as a page cites them."""
+    return [
+        SourceCitation(
+            file_name=s.file_name,
+            description=s.description or s.title,
+            licence=s.licence or "not recorded (imported before licences were kept)",
+            sha256=s.sha256,
+            source_url=s.source_url,
+            grant_count=s.grant_count,
+        )
+        for s in session.scalars(select(GrantSource).order_by(GrantSource.id))
+    ]
+
+
 def count_grants(*, session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(GrantRecord)) or 0)
 
