@@ -192,22 +192,21 @@ def by_year_and_kind(grants: Sequence[Grant]) -> Figure:
     return figure
 
 
+_CAP_MONTHS = 600  # original terms above this are shown together, so the rest stay readable
+
+
 def commutation_sentences(grants: Sequence[Grant]) -> Figure:
-    """Each commutation as a point: original prison term (life at the right) against the
-    commuted sentence; points under the diagonal are reductions."""
+    """Each commutation as a point: original prison term against the commuted sentence; terms
+    over 600 months and life sentences stand in their own columns at the right. Points under
+    the diagonal are reductions."""
     figure = _figure(
         "Commutations: original sentence against commuted sentence",
         source=_source_line(grants),
     )
     axes = figure.add_subplot(1, 1, 1)
+    over_x, life_x = _CAP_MONTHS + 60, _CAP_MONTHS + 120
     points: dict[str, tuple[list[float], list[float]]] = {}
     found = stats.commutations(grants)
-    numeric = [
-        o.months
-        for g in found
-        if (o := measures.original_sentence(g)).months is not None and not o.life
-    ]
-    life_x = (max(numeric) if numeric else 480) + 60
     skipped = 0
     for g in found:
         original = measures.original_sentence(g)
@@ -215,7 +214,14 @@ def commutation_sentences(grants: Sequence[Grant]) -> Figure:
         if commuted is None or (original.months is None and not original.life):
             skipped += 1
             continue
-        x = life_x if original.life else float(original.months or 0)
+        # a small fixed spread (by position in the source) keeps the life column readable
+        spread = ((g.entry_index * 7919) % 41 - 20) * 0.8
+        if original.life:
+            x = life_x + spread
+        elif (original.months or 0) > _CAP_MONTHS:
+            x = over_x + spread
+        else:
+            x = float(original.months or 0)
         outcome = g.terms.outcome if g.terms and g.terms.outcome else "other"
         label = {
             "term": "to a term",
@@ -226,28 +232,28 @@ def commutation_sentences(grants: Sequence[Grant]) -> Figure:
         xs.append(x)
         ys.append(commuted)
     for index, (label, (xs, ys)) in enumerate(sorted(points.items())):
-        axes.scatter(xs, ys, s=9, alpha=0.45, label=f"{label} ({len(xs)})", color=_COLORS[index])
-    top = max([life_x, *[y for _, ys in points.values() for y in ys]], default=life_x)
-    axes.plot([0, life_x - 30], [0, life_x - 30], color="#888888", linewidth=0.8, linestyle="--")
-    axes.axvline(life_x - 30, color="#cccccc", linewidth=0.8)
-    ticks = [t for t in range(0, int(life_x - 30), 120)]
-    axes.set_xticks([*ticks, life_x], [*(str(t) for t in ticks), "life"])
+        axes.scatter(xs, ys, s=8, alpha=0.4, label=f"{label} ({len(xs)})", color=_COLORS[index])
+    top = max([y for _, ys in points.values() for y in ys], default=_CAP_MONTHS)
+    axes.plot([0, _CAP_MONTHS], [0, _CAP_MONTHS], color="#888888", linewidth=0.8, linestyle="--")
+    axes.axvline(_CAP_MONTHS + 30, color="#cccccc", linewidth=0.8)
+    ticks = list(range(0, _CAP_MONTHS + 1, 120))
+    axes.set_xticks(
+        [*ticks, over_x, life_x], [*(str(t) for t in ticks), f"> {_CAP_MONTHS}", "life"]
+    )
     axes.set_xlim(0, life_x + 40)
-    axes.set_ylim(0, top + 20)
-    axes.set_xlabel("original prison term (months; life sentences at the right)")
+    axes.set_ylim(0, max(top, _CAP_MONTHS) + 20)
+    axes.set_xlabel("original prison term (months)")
     axes.set_ylabel("commuted sentence (months)")
     axes.grid(alpha=0.3)
     if points:
         axes.legend(frameon=False, fontsize=8, loc="upper left")
-    if skipped:
-        figure.text(
-            0.99,
-            0.01,
-            f"{skipped} not plotted: a sentence not stated or not numeric",
-            fontsize=7,
-            color="#555555",
-            ha="right",
-        )
+    plotted = sum(len(xs) for xs, _ in points.values())
+    axes.set_title(
+        f"{plotted} of {len(found)} commutations; {skipped} without a numeric sentence or term "
+        "not plotted; dashed line: no reduction",
+        fontsize=8,
+        color="#555555",
+    )
     figure.subplots_adjust(bottom=0.14)
     return figure
 
