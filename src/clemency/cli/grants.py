@@ -155,9 +155,10 @@ def stats_command(
     for path in written:
         typer.echo(str(path))
     for row in stats.comparison(grants):
-        if row["kind"] == "pardon":
+        if row["kind"] == "pardon" or row["parsed"]:
             typer.echo(
-                f"{row['president']}: {row['parsed']} pardons parsed, {row['published']} published",
+                f"{row['president']}: {row['parsed']} {row['kind']}s parsed, "
+                f"{row['published']} published",
                 err=True,
             )
 
