@@ -73,3 +73,15 @@ def test_cli_store_reports_the_figures(database_url: str, tmp_path: Path) -> Non
     )
     assert second.exit_code == 0
     assert "was imported before" in second.stdout
+
+
+def test_the_demo_sources_include_the_commutations(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        results = service.import_bundled_pages(session=session)
+    assert [r.file_name for r in results][-1] == "obama_commutations.csv"
+    assert sum(r.grant_count for r in results) == 74 + 189 + 212 + 1386
+    with session_factory(engine)() as session:
+        kinds = dict(
+            session.execute(select(GrantRecord.kind, func.count()).group_by(GrantRecord.kind)).all()
+        )
+    assert kinds == {"pardon": 475, "commutation": 1386}
