@@ -72,7 +72,7 @@ class GrantRecord(TimestampMixin, Base):
     warrant_url: Mapped[str | None] = mapped_column(Text)
     record_url: Mapped[str | None] = mapped_column(Text)
     flags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
-    # where in the source the grant stands ("lines 2-6", "line 812, column-table")
+    # where in the source the grant stands ("lines 2-6", "table 3, row 12, column-table")
     source_location: Mapped[str | None] = mapped_column(String(120))
     # what a commutation's terms made of the sentence: term, expiry_date, time_served, …
     terms_outcome: Mapped[str | None] = mapped_column(String(20))

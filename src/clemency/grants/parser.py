@@ -260,7 +260,7 @@ class _Entry:
     record_url: str | None = None
     unparsed: list[UnparsedItem] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    line: int | None = None  # source line of the name, where the HTML parser gives it
+    where: str | None = None  # the element the name stands in: "table 3, row 12", "block 57"
 
     def current(self) -> dict[str, str | None]:
         if not self.convictions:
@@ -290,11 +290,11 @@ class _LabelReader:
         self.loose = loose  # text outside any entry, kept on the page
         self.entry: _Entry | None = None
         self.pending: str | None = None  # unlabelled text that may be the next name
-        self.pending_line: int | None = None
+        self.pending_where: str | None = None
 
-    def name(self, text: str, line: int | None = None) -> None:
+    def name(self, text: str, where: str | None = None) -> None:
         self.close()
-        self.entry = _Entry(text, self.layout, line=line)
+        self.entry = _Entry(text, self.layout, where=where)
         self.section.entries.append(self.entry)
 
     def close(self) -> None:
@@ -313,7 +313,7 @@ class _LabelReader:
         if role == "offense" and self.pending is not None and _NAME_LIKE.match(self.pending):
             # a plain (not bold) line right before "Offense:" is the person's name
             pending, self.pending = self.pending, None
-            self.name(pending, self.pending_line)
+            self.name(pending, self.pending_where)
         self.close()
         if self.entry is None:
             self.warnings.append(
@@ -351,10 +351,10 @@ class _LabelReader:
         if href:
             entry.record_url = href
 
-    def text(self, text: str, line: int | None = None) -> None:
+    def text(self, text: str, where: str | None = None) -> None:
         self.close()
         self.pending = text
-        self.pending_line = line
+        self.pending_where = where
 
 
 def _grid(table: Tag) -> list[list[tuple[Tag, bool]]]:
@@ -532,10 +532,11 @@ def _read_column_table(
     header_index: int,
     roles: list[str | None],
     section: _SectionState,
+    table_number: int = 0,
 ) -> None:
     name_column = roles.index("name")
     entry: _Entry | None = None
-    for row in grid[header_index + 1 :]:
+    for row_number, row in enumerate(grid[header_index + 1 :], start=header_index + 2):
         if not row or all(not _text(cell) for cell, _ in row):
             continue
         if name_column >= len(row):
@@ -544,7 +545,9 @@ def _read_column_table(
         if name_is_origin or entry is None:
             if _header_roles(row) is not None:
                 continue  # a repeated header row
-            entry = _Entry(_text(name_cell), LAYOUT_COLUMNS, line=name_cell.sourceline)
+            entry = _Entry(
+                _text(name_cell), LAYOUT_COLUMNS, where=f"table {table_number}, row {row_number}"
+            )
             section.entries.append(entry)
         columns: dict[str, list[_Item]] = {}
         for position, (cell, is_origin) in enumerate(row):
@@ -585,8 +588,8 @@ def _read_column_table(
             )
 
 
-def _read_label_table(table: Tag, reader: _LabelReader) -> None:
-    for tr in table.find_all("tr"):
+def _read_label_table(table: Tag, reader: _LabelReader, table_number: int = 0) -> None:
+    for row_number, tr in enumerate(table.find_all("tr"), start=1):
         if tr.find_parent("table") is not table:
             continue
         cells = [c for c in tr.find_all(["td", "th"], recursive=False) if _text(c)]
@@ -599,9 +602,9 @@ def _read_label_table(table: Tag, reader: _LabelReader) -> None:
             if match and _role(match.group("label"), _LABEL_ROLES) is not None:
                 reader.label(match.group("label"), match.group("value").strip())
             elif cell.name == "th" or _is_bold_only(cell):
-                reader.name(text, cell.sourceline)
+                reader.name(text, f"table {table_number}, row {row_number}")
             else:
-                reader.text(text)
+                reader.text(text, f"table {table_number}, row {row_number}")
             continue
         label_text = _text(cells[0])
         value_cell = cells[1]
@@ -610,10 +613,12 @@ def _read_label_table(table: Tag, reader: _LabelReader) -> None:
         if label_text.rstrip().endswith(":") or _role(label_text, _LABEL_ROLES) is not None:
             reader.label(label_text.rstrip(": "), value, str(link["href"]) if link else None)
         else:
-            reader.text(" | ".join(_text(c) for c in cells))
+            reader.text(
+                " | ".join(_text(c) for c in cells), f"table {table_number}, row {row_number}"
+            )
 
 
-def _read_line(line: _Line, reader: _LabelReader) -> None:
+def _read_line(line: _Line, reader: _LabelReader, block_number: int = 0) -> None:
     match = _LABEL_TEXT.match(line.text)
     if match and (
         _role(match.group("label"), _LABEL_ROLES) is not None
@@ -624,9 +629,9 @@ def _read_line(line: _Line, reader: _LabelReader) -> None:
     anchors = [line.tag] if line.tag.name == "a" else line.tag.find_all("a")
     linked = " ".join(_text(a) for a in anchors)
     if line.bold and len(line.text) < 200 and _WS.sub("", linked) != _WS.sub("", line.text):
-        reader.name(line.text, line.tag.sourceline)
+        reader.name(line.text, f"block {block_number}")
         return
-    reader.text(line.text, line.tag.sourceline)
+    reader.text(line.text, f"block {block_number}")
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -760,6 +765,8 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     loose: list[str] = []
     current = _SectionState(heading="", grant_date=None, kind=None)
     reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings, loose)
+    table_number = 0  # tables and text blocks counted in document order, for provenance
+    block_number = 0
     for event in _events(root):
         if not isinstance(event, _Line):
             reader.close()
@@ -786,6 +793,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
             if "warrant" in event.text.lower() and current.warrant_url is None:
                 current.warrant_url = event.href
         elif isinstance(event, _Table):
+            table_number += 1
             grid = _grid(event.tag)
             header = next(
                 (
@@ -798,16 +806,17 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
             if current not in sections:
                 sections.append(current)
             if header is not None:
-                _read_column_table(grid, header[0], header[1], current)
+                _read_column_table(grid, header[0], header[1], current, table_number)
                 current.layouts.append(LAYOUT_COLUMNS)
             else:
                 table_reader = _LabelReader(current, LAYOUT_LABEL_TABLE, warnings, loose)
-                _read_label_table(event.tag, table_reader)
+                _read_label_table(event.tag, table_reader, table_number)
                 table_reader.close()
                 current.layouts.append(LAYOUT_LABEL_TABLE)
         else:
             before = len(current.entries)
-            _read_line(event, reader)
+            block_number += 1
+            _read_line(event, reader, block_number)
             if len(current.entries) > before:
                 if current not in sections:
                     sections.append(current)
@@ -860,8 +869,8 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                         source_sha256=digest,
                         licence=PUBLIC_DOMAIN,
                         location=(
-                            f"line {entry.line}, {entry.layout}"
-                            if entry.line is not None
+                            f"{entry.where}, {entry.layout}"
+                            if entry.where is not None
                             else f"entry {len(grants) + 1}, {entry.layout}"
                         ),
                     ),

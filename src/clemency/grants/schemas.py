@@ -156,7 +156,7 @@ class Provenance(_Model):
     source_sha256: str
     source_url: str | None = None
     licence: str
-    location: str  # "lines 2-6" (CSV) or "line 812, table row" (HTML)
+    location: str  # "lines 2-6" (CSV) or "table 3, row 12, column-table" (HTML)
 
 
 class Grant(_Model):

@@ -36,6 +36,10 @@ def test_import_prints_every_grant_as_json() -> None:
     assert first["source_file"] == GWB.name
     assert len(first["source_sha256"]) == 64
     assert first["convictions"][0]["court_id"] == "tnmd"
+    # provenance: the page, its hash and licence, and the element the name stands in
+    assert first["provenance"]["location"] == "table 1, row 2, column-table"
+    assert first["provenance"]["source_sha256"] == first["source_sha256"]
+    assert first["provenance"]["licence"].startswith("public domain")
 
 
 def test_import_as_text() -> None:
