@@ -53,6 +53,23 @@ SOURCE_DESCRIPTION = (
     "Department's page of commutations granted by President Barack Obama"
 )
 SOURCE_URL = "https://github.com/fivethirtyeight/data/tree/master/obama-commutations"
+FIVETHIRTYEIGHT_SHA256 = "b9400293d9a48ba22ca9b2311e967b74ba09374a2d94bb3a3a24d72166539ee9"
+UNKNOWN_SOURCE = "a commutation list in CSV whose source is not known (not a copy Clemency knows)"
+UNKNOWN_LICENCE = "not stated: the file names no licence and is not a copy Clemency knows"
+
+
+@dataclass(frozen=True)
+class _KnownSource:
+    description: str
+    url: str | None
+    licence: str
+
+
+# Copies whose origin is documented, by the SHA-256 of their bytes: the FiveThirtyEight file as
+# last changed in fivethirtyeight/data (commit e0c8091), bundled in grants/pages/ with its README.
+KNOWN_SOURCES: dict[str, _KnownSource] = {
+    FIVETHIRTYEIGHT_SHA256: _KnownSource(SOURCE_DESCRIPTION, SOURCE_URL, LICENCE),
+}
 DOJ_PAGE = "https://www.justice.gov/pardon/obama-commutations"
 
 # Terms of office (inauguration dates), to name the president from the grant dates the file
@@ -376,6 +393,7 @@ def parse_commutation_csv(
 ) -> ParsedPage:
     """Every person of the CSV as a commutation grant; problems are flags and warnings."""
     digest = sha256 or sha256_of(data)
+    known = KNOWN_SOURCES.get(digest, _KnownSource(UNKNOWN_SOURCE, None, UNKNOWN_LICENCE))
     text = data.decode("utf-8-sig")
     warnings: list[str] = []
     loose: list[str] = []
@@ -446,17 +464,17 @@ def parse_commutation_csv(
                     entry_index=len(grants) + 1,
                     source_file=source_file,
                     source_sha256=digest,
-                    source_url=SOURCE_URL,
+                    source_url=known.url,
                     category=grant_class.category,
                     category_rule=grant_class.rule,
                     flags=sorted(set(flags)),
                     unparsed=person.unparsed,
                     provenance=Provenance(
-                        source=SOURCE_DESCRIPTION,
+                        source=known.description,
                         source_file=source_file,
                         source_sha256=digest,
-                        source_url=SOURCE_URL,
-                        licence=LICENCE,
+                        source_url=known.url,
+                        licence=known.licence,
                         location=where,
                     ),
                 )
@@ -474,9 +492,9 @@ def parse_commutation_csv(
     return ParsedPage(
         source_file=source_file,
         source_sha256=digest,
-        source_url=SOURCE_URL,
-        source_description=SOURCE_DESCRIPTION,
-        licence=LICENCE,
+        source_url=known.url,
+        source_description=known.description,
+        licence=known.licence,
         title=f"Commutations Granted by President {president}",
         president=president,
         term=_term(president),

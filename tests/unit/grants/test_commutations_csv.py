@@ -470,3 +470,8 @@ def test_a_small_csv_in_both_layouts() -> None:
     assert doe.grant_date == date(2017, 9, 22)  # serial 43000, then the bullet layout
     assert doe.convictions[0].court_id == "tnwd"  # a district wrapped over two rows
     assert page.president == "Donald J. Trump"  # the only stated date falls in that term
+    # not the FiveThirtyEight copy: no source or licence is attributed to it
+    assert page.licence.startswith("not stated")
+    assert page.source_url is None
+    assert roe.provenance is not None
+    assert roe.provenance.location == "lines 2-6"
