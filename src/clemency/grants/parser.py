@@ -45,6 +45,7 @@ from clemency.grants.schemas import (
 )
 from clemency.grants.sentences import parse_date, parse_sentence, split_trailing_date
 from clemency.grants.statutes import extract_statutes, offense_without_citations
+from clemency.grants.terms import parse_terms
 
 PUBLIC_DOMAIN = "public domain (a work of the United States Government, 17 U.S.C. § 105)"
 LAYOUT_COLUMNS = "column-table"
@@ -840,6 +841,9 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
             if section.grant_date is None:
                 flags.append("no_grant_date")
             kind = section.kind or _kind_from_text(entry.terms or "") or default_kind
+            terms = parse_terms(entry.terms) if entry.terms else None
+            if terms is not None and terms.unparsed:
+                flags.append("terms_partly_understood")
             grant_class = classifier.classify_grant(convictions)
             grants.append(
                 Grant(
@@ -852,6 +856,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                     aliases=aliases,
                     convictions=convictions,
                     terms_text=entry.terms,
+                    terms=terms,
                     warrant_url=section.warrant_url,
                     record_url=entry.record_url,
                     layout=entry.layout,

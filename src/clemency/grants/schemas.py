@@ -136,6 +136,7 @@ class Terms(_Model):
 
     text: str
     sentence_commuted: Literal["prison", "death"] | None = None
+    full_pardon: bool = False  # "Pardon recipient is granted a full pardon …" (conditional pardons)
     outcome: TermsOutcome | None = None
     term_months: float | None = None
     expires_on: date | None = None

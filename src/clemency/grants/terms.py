@@ -103,6 +103,10 @@ def _head_immediate(terms: Terms, m: re.Match[str]) -> None:
     terms.outcome = "immediate"
 
 
+def _full_pardon(terms: Terms, m: re.Match[str]) -> None:
+    terms.full_pardon = True
+
+
 def _condition(kind: str) -> Callable[[Terms, re.Match[str]], None]:
     def handler(terms: Terms, m: re.Match[str]) -> None:
         text = m.group(0).strip(" ,;.")
@@ -187,6 +191,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[Terms, re.Match[str]], None]],
             _head_life,
         ),
         (rf"{_HEAD}\s+to\s+expire\s+immediately", _head_immediate),
+        (
+            r"pardon\s+recipient\s+is\s+granted\s+a\s+full\s+pardon"
+            r"(?:\s+for\s+the\s+above\s+charged\s+offenses)?",
+            _full_pardon,
+        ),
         # conditions
         (
             r"conditioned\s+(?:upon|on)\s+(?:enrollment|enrollement|enrolling)?\s*(?:in\s+)?"
@@ -195,12 +204,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[Terms, re.Match[str]], None]],
         ),
         (r"conditioned\s+(?:upon|on)\s+the\s+following\s+terms\s*:?", _nothing),
         (
-            r"\d\)\s*the\s+commutation\s+recipient\s+shall\s+waive\s+and\s+release\s+any\s+and\s+"
+            r"\d\)\s*the\s+(?:commutation|pardon)\s+recipient\s+shall\s+waive\s+and\s+release\s+"
+            r"any\s+and\s+"
             r"all\s+claims[^;]*",
             _condition("waive_claims"),
         ),
         (
-            r"\d\)\s*the\s+commutation\s+recipient\s+shall\s+not\s+accept\s+or\s+otherwise\s+"
+            r"\d\)\s*the\s+(?:commutation|pardon)\s+recipient\s+shall\s+not\s+accept\s+or\s+"
+            r"otherwise\s+"
             r"receive\s+any\s+financial\s+benefit[^;]*?about\s+his\s+situation",
             _condition("no_financial_benefit"),
         ),

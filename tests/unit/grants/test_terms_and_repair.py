@@ -123,3 +123,27 @@ def test_a_thousands_separator_does_not_split_a_sentence() -> None:
     sentence = parse_sentence("1,748 months' imprisonment; five years' supervised release")
     assert sentence.prison_months == 1748
     assert sentence.unparsed == []
+
+
+def test_the_conditional_pardons_of_january_16_2016_have_their_terms_read() -> None:
+    from datetime import date as day
+
+    from clemency.grants.sources import parse_source
+    from tests.conftest import DOJ_PAGES
+
+    page = parse_source(DOJ_PAGES / "Barack_Obama_2009-2017.html")
+    conditional = [g for g in page.grants if g.terms is not None]
+    # the page lists four pardons of January 16, 2016 with "Terms of Grant" (read by eye)
+    assert sorted(g.name for g in conditional) == [
+        "Bahram Mechanic",
+        "Khosrow Afghahi",
+        "Nima Golestaneh",
+        "Tooraj Faridi",
+    ]
+    for grant in conditional:
+        assert grant.grant_date == day(2016, 1, 16)
+        assert grant.terms is not None
+        assert grant.terms.full_pardon
+        assert grant.terms.outcome is None
+        assert [c.kind for c in grant.terms.conditions] == ["waive_claims", "no_financial_benefit"]
+        assert grant.terms.unparsed == []
