@@ -48,7 +48,7 @@ def demo(
                 pages = import_bundled_pages(session=session)
                 typer.echo(
                     f"Imported {sum(p.grant_count for p in pages)} grants from "
-                    f"{len(pages)} Justice Department pages (the public record)."
+                    f"{len(pages)} sources: the Justice Department's pages and its Obama commutation list (the public record)."
                 )
                 verb = "Created" if created else "Seeded"
                 typer.echo(f"{verb} {database}: {summary.cases} cases (seed {seed}).")

@@ -20,31 +20,47 @@ class OutputFormat(StrEnum):
 
 
 def _parse(path: Path) -> ParsedPage:
-    from clemency.grants.parser import parse_file
+    from clemency.grants.sources import parse_source
 
     try:
-        return parse_file(path)
+        return parse_source(path)
     except ClemencyError as error:
         report(error)
 
 
 def _text_lines(page: ParsedPage) -> list[str]:
+    from clemency.grants.stats import import_summary
+    from clemency.grants.terms import describe
+
     lines = [f"{page.title} — {page.source_file} (sha256 {page.source_sha256[:12]}…)"]
     for grant in page.grants:
         courts = ",".join(sorted({c.court_id or "?" for c in grant.convictions})) or "-"
         when = grant.grant_date.isoformat() if grant.grant_date else "no date"
+        terms = f"  {{{describe(grant.terms)}}}" if grant.terms else ""
         flags = f"  [{'; '.join(grant.flags)}]" if grant.flags else ""
         lines.append(
-            f"{grant.entry_index:4d}  {when}  {grant.kind:<11} {grant.name}  {courts}  {grant.category}{flags}"
+            f"{grant.entry_index:4d}  {when}  {grant.kind:<11} {grant.name}  {courts}  {grant.category}{terms}{flags}"
         )
     lines.append(f"{len(page.grants)} grants in {len(page.sections)} sections")
+    summary = import_summary(page)
+    dates = ", ".join(f"{d}: {n}" for d, n in summary["by_grant_date"].items())
+    lines.append(
+        f"{summary['grants']} grants parsed, {summary['grants_named_in_warnings']} of them named "
+        f"in warnings, {summary['grants_without_grant_date']} without a grant date; by grant date: {dates}"
+    )
+    if page.licence:
+        lines.append(f"source: {page.source_description or page.title}; licence: {page.licence}")
     lines.extend(f"warning: {w}" for w in page.warnings)
     return lines
 
 
 def import_command(
     page: Annotated[
-        Path, typer.Argument(help="A saved 'Pardons Granted by President …' page (HTML).")
+        Path,
+        typer.Argument(
+            help="A saved 'Pardons Granted by President …' page (HTML), or the commutation "
+            "list as CSV (key,info); recognised by content."
+        ),
     ],
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="json (default) or text.")
@@ -54,7 +70,7 @@ def import_command(
         typer.Option("--db", help="Database URL to store the grants in (idempotent per page)."),
     ] = None,
 ) -> None:
-    """Parse a grant page and print its grants; with --db, store them."""
+    """Parse a grant page or commutation CSV and print its grants; with --db, store them."""
     if not page.exists():
         fail(f"{page}: no such file", 1)
     if db is None:
@@ -73,24 +89,40 @@ def import_command(
 
     try:
         engine = make_engine(db)
+        inspector = inspect(engine)
         missing = {"grant_sources", "grants", "grant_convictions"} - set(
-            inspect(engine).get_table_names()
+            inspector.get_table_names()
         )
+        if not missing and "licence" not in {
+            c["name"] for c in inspector.get_columns("grant_sources")
+        }:
+            missing = {"grant_sources.licence"}
     except SQLAlchemyError as error:  # a bad URL or an unreachable server: one line
         fail(f"cannot open the database {db!r}: {error}")
     if missing:
         fail(
             f"the database has no {', '.join(sorted(missing))} table(s): run `clemency db upgrade` first"
         )
-    with unit_of_work(engine) as session:
-        result = service.store_page(session=session, page=parsed)
-    engine.dispose()
+    try:
+        with unit_of_work(engine) as session:
+            result = service.store_page(session=session, page=parsed)
+    except SQLAlchemyError as error:
+        fail(f"cannot store the grants in {db!r}: {str(error).splitlines()[0]}")
+    finally:
+        engine.dispose()
+    from clemency.grants.stats import import_summary
+
+    figures = import_summary(parsed)
     summary = {
         "source_id": result.source_id,
         "file": result.file_name,
         "sha256": result.sha256,
         "created": result.created,
         "grants": result.grant_count,
+        "grants_named_in_warnings": figures["grants_named_in_warnings"],
+        "grants_without_grant_date": figures["grants_without_grant_date"],
+        "by_grant_date": figures["by_grant_date"],
+        "warnings": parsed.warnings,
     }
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(summary, indent=2))
@@ -101,7 +133,9 @@ def import_command(
 
 
 def stats_command(
-    pages: Annotated[list[Path], typer.Argument(help="One or more saved grant pages (HTML).")],
+    pages: Annotated[
+        list[Path], typer.Argument(help="One or more saved grant pages (HTML) or commutation CSVs.")
+    ],
     out: Annotated[
         Path, typer.Option("--out", help="Directory for the CSV files and the PNG/SVG charts.")
     ],
@@ -121,9 +155,10 @@ def stats_command(
     for path in written:
         typer.echo(str(path))
     for row in stats.comparison(grants):
-        if row["kind"] == "pardon":
+        if row["kind"] == "pardon" or row["parsed"]:
             typer.echo(
-                f"{row['president']}: {row['parsed']} pardons parsed, {row['published']} published",
+                f"{row['president']}: {row['parsed']} {row['kind']}s parsed, "
+                f"{row['published']} published",
                 err=True,
             )
 

@@ -41,18 +41,29 @@ def case_precedent_facts(case: Case, *, as_of: date) -> dict[str, Any]:
 
 
 def precedents_for_case(
-    *, session: Session, user: Actor, case_id: int, as_of: date, limit: int = 10
+    *,
+    session: Session,
+    user: Actor,
+    case_id: int,
+    as_of: date,
+    limit: int = 10,
+    relief: str | None = None,
 ) -> list[Precedent]:
     """The granted people most like this case, best first, each with why it was chosen."""
     case = case_service.get_for_user(session=session, user=user, case_id=case_id)
-    return precedents_for(case, session=session, as_of=as_of, limit=limit)
+    return precedents_for(case, session=session, as_of=as_of, limit=limit, relief=relief)
 
 
 def precedents_for(
-    case: Case, *, session: Session, as_of: date, limit: int = 10
+    case: Case, *, session: Session, as_of: date, limit: int = 10, relief: str | None = None
 ) -> list[Precedent]:
-    """Precedents for a case the caller has already opened through the access check."""
+    """Precedents for a case the caller has already opened through the access check.
+
+    ``relief`` (commutation or pardon) overrides the relief read from custody on ``as_of``.
+    """
     facts = case_precedent_facts(case, as_of=as_of)
+    if relief:
+        facts["relief_sought"] = relief
     return find_precedents(facts, list_grants(session=session), as_of=as_of, limit=limit)
 
 

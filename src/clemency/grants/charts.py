@@ -19,18 +19,28 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 
-from clemency.grants import stats
+from clemency.grants import measures, stats
 from clemency.grants.schemas import Grant
 
 Format = Literal["png", "svg"]
 _COLORS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c"]
 _SOURCE = "Source: U.S. Department of Justice, Office of the Pardon Attorney, grant pages (parsed)."
+_SOURCE_COMMUTATIONS = (
+    "Source: DOJ Office of the Pardon Attorney; Obama commutations as copied by FiveThirtyEight "
+    "(fivethirtyeight/data, CC BY 4.0), parsed."
+)
 
 
-def _figure(title: str, width: float = 9.0, height: float = 5.0) -> Figure:
+def _source_line(grants: Sequence[Grant]) -> str:
+    if any(g.layout.startswith("csv-") for g in grants):
+        return _SOURCE_COMMUTATIONS
+    return _SOURCE
+
+
+def _figure(title: str, width: float = 9.0, height: float = 5.0, source: str = _SOURCE) -> Figure:
     figure = Figure(figsize=(width, height), dpi=100)
     figure.suptitle(title, fontsize=13, fontweight="bold")
-    figure.text(0.01, 0.01, _SOURCE, fontsize=7, color="#555555")
+    figure.text(0.01, 0.01, source, fontsize=7, color="#555555")
     return figure
 
 
@@ -117,11 +127,13 @@ def by_district(grants: Sequence[Grant], top: int = 15) -> Figure:
 
 
 def parsed_vs_published(grants: Sequence[Grant]) -> Figure:
-    """Pardons parsed from the pages beside the published pardon totals, per president."""
-    figure = _figure("Pardons: parsed from the pages vs. published totals")
+    """Pardons and commutations parsed beside the published totals, per president."""
+    figure = _figure(
+        "Grants parsed vs. published totals, by president and kind", source=_source_line(grants)
+    )
     axes = figure.add_subplot(1, 1, 1)
-    rows = [r for r in stats.comparison(grants) if r["kind"] == "pardon"]
-    names = [r["president"] for r in rows]
+    rows = [r for r in stats.comparison(grants) if r["published"] or r["parsed"]]
+    names = [f"{r['president']}\n{r['kind']}s" for r in rows]
     positions = list(range(len(rows)))
     parsed = axes.bar(
         [p - 0.2 for p in positions],
@@ -140,13 +152,136 @@ def parsed_vs_published(grants: Sequence[Grant]) -> Figure:
     axes.bar_label(parsed, padding=2, fontsize=8)
     axes.bar_label(published, padding=2, fontsize=8)
     axes.set_xticks(positions, names)
-    axes.set_ylabel("pardons")
+    axes.tick_params(axis="x", labelsize=7)
+    axes.set_ylabel("grants")
     axes.legend(frameon=False)
+    figure.subplots_adjust(bottom=0.2)
+    return figure
+
+
+_KIND_ORDER = ("pardon", "commutation", "remission", "respite")
+
+
+def by_year_and_kind(grants: Sequence[Grant]) -> Figure:
+    """Grants per year of grant, stacked by kind; grants without a stated date in their own bar."""
+    figure = _figure("Grants by year and kind", source=_source_line(grants))
+    axes = figure.add_subplot(1, 1, 1)
+    seen = sorted({g.grant_date.year for g in grants if g.grant_date})
+    years: list[int | str] = list(range(seen[0], seen[-1] + 1)) if seen else []
+    if any(g.grant_date is None for g in grants):
+        years.append("date not\nstated")
+    labels = [str(y) for y in years]
+    bottoms = [0] * len(years)
+    kinds = [k for k in _KIND_ORDER if any(g.kind == k for g in grants)]
+    for index, kind in enumerate(kinds):
+        counts = Counter(
+            g.grant_date.year if g.grant_date else "date not\nstated"
+            for g in grants
+            if g.kind == kind
+        )
+        heights = [counts.get(y, 0) for y in years]
+        axes.bar(labels, heights, bottom=bottoms, label=kind, color=_COLORS[index])
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_ylabel("grants")
+    axes.set_xlabel("year of grant")
+    axes.tick_params(axis="x", labelrotation=60, labelsize=8)
+    if kinds:
+        axes.legend(frameon=False)
+    axes.grid(axis="y", alpha=0.3)
+    figure.subplots_adjust(bottom=0.22)
+    return figure
+
+
+_CAP_MONTHS = 600  # original terms above this are shown together, so the rest stay readable
+
+
+def commutation_sentences(grants: Sequence[Grant]) -> Figure:
+    """Each commutation as a point: original prison term against the commuted sentence; terms
+    over 600 months and life sentences stand in their own columns at the right. Points under
+    the diagonal are reductions."""
+    figure = _figure(
+        "Commutations: original sentence against commuted sentence",
+        source=_source_line(grants),
+    )
+    axes = figure.add_subplot(1, 1, 1)
+    over_x, life_x = _CAP_MONTHS + 60, _CAP_MONTHS + 120
+    points: dict[str, tuple[list[float], list[float]]] = {}
+    found = stats.commutations(grants)
+    skipped = 0
+    for g in found:
+        original = measures.original_sentence(g)
+        commuted = measures.commuted_months(g)
+        if commuted is None or (original.months is None and not original.life):
+            skipped += 1
+            continue
+        # a small fixed spread (by position in the source) keeps the life column readable
+        spread = ((g.entry_index * 7919) % 41 - 20) * 0.8
+        if original.life:
+            x = life_x + spread
+        elif (original.months or 0) > _CAP_MONTHS:
+            x = over_x + spread
+        else:
+            x = float(original.months or 0)
+        outcome = g.terms.outcome if g.terms and g.terms.outcome else "other"
+        label = {
+            "term": "to a term",
+            "expiry_date": "to an expiry date (counted from sentencing)",
+            "time_served": "to time served",
+        }.get(outcome, "other")
+        xs, ys = points.setdefault(label, ([], []))
+        xs.append(x)
+        ys.append(commuted)
+    for index, (label, (xs, ys)) in enumerate(sorted(points.items())):
+        axes.scatter(xs, ys, s=8, alpha=0.4, label=f"{label} ({len(xs)})", color=_COLORS[index])
+    top = max([y for _, ys in points.values() for y in ys], default=_CAP_MONTHS)
+    axes.plot([0, _CAP_MONTHS], [0, _CAP_MONTHS], color="#888888", linewidth=0.8, linestyle="--")
+    axes.axvline(_CAP_MONTHS + 30, color="#cccccc", linewidth=0.8)
+    ticks = list(range(0, _CAP_MONTHS + 1, 120))
+    axes.set_xticks(
+        [*ticks, over_x, life_x], [*(str(t) for t in ticks), f"> {_CAP_MONTHS}", "life"]
+    )
+    axes.set_xlim(0, life_x + 40)
+    axes.set_ylim(0, max(top, _CAP_MONTHS) + 20)
+    axes.set_xlabel("original prison term (months)")
+    axes.set_ylabel("commuted sentence (months)")
+    axes.grid(alpha=0.3)
+    if points:
+        axes.legend(frameon=False, fontsize=8, loc="upper left")
+    plotted = sum(len(xs) for xs, _ in points.values())
+    axes.set_title(
+        f"{plotted} of {len(found)} commutations; {skipped} without a numeric sentence or term "
+        "not plotted; dashed line: no reduction",
+        fontsize=8,
+        color="#555555",
+    )
+    figure.subplots_adjust(bottom=0.14)
+    return figure
+
+
+def commutation_time_served(grants: Sequence[Grant]) -> Figure:
+    """Years from sentencing to the grant, for commutations whose record states both dates."""
+    figure = _figure(
+        "Commutations: years served at the grant (from sentencing)", source=_source_line(grants)
+    )
+    axes = figure.add_subplot(1, 1, 1)
+    found = stats.commutations(grants)
+    years = [m / 12 for g in found if (m := measures.time_served_at_grant(g)) is not None]
+    if years:
+        axes.hist(years, bins=range(0, int(max(years)) + 2), color=_COLORS[2], edgecolor="white")
+    axes.set_xlabel("years from the earliest sentencing date to the grant")
+    axes.set_ylabel("commutations")
+    axes.set_title(
+        f"{len(years)} of {len(found)} commutations state both dates", fontsize=9, color="#555555"
+    )
+    axes.grid(axis="y", alpha=0.3)
     figure.subplots_adjust(bottom=0.14)
     return figure
 
 
 CHARTS: dict[str, Callable[[Sequence[Grant]], Figure]] = {
+    "by_year_and_kind": by_year_and_kind,
+    "commutation_sentences": commutation_sentences,
+    "commutation_time_served": commutation_time_served,
     "by_year": by_year,
     "by_category": by_category,
     "by_sentence_length": by_sentence_length,

@@ -144,6 +144,8 @@ def _build() -> tuple[dict[str, Court], dict[str, str]]:
                 add_key(prefix_short + spelling, court_id)
                 if division != "-":
                     add_key(_compact(_DIVISION_NAMES[division]) + "d" + spelling, court_id)
+                    # "Middle Florida", "Western North Carolina" (the commutation list's short form)
+                    add_key(_compact(_DIVISION_NAMES[division]) + spelling, court_id)
     courts["czd"] = Court("czd", "District of the Canal Zone (historic)", TERRITORIAL, None)
     for key in ("dcanalzone", "districtofthecanalzone", "districtofcanalzone", "canalzone"):
         add_key(key, "czd")

@@ -36,6 +36,8 @@ class GrantSource(TimestampMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     file_name: Mapped[str] = mapped_column(String(255), nullable=False)
     source_url: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)  # what the source is
+    licence: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, nullable=False)
     president: Mapped[str] = mapped_column(String(200), nullable=False)
     term: Mapped[str | None] = mapped_column(String(40))
@@ -58,7 +60,7 @@ class GrantRecord(TimestampMixin, Base):
     entry_index: Mapped[int] = mapped_column(Integer, nullable=False)
     president: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
     grant_date: Mapped[date | None] = mapped_column(Date, index=True)
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
     name_text: Mapped[str] = mapped_column(Text, nullable=False)
     aliases: Mapped[list[dict[str, str]]] = mapped_column(JSON, nullable=False, default=list)
@@ -70,6 +72,10 @@ class GrantRecord(TimestampMixin, Base):
     warrant_url: Mapped[str | None] = mapped_column(Text)
     record_url: Mapped[str | None] = mapped_column(Text)
     flags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # where in the source the grant stands ("lines 2-6", "table 3, row 12, column-table")
+    source_location: Mapped[str | None] = mapped_column(String(120))
+    # what a commutation's terms made of the sentence: term, expiry_date, time_served, …
+    terms_outcome: Mapped[str | None] = mapped_column(String(20))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
     source: Mapped[GrantSource] = relationship(back_populates="grants")

@@ -39,12 +39,15 @@ from clemency.grants.schemas import (
     Grant,
     GrantKind,
     ParsedPage,
+    Provenance,
     Section,
     UnparsedItem,
 )
 from clemency.grants.sentences import parse_date, parse_sentence, split_trailing_date
 from clemency.grants.statutes import extract_statutes, offense_without_citations
+from clemency.grants.terms import parse_terms
 
+PUBLIC_DOMAIN = "public domain (a work of the United States Government, 17 U.S.C. § 105)"
 LAYOUT_COLUMNS = "column-table"
 LAYOUT_LABEL_TABLE = "label-table"
 LAYOUT_PARAGRAPHS = "label-paragraphs"
@@ -258,6 +261,7 @@ class _Entry:
     record_url: str | None = None
     unparsed: list[UnparsedItem] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    where: str | None = None  # the element the name stands in: "table 3, row 12", "block 57"
 
     def current(self) -> dict[str, str | None]:
         if not self.convictions:
@@ -287,10 +291,11 @@ class _LabelReader:
         self.loose = loose  # text outside any entry, kept on the page
         self.entry: _Entry | None = None
         self.pending: str | None = None  # unlabelled text that may be the next name
+        self.pending_where: str | None = None
 
-    def name(self, text: str) -> None:
+    def name(self, text: str, where: str | None = None) -> None:
         self.close()
-        self.entry = _Entry(text, self.layout)
+        self.entry = _Entry(text, self.layout, where=where)
         self.section.entries.append(self.entry)
 
     def close(self) -> None:
@@ -309,7 +314,7 @@ class _LabelReader:
         if role == "offense" and self.pending is not None and _NAME_LIKE.match(self.pending):
             # a plain (not bold) line right before "Offense:" is the person's name
             pending, self.pending = self.pending, None
-            self.name(pending)
+            self.name(pending, self.pending_where)
         self.close()
         if self.entry is None:
             self.warnings.append(
@@ -347,9 +352,10 @@ class _LabelReader:
         if href:
             entry.record_url = href
 
-    def text(self, text: str) -> None:
+    def text(self, text: str, where: str | None = None) -> None:
         self.close()
         self.pending = text
+        self.pending_where = where
 
 
 def _grid(table: Tag) -> list[list[tuple[Tag, bool]]]:
@@ -527,10 +533,11 @@ def _read_column_table(
     header_index: int,
     roles: list[str | None],
     section: _SectionState,
+    table_number: int = 0,
 ) -> None:
     name_column = roles.index("name")
     entry: _Entry | None = None
-    for row in grid[header_index + 1 :]:
+    for row_number, row in enumerate(grid[header_index + 1 :], start=header_index + 2):
         if not row or all(not _text(cell) for cell, _ in row):
             continue
         if name_column >= len(row):
@@ -539,7 +546,9 @@ def _read_column_table(
         if name_is_origin or entry is None:
             if _header_roles(row) is not None:
                 continue  # a repeated header row
-            entry = _Entry(_text(name_cell), LAYOUT_COLUMNS)
+            entry = _Entry(
+                _text(name_cell), LAYOUT_COLUMNS, where=f"table {table_number}, row {row_number}"
+            )
             section.entries.append(entry)
         columns: dict[str, list[_Item]] = {}
         for position, (cell, is_origin) in enumerate(row):
@@ -580,8 +589,8 @@ def _read_column_table(
             )
 
 
-def _read_label_table(table: Tag, reader: _LabelReader) -> None:
-    for tr in table.find_all("tr"):
+def _read_label_table(table: Tag, reader: _LabelReader, table_number: int = 0) -> None:
+    for row_number, tr in enumerate(table.find_all("tr"), start=1):
         if tr.find_parent("table") is not table:
             continue
         cells = [c for c in tr.find_all(["td", "th"], recursive=False) if _text(c)]
@@ -594,9 +603,9 @@ def _read_label_table(table: Tag, reader: _LabelReader) -> None:
             if match and _role(match.group("label"), _LABEL_ROLES) is not None:
                 reader.label(match.group("label"), match.group("value").strip())
             elif cell.name == "th" or _is_bold_only(cell):
-                reader.name(text)
+                reader.name(text, f"table {table_number}, row {row_number}")
             else:
-                reader.text(text)
+                reader.text(text, f"table {table_number}, row {row_number}")
             continue
         label_text = _text(cells[0])
         value_cell = cells[1]
@@ -605,10 +614,12 @@ def _read_label_table(table: Tag, reader: _LabelReader) -> None:
         if label_text.rstrip().endswith(":") or _role(label_text, _LABEL_ROLES) is not None:
             reader.label(label_text.rstrip(": "), value, str(link["href"]) if link else None)
         else:
-            reader.text(" | ".join(_text(c) for c in cells))
+            reader.text(
+                " | ".join(_text(c) for c in cells), f"table {table_number}, row {row_number}"
+            )
 
 
-def _read_line(line: _Line, reader: _LabelReader) -> None:
+def _read_line(line: _Line, reader: _LabelReader, block_number: int = 0) -> None:
     match = _LABEL_TEXT.match(line.text)
     if match and (
         _role(match.group("label"), _LABEL_ROLES) is not None
@@ -619,9 +630,9 @@ def _read_line(line: _Line, reader: _LabelReader) -> None:
     anchors = [line.tag] if line.tag.name == "a" else line.tag.find_all("a")
     linked = " ".join(_text(a) for a in anchors)
     if line.bold and len(line.text) < 200 and _WS.sub("", linked) != _WS.sub("", line.text):
-        reader.name(line.text)
+        reader.name(line.text, f"block {block_number}")
         return
-    reader.text(line.text)
+    reader.text(line.text, f"block {block_number}")
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -755,6 +766,8 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     loose: list[str] = []
     current = _SectionState(heading="", grant_date=None, kind=None)
     reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings, loose)
+    table_number = 0  # tables and text blocks counted in document order, for provenance
+    block_number = 0
     for event in _events(root):
         if not isinstance(event, _Line):
             reader.close()
@@ -781,6 +794,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
             if "warrant" in event.text.lower() and current.warrant_url is None:
                 current.warrant_url = event.href
         elif isinstance(event, _Table):
+            table_number += 1
             grid = _grid(event.tag)
             header = next(
                 (
@@ -793,16 +807,17 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
             if current not in sections:
                 sections.append(current)
             if header is not None:
-                _read_column_table(grid, header[0], header[1], current)
+                _read_column_table(grid, header[0], header[1], current, table_number)
                 current.layouts.append(LAYOUT_COLUMNS)
             else:
                 table_reader = _LabelReader(current, LAYOUT_LABEL_TABLE, warnings, loose)
-                _read_label_table(event.tag, table_reader)
+                _read_label_table(event.tag, table_reader, table_number)
                 table_reader.close()
                 current.layouts.append(LAYOUT_LABEL_TABLE)
         else:
             before = len(current.entries)
-            _read_line(event, reader)
+            block_number += 1
+            _read_line(event, reader, block_number)
             if len(current.entries) > before:
                 if current not in sections:
                     sections.append(current)
@@ -826,6 +841,9 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
             if section.grant_date is None:
                 flags.append("no_grant_date")
             kind = section.kind or _kind_from_text(entry.terms or "") or default_kind
+            terms = parse_terms(entry.terms) if entry.terms else None
+            if terms is not None and terms.unparsed:
+                flags.append("terms_partly_understood")
             grant_class = classifier.classify_grant(convictions)
             grants.append(
                 Grant(
@@ -838,6 +856,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                     aliases=aliases,
                     convictions=convictions,
                     terms_text=entry.terms,
+                    terms=terms,
                     warrant_url=section.warrant_url,
                     record_url=entry.record_url,
                     layout=entry.layout,
@@ -849,6 +868,17 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                     category_rule=grant_class.rule,
                     flags=sorted(set(flags)),
                     unparsed=entry.unparsed,
+                    provenance=Provenance(
+                        source=f"the Justice Department page {title!r}",
+                        source_file=source_file,
+                        source_sha256=digest,
+                        licence=PUBLIC_DOMAIN,
+                        location=(
+                            f"{entry.where}, {entry.layout}"
+                            if entry.where is not None
+                            else f"entry {len(grants) + 1}, {entry.layout}"
+                        ),
+                    ),
                 )
             )
         section_models.append(
@@ -863,12 +893,16 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     source_url = _source_url(soup, text)
     for grant in grants:
         grant.source_url = source_url
+        if grant.provenance is not None:
+            grant.provenance.source_url = source_url
     if not grants:
         warnings.append("no grants found on the page")
     return ParsedPage(
         source_file=source_file,
         source_sha256=digest,
         source_url=source_url,
+        source_description=f"the Justice Department page {title!r}",
+        licence=PUBLIC_DOMAIN,
         title=title,
         president=president,
         term=term,
@@ -881,16 +915,7 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
 
 
 def parse_file(path: Path) -> ParsedPage:
-    """Parse the page saved at ``path``; the error names the file when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ParseError(
-            f"{path}: cannot read the page ({error.strerror or error})", path=str(path)
-        ) from error
-    if b"<" not in data[:4096]:
-        raise ParseError(
-            f"{path}: this is not an HTML page (save the page as HTML and try again)",
-            path=str(path),
-        )
-    return parse_html(data, source_file=path.name, sha256=sha256_of(data))
+    """Parse a saved page or a commutation CSV at ``path`` (see :mod:`clemency.grants.sources`)."""
+    from clemency.grants.sources import parse_source
+
+    return parse_source(path)

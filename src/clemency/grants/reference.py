@@ -22,6 +22,19 @@ DATA_README = (
     "shared/data/doj-pardon-pages/README.md (the Justice Department's published pardon totals)"
 )
 PANDRINGA = "https://gist.github.com/pandringa/4fee6704ec29c44c9c3868cdcaed63cf"
+FEDERALISM_INDEX = "https://www.federalismindex.org/post/presidential-clemency"
+
+# Why a known source holds fewer grants than the published total (president, kind) -> text.
+SOURCE_GAPS: dict[tuple[str, str], str] = {
+    ("Barack Obama", "commutation"): (
+        "The commutation list imported (FiveThirtyEight's copy of the Justice Department's page, "
+        "January 2017) was made before President Obama's last grants: the 330 commutations of "
+        "January 19, 2017 (domain.md §4, " + FEDERALISM_INDEX + ") are not in it. With them the "
+        "copy would hold 1,386 + 330 = 1,716, one more than the published 1,715; the reported "
+        "figures are secondary and do not settle that one grant. The copy also states no grant "
+        "date for two of its parts (153 and 209 persons), which therefore count under no year."
+    ),
+}
 
 
 @dataclass(frozen=True)

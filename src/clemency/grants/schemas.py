@@ -92,6 +92,74 @@ class UnparsedItem(_Model):
     text: str
 
 
+TermsOutcome = Literal["term", "expiry_date", "time_served", "life", "immediate"]
+ConditionKind = Literal[
+    "residential_drug_treatment",
+    "waive_claims",
+    "no_financial_benefit",
+    "depart_united_states",
+    "renounce_citizenship",
+    "remain_outside_united_states",
+    "renounce_benefits",
+    "no_parole_rights",
+    "other",
+]
+
+
+class Condition(_Model):
+    """A condition the grant is made on, e.g. enrollment in residential drug treatment."""
+
+    kind: ConditionKind
+    text: str  # the words of the grant that state it
+
+
+class Remission(_Model):
+    """A money component of the sentence remitted (or itself commuted) by the grant."""
+
+    what: str  # fine | restitution | forfeiture | money_judgment | special_assessment | unspecified
+    amount_usd: Decimal | None = None
+    portion: Literal["unpaid_balance", "amount", "whole"] = "unpaid_balance"
+    when: str | None = None  # "at release", "when the sentence expires"
+    text: str
+
+
+class Terms(_Model):
+    """The terms of a commutation, read from the grant's "Terms of grant" text.
+
+    ``outcome`` says what the prison (or death) sentence became: a ``term`` of
+    ``term_months``; an ``expiry_date`` (``expires_on``); ``time_served``; ``life``
+    imprisonment (a death sentence commuted); ``immediate`` expiry. Supervised release is
+    ``left_intact`` (``supervised_release_months`` is the term left), ``reduced`` (to
+    ``supervised_release_months``) or ``commuted_in_entirety``; None when the text does not
+    say. ``unparsed`` lists, verbatim, every piece of the text not understood.
+    """
+
+    text: str
+    sentence_commuted: Literal["prison", "death"] | None = None
+    full_pardon: bool = False  # "Pardon recipient is granted a full pardon …" (conditional pardons)
+    outcome: TermsOutcome | None = None
+    term_months: float | None = None
+    expires_on: date | None = None
+    conditions: list[Condition] = Field(default_factory=list)
+    remitted: list[Remission] = Field(default_factory=list)
+    supervised_release: Literal["left_intact", "reduced", "commuted_in_entirety"] | None = None
+    supervised_release_months: float | None = None
+    supervised_release_life: bool = False
+    other_components_intact: bool = False
+    unparsed: list[str] = Field(default_factory=list)
+
+
+class Provenance(_Model):
+    """Where one grant came from: the source, its licence and hash, and the place in it."""
+
+    source: str  # what the source is, e.g. the Justice Department page or a copy of it
+    source_file: str
+    source_sha256: str
+    source_url: str | None = None
+    licence: str
+    location: str  # "lines 2-6" (CSV) or "table 3, row 12, column-table" (HTML)
+
+
 class Grant(_Model):
     """One person's grant as the page lists it."""
 
@@ -104,6 +172,8 @@ class Grant(_Model):
     aliases: list[Alias] = Field(default_factory=list)
     convictions: list[Conviction] = Field(default_factory=list)
     terms_text: str | None = None
+    terms: Terms | None = None
+    residence: str | None = None  # "Silver Spring, MD" where the source states it
     warrant_url: str | None = None
     record_url: str | None = None
     layout: str
@@ -115,6 +185,7 @@ class Grant(_Model):
     category_rule: str = "no_rule_matched"
     flags: list[str] = Field(default_factory=list)
     unparsed: list[UnparsedItem] = Field(default_factory=list)
+    provenance: Provenance | None = None
 
 
 class Section(_Model):
@@ -131,6 +202,8 @@ class ParsedPage(_Model):
     source_file: str
     source_sha256: str
     source_url: str | None
+    source_description: str = ""
+    licence: str = ""
     title: str
     president: str
     term: str | None

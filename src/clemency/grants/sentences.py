@@ -167,7 +167,9 @@ def _clauses(text: str) -> list[str]:
         # "three years' imprisonment, three years' special parole": a comma before a new
         # duration starts a new component; "suspended" and "conditioned upon" stay attached.
         for sub in re.split(
-            rf",\s*(?=(?:and\s+)?(?:{_NUM})[\s-]+(?:years?|months?|days?)\b|\$)", part, flags=re.I
+            rf"(?<!\d),\s*(?=(?:and\s+)?(?:{_NUM})[\s-]+(?:years?|months?|days?)\b|\$)",
+            part,
+            flags=re.I,
         ):
             if sub.strip(" .,"):
                 pieces.append(sub.strip(" .,"))

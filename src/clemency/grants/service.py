@@ -16,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from clemency.grants.models import GrantConviction, GrantRecord, GrantSource
-from clemency.grants.parser import parse_file
 from clemency.grants.schemas import Grant, ParsedPage
+from clemency.grants.sources import parse_source
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ def _source_for(page: ParsedPage) -> GrantSource:
         sha256=page.source_sha256,
         file_name=page.source_file,
         source_url=page.source_url,
+        description=page.source_description or None,
+        licence=page.licence or None,
         title=page.title,
         president=page.president,
         term=page.term,
@@ -57,6 +59,8 @@ def _source_for(page: ParsedPage) -> GrantSource:
             warrant_url=grant.warrant_url,
             record_url=grant.record_url,
             flags=list(grant.flags),
+            source_location=grant.provenance.location if grant.provenance else None,
+            terms_outcome=grant.terms.outcome if grant.terms else None,
             data=grant.model_dump(mode="json"),
         )
         for position, conviction in enumerate(grant.convictions, start=1):
@@ -131,7 +135,7 @@ def store_page(*, session: Session, page: ParsedPage) -> ImportResult:
 
 def import_page(*, session: Session, path: Path) -> ImportResult:
     """Parse the page at ``path`` and store it; importing the same bytes again adds nothing."""
-    return store_page(session=session, page=parse_file(path))
+    return store_page(session=session, page=parse_source(path))
 
 
 def list_grants(*, session: Session, president: str | None = None) -> list[Grant]:
@@ -144,6 +148,33 @@ def list_grants(*, session: Session, president: str | None = None) -> list[Grant
     return [Grant.model_validate(data) for data in session.scalars(query)]
 
 
+@dataclass(frozen=True)
+class SourceCitation:
+    """What a statistics page cites for one imported source."""
+
+    file_name: str
+    description: str
+    licence: str
+    sha256: str
+    source_url: str | None
+    grant_count: int
+
+
+def list_sources(*, session: Session) -> list[SourceCitation]:
+    """The imported sources, in import order, as a page cites them."""
+    return [
+        SourceCitation(
+            file_name=s.file_name,
+            description=s.description or s.title,
+            licence=s.licence or "not recorded (imported before licences were kept)",
+            sha256=s.sha256,
+            source_url=s.source_url,
+            grant_count=s.grant_count,
+        )
+        for s in session.scalars(select(GrantSource).order_by(GrantSource.id))
+    ]
+
+
 def count_grants(*, session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(GrantRecord)) or 0)
 
@@ -151,8 +182,11 @@ def count_grants(*, session: Session) -> int:
 BUNDLED_PAGES = Path(__file__).resolve().parent / "pages"
 
 
+BUNDLED_COMMUTATIONS = BUNDLED_PAGES / "obama_commutations.csv"
+
+
 def import_bundled_pages(*, session: Session) -> list[ImportResult]:
-    """Import the grant pages shipped with Clemency (the demo uses them); idempotent."""
-    return [
-        import_page(session=session, path=page) for page in sorted(BUNDLED_PAGES.glob("*.html"))
-    ]
+    """Import the grant pages and the commutation list shipped with Clemency (the demo uses
+    them); idempotent."""
+    sources = [*sorted(BUNDLED_PAGES.glob("*.html")), BUNDLED_COMMUTATIONS]
+    return [import_page(session=session, path=path) for path in sources if path.exists()]

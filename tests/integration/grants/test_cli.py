@@ -36,6 +36,10 @@ def test_import_prints_every_grant_as_json() -> None:
     assert first["source_file"] == GWB.name
     assert len(first["source_sha256"]) == 64
     assert first["convictions"][0]["court_id"] == "tnmd"
+    # provenance: the page, its hash and licence, and the element the name stands in
+    assert first["provenance"]["location"] == "table 1, row 2, column-table"
+    assert first["provenance"]["source_sha256"] == first["source_sha256"]
+    assert first["provenance"]["licence"].startswith("public domain")
 
 
 def test_import_as_text() -> None:
@@ -44,7 +48,12 @@ def test_import_as_text() -> None:
     lines = result.stdout.splitlines()
     assert "2002-12-20" in lines[1]
     assert "Kenneth Franklin Copley" in lines[1]
-    assert lines[-1] == "189 grants in 18 sections"
+    assert lines[190] == "189 grants in 18 sections"
+    assert lines[191].startswith(
+        "189 grants parsed, 0 of them named in warnings, 0 without a grant date"
+    )
+    assert lines[192].startswith("source: the Justice Department page")
+    assert "public domain" in lines[192]
 
 
 def test_import_into_a_database_is_idempotent(tmp_path: Path) -> None:

@@ -31,7 +31,10 @@ def test_statistics_page_shows_charts_and_tables_of_the_imported_grants(
     client = site_with_grants.client(("a", "viewer"))
     page = client.get("/statistics")
     assert page.status_code == 200
-    assert "74 grants parsed from 1 page" in page.text
+    assert (
+        "74 grants (74 pardons and other grants, 0 commutations) parsed from 1 source" in page.text
+    )
+    assert "public domain" in page.text  # the source is cited with its licence
     assert '<img src="/statistics/charts/by_year.svg' in page.text
     svg = client.get("/statistics/charts/by_year.svg")
     assert svg.status_code == 200
@@ -76,3 +79,44 @@ def test_precedents_page_lists_reasons(site_with_grants: Site) -> None:
     assert "Precedents for" in page.text
     outsider = site_with_grants.client(("b", "admin"))
     assert outsider.get(f"/cases/{case_id}/precedents").status_code == 404
+
+
+@pytest.fixture
+def site_with_commutations(site_with_grants: Site) -> Site:
+    from tests.unit.grants.test_commutations_csv import CSV_PATH
+
+    with unit_of_work(site_with_grants.engine) as session:
+        grants_service.import_page(session=session, path=CSV_PATH)
+    return site_with_grants
+
+
+def test_statistics_page_shows_commutations_across_kinds(site_with_commutations: Site) -> None:
+    client = site_with_commutations.client(("a", "viewer"))
+    page = client.get("/statistics")
+    assert page.status_code == 200
+    text = page.text
+    assert (
+        "1460 grants (74 pardons and other grants, 1386 commutations) parsed from 2 sources" in text
+    )
+    assert "CC BY 4.0" in text
+    assert "FiveThirtyEight" in text
+    assert '<img src="/statistics/charts/commutation_sentences.svg' in text
+    assert "Commutation summary" in text or "commutation summary" in text.lower()
+    assert "1,716" in text  # the gap to the published 1,715 explained
+    chart = client.get("/statistics/charts/commutation_sentences.svg")
+    assert chart.status_code == 200
+    assert b"FiveThirtyEight" in chart.content
+    rows = list(csv.DictReader(io.StringIO(client.get("/statistics/commutations.csv").text)))
+    assert len(rows) == 1386
+    abulencia = next(r for r in rows if r["name"] == "Pablo Abrugar Abulencia")
+    assert (abulencia["commuted_to"], abulencia["commuted_months"]) == ("term", "205.0")
+    assert abulencia["location"] == "lines 6190-6193"
+
+
+def test_precedents_page_can_rank_for_a_commutation(site_with_commutations: Site) -> None:
+    client = site_with_commutations.client(("a", "attorney"))
+    case_id = site_with_commutations.cases["a_other"]
+    page = client.get(f"/cases/{case_id}/precedents?as_of=2020-01-01&relief=commutation")
+    assert page.status_code == 200
+    assert "Ranked for a <strong>commutation</strong>" in page.text
+    assert '<option value="commutation" selected>' in page.text

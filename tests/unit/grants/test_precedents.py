@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from functools import cache
 
@@ -77,8 +78,11 @@ def test_life_sentences_and_time_served_are_compared() -> None:
     lifer = found[0]
     factors = {r.factor: r for r in lifer.reasons}
     assert factors["sentence_length"].explanation == "both life sentences"
-    assert factors["time_served"].points == 0.99
-    assert factors["kind"].points == 1.0
+    # a person in custody seeks a commutation: sentence and time served weigh most
+    assert factors["sentence_length"].points == 3.0
+    assert factors["time_served"].points == round(2.0 * (30.2 * 12) / (30.4 * 12), 2) == 1.99
+    assert factors["kind"].points == 2.0
+    assert lifer.relief_sought == "commutation"
     assert "sentence_length" not in {r.factor for r in found[1].reasons}
 
 
@@ -105,3 +109,73 @@ def test_nothing_in_common_gives_no_precedent() -> None:
 def test_bad_facts_are_refused_with_the_fact_named(facts: dict[str, object], message: str) -> None:
     with pytest.raises(FactsError, match=message):
         find_precedents(facts, list(commutations()), as_of=date(2030, 1, 1))
+
+
+@cache
+def obama_commutations() -> tuple[Grant, ...]:
+    from tests.unit.grants.test_commutations_csv import parsed
+
+    return tuple(parsed().grants)
+
+
+ALICE = {
+    "offense_category": "drug",
+    "conviction_court": "federal_district",
+    "district": "W.D. Tenn.",
+    "is_life_sentence": True,
+    "custody_start_date": "1996-10-31",
+    "is_in_custody": True,
+}
+
+
+def test_a_life_drug_case_in_custody_finds_life_drug_commutations_with_their_terms() -> None:
+    grants = [*real_grants(), *obama_commutations()]
+    found = find_precedents(ALICE, grants, as_of=date(2018, 6, 1), limit=10)
+    assert len(found) == 10
+    for precedent in found:
+        assert precedent.kind == "commutation"
+        assert precedent.category == "drug"
+        assert precedent.original_sentence == "life"
+        assert precedent.terms is not None
+        assert precedent.terms_text is not None
+        assert {r.factor for r in precedent.reasons} >= {
+            "offense_category",
+            "sentence_length",
+            "kind",
+        }
+    # the same district, where the list has one, ranks above the others
+    best = found[0]
+    assert "district" in {r.factor for r in best.reasons}
+    assert best.court == "Western District of Tennessee"
+
+
+def test_ties_are_broken_by_the_closest_time_served_then_sentence_then_recency() -> None:
+    grants = list(obama_commutations())
+    facts = {**ALICE, "district": None}
+    found = find_precedents(facts, grants, as_of=date(2016, 1, 1), limit=40)
+    served_case = (date(2016, 1, 1) - date(1996, 10, 31)).days / 30.4375 / 12
+    for first, second in itertools.pairwise(found):
+        if first.score != second.score:
+            assert first.score > second.score
+            continue
+        gap_first = abs((first.time_served_years or 1e9) - served_case)
+        gap_second = abs((second.time_served_years or 1e9) - served_case)
+        # time served is rounded to 0.1 year on the precedent (each off by 0.05 at most)
+        assert gap_first <= gap_second + 0.1 + 1e-9
+    scores = [p.score for p in found]
+    assert len(set(scores)) < len(scores), "the check above must meet at least one tie"
+
+
+def test_a_pardon_seeker_weighs_offense_over_sentence() -> None:
+    grants = [*real_grants(), *obama_commutations()]
+    facts = {**ALICE, "is_in_custody": False}
+    found = find_precedents(facts, grants, as_of=date(2020, 8, 1), limit=5)
+    assert all(p.relief_sought == "pardon" for p in found)
+    for precedent in found:
+        factors = {r.factor: r.points for r in precedent.reasons}
+        assert factors.get("sentence_length", 0) <= 1.0
+        assert "time_served" not in factors
+    explicit = find_precedents({**facts, "relief_sought": "commutation"}, grants, limit=3)
+    assert all(p.kind == "commutation" for p in explicit)
+    with pytest.raises(FactsError, match="relief_sought"):
+        find_precedents({**facts, "relief_sought": "parole"}, grants)

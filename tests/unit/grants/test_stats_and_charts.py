@@ -136,7 +136,7 @@ def test_charts_render_as_png_and_svg(name: str) -> None:
 
 def test_chart_text_names_what_it_shows() -> None:
     svg = charts.chart_bytes("parsed_vs_published", list(all_grants()), "svg").decode()
-    assert "Pardons: parsed from the pages vs. published totals" in svg
+    assert "Grants parsed vs. published totals, by president and kind" in svg
     assert "Barack Obama" in svg
     with pytest.raises(ValueError, match="unknown chart"):
         charts.chart_bytes("pie", [], "svg")

@@ -21,24 +21,33 @@ from clemency.web.templating import render
 router = APIRouter(tags=["pages: statistics"], include_in_schema=False)
 
 CHART_TITLES = {
+    "by_year_and_kind": "Grants by year and kind (pardons and commutations)",
+    "commutation_sentences": "Commutations: original sentence against commuted sentence",
+    "commutation_time_served": "Commutations: years served at the grant",
     "by_year": "Grants by year and president",
     "by_category": "Grants by offense category",
     "by_sentence_length": "Grants by longest prison term",
     "by_district": "Grants by court (top 15)",
-    "parsed_vs_published": "Parsed pages compared with the published totals",
+    "parsed_vs_published": "Parsed grants compared with the published totals",
 }
 TABLES = (
+    "comparison_with_published",
+    "commutation_summary",
+    "commutation_by_original_sentence",
+    "commutation_terms",
+    "by_year_and_kind",
     "by_president_year",
     "by_kind",
     "by_category",
     "category_rules",
     "by_district",
     "by_sentence_length",
-    "comparison_with_published",
     "reference_administrations",
     "reference_fiscal_years",
+    "commutations",
     "grants",
 )
+_DOWNLOAD_ONLY = {"grants", "commutations"}
 
 
 _CHART_CACHE: dict[tuple[str, str, str], bytes] = {}
@@ -68,8 +77,9 @@ def public_record(request: Request, db: SessionDep, _identity: CurrentIdentity) 
     """The public record: what was imported, the tables and the charts."""
     fingerprint, grants = _grants(db)
     every_table = stats.tables(grants) if grants else {}
-    shown = {name: every_table.get(name, []) for name in TABLES if name != "grants"}
+    shown = {name: every_table.get(name, []) for name in TABLES if name not in _DOWNLOAD_ONLY}
     presidents = sorted({(g.president, g.source_file) for g in grants})
+    sources = grants_service.list_sources(session=db)
     return render(
         request,
         "statistics/public.html",
@@ -77,6 +87,8 @@ def public_record(request: Request, db: SessionDep, _identity: CurrentIdentity) 
             "nav": "statistics",
             "count": len(grants),
             "presidents": presidents,
+            "sources": sources,
+            "commutation_count": sum(g.kind == "commutation" for g in grants),
             "tables": shown,
             "charts": CHART_TITLES if grants else {},
             "fingerprint": fingerprint[:16],
@@ -143,11 +155,19 @@ def organization(
 
 @router.get("/cases/{case_id}/precedents")
 def precedents(
-    request: Request, db: SessionDep, case: CurrentCase, as_of: str | None = None
+    request: Request,
+    db: SessionDep,
+    case: CurrentCase,
+    as_of: str | None = None,
+    relief: str | None = None,
 ) -> Response:
     """The granted people most like this case, each with the reasons it was chosen."""
     day: date = parse_as_of(request, as_of)
-    found: list[Any] = casework.precedents_for(case.case, session=db, as_of=day, limit=15)
+    chosen = relief if relief in ("commutation", "pardon") else None
+    found: list[Any] = casework.precedents_for(
+        case.case, session=db, as_of=day, limit=15, relief=chosen
+    )
+    sought = found[0].relief_sought if found else chosen
     return render(
         request,
         "statistics/precedents.html",
@@ -157,6 +177,8 @@ def precedents(
             "person": case.case.person,
             "as_of": day,
             "precedents": found,
+            "relief": chosen or "",
+            "relief_sought": sought,
             "grant_count": grants_service.count_grants(session=db),
         },
     )
