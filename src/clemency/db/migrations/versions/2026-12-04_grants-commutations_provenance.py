@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "grants_commutations"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "reliability"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
