@@ -9,6 +9,9 @@ PostgreSQL, DuckDB and Spark do for ``date + interval``; the SQLite compiler rep
 ``add_months(a, k) <= b`` (so it counts completed months and is negative when ``b < a``);
 ``years_between`` likewise with years; ``age_on(birth, day)`` is ``years_between(birth, day)``,
 so a person born on 29 February turns a year older on 28 February in common years.
+
+Days are plain calendar days (weekends and holidays included): 28 CFR Part 1 counts calendar
+days. This is the one date module: petition deadlines use it too.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ def add_years(day: date, years: int) -> date:
 
 def add_days(day: date, days: int) -> date:
     return day + timedelta(days=days)
+
+
+def add_period(start: date, *, years: int = 0, months: int = 0, days: int = 0) -> date:
+    """Years and months first (clamped), then days: the order a lawyer counts in."""
+    return add_days(add_months(start, 12 * years + months), days)
 
 
 def months_between(start: date, end: date) -> int:
