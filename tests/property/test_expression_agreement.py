@@ -74,6 +74,7 @@ def dates(depth: int) -> st.SearchStrategy[str]:
         st.builds(lambda d, n: f"add_years({d}, {n})", sub, small_int(1)),
         st.builds(lambda d, n: f"add_months({d}, {n})", sub, small_int(1)),
         st.builds(lambda d, n: f"add_days({d}, {n})", sub, small_int(1)),
+        st.builds(lambda a, b: f"later({a}, {b})", sub, sub),
         st.builds(lambda c, a, b: f"if({c}, {a}, {b})", bools(0), sub, sub),
     )
 

@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clemency.petitions.dates import add_days, add_months, add_years
+from clemency.eligibility.dates import add_days, add_months, add_years
 from clemency.petitions.deadlines import Deadline
 
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))

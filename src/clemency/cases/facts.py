@@ -67,6 +67,8 @@ COMPUTED_FACTS: dict[str, str] = {
     "custody_start_date": "the custody stays",
     "is_in_custody": "the custody stays",
     "release_date": "the custody stays",
+    "latest_release_date": "the custody stays",
+    "was_confined": "the custody stays",
     "prior_convictions_count": "the convictions and the criminal-history check date",
     "serious_disciplinary_incidents_count": "the conduct incidents and the conduct check date",
 }
@@ -124,6 +126,10 @@ def _custody_facts(case: Case, as_of: date | None) -> dict[str, object]:
     elif not last.is_transfer_out:
         facts["is_in_custody"] = False
         facts["release_date"] = released
+        # the pardon clock's start (28 CFR 1.2): release from the most recent confinement
+        facts["latest_release_date"] = released
+    # a recorded stay is confinement served; no stay recorded is not proof of none (unknown)
+    facts["was_confined"] = True
     return facts
 
 

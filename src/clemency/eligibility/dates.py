@@ -10,6 +10,9 @@ PostgreSQL, DuckDB and Spark do for ``date + interval``; the SQLite compiler rep
 ``years_between`` likewise with years; ``days_between(a, b)`` is the number of days from ``a``
 to ``b`` (``b - a``, negative when ``b < a``); ``age_on(birth, day)`` is ``years_between(birth, day)``,
 so a person born on 29 February turns a year older on 28 February in common years.
+
+Days are plain calendar days (weekends and holidays included): 28 CFR Part 1 counts calendar
+days. This is the one date module: petition deadlines use it too.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ def add_days(day: date, days: int) -> date:
 
 def days_between(start: date, end: date) -> int:
     return (end - start).days
+def add_period(start: date, *, years: int = 0, months: int = 0, days: int = 0) -> date:
+    """Years and months first (clamped), then days: the order a lawyer counts in."""
+    return add_days(add_months(start, 12 * years + months), days)
 
 
 def months_between(start: date, end: date) -> int:

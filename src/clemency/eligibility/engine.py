@@ -165,6 +165,41 @@ def holds_on(ruleset: Ruleset, facts: Mapping[str, Any], day: date) -> bool:
     return True
 
 
+def waiting_opens_on(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> date | None:
+    """The day the required waiting periods of ``ruleset`` are met (parameters of ``as_of``).
+
+    Over the required rules with ``wait_until``: ``None`` if one fails for a reason other than
+    time (e.g. still in custody); if some only wait for their date, the latest waiting date of
+    those that wait or pass (the candidate of ``eligible_on``, which this equals whenever the
+    determination gives one; rules unknown for want of a fact do not block it, as there);
+    if none waits, the latest date of the passing ones when every one passes, else ``None``.
+    Deadline calendars read this day: one rule, one date.
+    """
+    typed = validate_facts(facts)
+    days: list[date] = []
+    waiting = unknown = False
+    for rule in ruleset.required_rules:
+        if rule.wait_until is None:
+            continue
+        result = judge_rule(rule, typed, as_of)
+        if result.outcome == "unknown":
+            unknown = True
+            continue
+        if result.wait_date is None or not (result.outcome == "pass" or result.time_only):
+            return None
+        waiting |= result.time_only
+        days.append(result.wait_date)
+    if not days or (unknown and not waiting):
+        return None
+    return max(days)
+
+
+def show_value(rule: Rule, name: str, facts: Mapping[str, object], as_of: date) -> expr.Value:
+    """One of the rule's ``show`` values (e.g. a filing deadline) for these facts on ``as_of``."""
+    typed = validate_facts(facts)
+    return expr.evaluate(rule.show[name], typed, rule.params_on(as_of), as_of)
+
+
 def _checked(ruleset: Ruleset, facts: Mapping[str, Any], combined: Combined) -> Combined:
     if combined.eligible_on is not None and not holds_on(ruleset, facts, combined.eligible_on):
         combined.eligible_on = None

@@ -141,6 +141,7 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
         "completed months from the first date to the second",
     ),
     "age_on": (("date", "date"), "int", "age in completed years on a day, from a birth date"),
+    "later": (("date", "date"), "date", "the later of two dates; unknown if either is"),
     "if": (("bool", "T", "T"), "T", "if(condition, then, else); unknown when the condition is"),
 }
 
@@ -633,6 +634,7 @@ _DATE_FUNCTIONS: dict[str, Callable[[Any, Any], Value]] = {
     "days_between": dates.days_between,
     "months_between": dates.months_between,
     "age_on": dates.age_on,
+    "later": max,
 }
 
 

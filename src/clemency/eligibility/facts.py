@@ -310,6 +310,30 @@ _SPECS: tuple[FactSpec, ...] = (
         "bool",
         "A statute changed the penalty for the crime after the last denial (Oklahoma).",
     ),
+    # --- federal pardon clock and capital window (rules-engine, issue #11; docs/facts.md) ---
+    _f(
+        "was_confined",
+        "bool",
+        "Served any confinement (prison, jail, home or community confinement) for the most "
+        "recent conviction, including after probation or supervised release was revoked.",
+    ),
+    _f(
+        "latest_release_date",
+        "date",
+        "Day of release from the most recent confinement served for the most recent conviction "
+        "(after any revocation too); empty if never confined or still confined.",
+    ),
+    _f(
+        "supervision_end_date",
+        "date",
+        "Last day of the current (or last) term of probation, parole or supervised release.",
+    ),
+    _f(
+        "execution_date_set",
+        "bool",
+        "A death-sentenced person has been notified by the Bureau of Prisons of a scheduled "
+        "execution date (false: no date has been set).",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

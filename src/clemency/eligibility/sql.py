@@ -233,6 +233,17 @@ class _Compiler:
             return self.template(_ADD_DAYS[self.dialect], d=args[0], n=args[1])
         if node.fn == "days_between":
             return self.template(_DAYS_BETWEEN[self.dialect], a=args[0], b=args[1])
+        if node.fn == "later":
+            # NULL when either is NULL (as in Python), written with CASE for every dialect
+            first, second = args
+            return exp.Case(
+                ifs=[
+                    exp.If(this=exp.GTE(this=first, expression=second), true=first.copy()),
+                    exp.If(
+                        this=exp.LT(this=first.copy(), expression=second.copy()), true=second.copy()
+                    ),
+                ]
+            )
         if node.fn == "months_between":
             return self.between(args[0], args[1], "months")
         assert node.fn in ("years_between", "age_on")

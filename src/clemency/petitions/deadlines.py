@@ -2,7 +2,12 @@
 
 Every :class:`Deadline` cites the rule it comes from. Nothing here reads the clock: the
 caller passes ``as_of`` to :meth:`Deadline.status`. Arithmetic follows
-:mod:`clemency.petitions.dates` (29 February + 1 year = 28 February).
+:mod:`clemency.eligibility.dates` (29 February + 1 year = 28 February).
+
+The federal pardon waiting period and the capital filing window are not computed here: they
+come from the rulesets (``us-federal/pardon`` and the ``capital_timetable`` rule of
+``us-federal/commutation``), evaluated with their dated parameters, so the calendar and the
+determination cannot disagree (tested in tests/property/test_deadline_agreement.py).
 
 Boundary convention: a deadline's ``due_on`` is the first day on which the thing happens or
 may happen (eligibility opens, the window closes, the follow-up is due). On ``due_on`` the
@@ -16,17 +21,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from clemency.eligibility import evaluate, load_ruleset
+from clemency.eligibility.dates import add_days, add_months
+from clemency.eligibility.engine import show_value, waiting_opens_on
 from clemency.petitions import lifecycle as lifecycle_mod
-from clemency.petitions.dates import add_days, add_months, add_years
 
 Kind = Literal["opens", "due", "follow_up", "expires", "event"]
 Status = Literal["upcoming", "due", "passed"]
 
 LETTER_FOLLOW_UP_DAYS = 21
-PARDON_WAIT_YEARS = 5
+# 28 CFR 1.10(a) and (b) parts that no ruleset encodes (the 30-day petition window is the
+# capital_timetable rule's)
 CAPITAL_NOTICE_MIN_DAYS = 120
-CAPITAL_PETITION_DAYS = 30
 CAPITAL_SUPPORT_DAYS = 15
+PARDON_RULESET = "us-federal/pardon"
+CAPITAL_RULESET, CAPITAL_RULE = "us-federal/commutation", "capital_timetable"
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,8 @@ class GrantSnapshot:
 class DeadlineInputs:
     case_ref: str | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
+    #: The day the rules are evaluated (their parameters in force then); the caller's today.
+    as_of: date | None = None
     petitions: Sequence[PetitionSnapshot] = ()
     letters: Sequence[LetterSnapshot] = ()
     grants: Sequence[GrantSnapshot] = ()
@@ -103,34 +114,49 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def pardon_eligibility(facts: Mapping[str, Any], case_ref: str | None = None) -> Deadline | None:
-    """Earliest federal pardon filing date: 5 years after release, or after sentencing if no prison."""
-    if facts.get("is_in_custody") is True:
+def pardon_eligibility(
+    facts: Mapping[str, Any], as_of: date, case_ref: str | None = None
+) -> Deadline | None:
+    """The day the federal pardon ruleset's waiting periods are met (``us-federal/pardon``:
+    five years from release or sentencing, the end of supervision), from the ruleset itself.
+
+    ``None`` when the ruleset cannot give that day (a fact missing, still in custody).
+    """
+    ruleset = load_ruleset(PARDON_RULESET)
+    known = {name: value for name, value in facts.items() if name in ruleset.facts_used()}
+    opens = waiting_opens_on(ruleset, known, as_of)
+    if opens is None:
         return None
-    release = _as_date(facts.get("release_date"))
-    if release is not None:
-        start, what = release, f"release from confinement on {release.isoformat()}"
-    elif facts.get("sentence_type") in ("probation", "fine_only"):
-        sentenced = _as_date(facts.get("sentence_date")) or _as_date(facts.get("conviction_date"))
-        if sentenced is None:
-            return None
-        start, what = sentenced, f"sentencing (no prison term) on {sentenced.isoformat()}"
-    else:
-        return None
-    due = add_years(start, PARDON_WAIT_YEARS)
+    then = evaluate(ruleset, known, opens)
+    waiting = [r for r in then.rules if r.required and r.id.endswith(".waiting_period")]
+    explanation = waiting[0].explanation if waiting else f"Waiting periods met on {opens}."
     warning = None
-    if facts.get("on_supervision") is True:
-        warning = "Still on probation, parole or supervised release: generally no petition yet."
+    if then.outcome != "eligible":
+        blocking = then.failed_rule_ids + then.unknown_rule_ids
+        warning = (
+            f"On {opens.isoformat()} the ruleset would say {then.outcome.replace('_', ' ')} "
+            f"(rules: {', '.join(blocking)}); check them before filing."
+        )
     return Deadline(
         key="us-federal.pardon_eligible_on",
         title="Federal pardon petition may be filed",
-        due_on=due,
+        due_on=opens,
         kind="opens",
-        citation="28 CFR 1.2",
-        explanation=f"{PARDON_WAIT_YEARS} years after {what}.",
+        citation=f"28 CFR 1.2 ({PARDON_RULESET} ruleset {ruleset.version})",
+        explanation=explanation,
         case_ref=case_ref,
         warning=warning,
     )
+
+
+def capital_petition_due_on(notice: date) -> date:
+    """Last day to file after notice of the execution date: the ``capital_timetable`` rule's
+    ``filing_deadline`` (28 CFR 1.10(b)), with its parameter in force on the notice day."""
+    rule = load_ruleset(CAPITAL_RULESET).rule(CAPITAL_RULE)
+    facts = {"is_capital_case": True, "execution_date_set": True, "execution_notice_date": notice}
+    due = show_value(rule, "filing_deadline", facts, notice)
+    assert isinstance(due, date)
+    return due
 
 
 def _petition_deadlines(
@@ -182,14 +208,15 @@ def _petition_deadlines(
     # 28 CFR 1.10: capital-case timetable.
     if p.execution_notice_on is not None and open_:
         n = p.execution_notice_on
+        due = capital_petition_due_on(n)
         out.append(
             Deadline(
                 key="us-federal.capital_petition_due_on",
                 title="Capital clemency petition due",
-                due_on=add_days(n, CAPITAL_PETITION_DAYS),
+                due_on=due,
                 kind="due",
-                citation="28 CFR 1.10(b)",
-                explanation=f"{CAPITAL_PETITION_DAYS} days after notice of the execution date ({n.isoformat()}).",
+                citation="28 CFR 1.10(b) (us-federal.commutation.capital_timetable)",
+                explanation=f"{(due - n).days} days after notice of the execution date ({n.isoformat()}).",
                 case_ref=case_ref,
                 subject_ref=p.id,
             )
@@ -313,8 +340,12 @@ def compute(inputs: DeadlineInputs) -> list[Deadline]:
     out: list[Deadline] = []
     facts = inputs.facts
     pardoned = any(g.kind == "pardon" for g in inputs.grants)
-    if facts.get("jurisdiction", "us-federal") == "us-federal" and not pardoned:
-        d = pardon_eligibility(facts, inputs.case_ref)
+    if (
+        facts.get("jurisdiction", "us-federal") == "us-federal"
+        and not pardoned
+        and inputs.as_of is not None
+    ):
+        d = pardon_eligibility(facts, inputs.as_of, inputs.case_ref)
         if d is not None:
             out.append(d)
     for p in inputs.petitions:

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from clemency.petitions.dates import add_days
+from clemency.eligibility.dates import add_days
 from clemency.petitions.deadlines import Deadline
 
 PRODID = "-//Clemency//Petition deadlines//EN"

@@ -32,6 +32,16 @@ PROMPTS = {
     "resides_in_us": "Does the person live in the United States or its territories?",
     "is_deceased": "Is the person deceased?",
     "date_of_birth": "What is the person's date of birth?",
+    # federal pardon clock and capital window (docs/facts.md)
+    "latest_release_date": (
+        "When was the person last released from any confinement for this conviction "
+        "(including after a revoked probation or supervised release)?"
+    ),
+    "was_confined": (
+        "Did the person serve any confinement for this conviction, including after a revocation?"
+    ),
+    "supervision_end_date": "On what day does (or did) probation, parole or supervised release end?",
+    "execution_date_set": "Has the Bureau of Prisons given notice of a scheduled execution date?",
 }
 
 

@@ -27,9 +27,9 @@ from clemency.config import Settings
 from clemency.documents.storage import BlobStore
 from clemency.documents.text import DOCX, PDF, TEXT
 from clemency.documents.uploads import check_upload
+from clemency.eligibility.dates import add_days
 from clemency.errors import BadInput, LinkInvalid, NotFound
 from clemency.petitions import links
-from clemency.petitions.dates import add_days
 from clemency.petitions.deadlines import LETTER_FOLLOW_UP_DAYS
 from clemency.petitions.models import LetterRequest
 

@@ -201,7 +201,7 @@ def _guard_deemed_window(ctx: TransitionContext, params: Mapping[str, Any]) -> V
     days = ctx.data.get("window_days")
     if not isinstance(rec_on, date) or not isinstance(days, int):
         return Verdict(False, ("no adverse recommendation is on record",))
-    from clemency.petitions.dates import add_days
+    from clemency.eligibility.dates import add_days
 
     closes = add_days(rec_on, days)
     if ctx.on < closes:

@@ -32,8 +32,11 @@ class CaseDeadline:
     deadline: dl.Deadline
 
 
-def inputs_for_case(session: Session, case: Case) -> dl.DeadlineInputs:
-    """Facts, petitions (with inferred stage and dates), grants and letter requests of a case."""
+def inputs_for_case(session: Session, case: Case, as_of: date | None = None) -> dl.DeadlineInputs:
+    """Facts, petitions (with inferred stage and dates), grants and letter requests of a case.
+
+    ``as_of`` (default: today) is the day the rulesets are evaluated for the pardon date.
+    """
     petitions = []
     facts = case_facts.facts_for_case(case)
     notice_fact = facts.get("execution_notice_date")
@@ -75,15 +78,16 @@ def inputs_for_case(session: Session, case: Case) -> dl.DeadlineInputs:
     return dl.DeadlineInputs(
         case_ref=case.reference,
         facts=facts,
+        as_of=as_of or date.today(),
         petitions=petitions,
         letters=letters,
         grants=grants,
     )
 
 
-def for_case(*, session: Session, case: Case) -> list[dl.Deadline]:
+def for_case(*, session: Session, case: Case, as_of: date | None = None) -> list[dl.Deadline]:
     """Every deadline of one case (caller has checked access)."""
-    return dl.compute(inputs_for_case(session, case))
+    return dl.compute(inputs_for_case(session, case, as_of))
 
 
 def _collect(session: Session, cases: list[Case], since: date | None) -> list[CaseDeadline]:

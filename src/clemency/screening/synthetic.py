@@ -108,6 +108,8 @@ _DATES = {
     "parole_eligibility_date": "custody_start_date + CAST(u(7) * 5000 AS INTEGER)",
     "last_denial_date": "DATE '2005-01-01' + CAST(u(8) * 7000 AS INTEGER)",
     "execution_notice_date": "DATE '2015-01-01' + CAST(u(9) * 3500 AS INTEGER)",
+    "latest_release_date": "custody_start_date + CAST(u(5) * 7000 AS INTEGER)",
+    "supervision_end_date": "latest_release_date + CAST(u(14) * 2500 AS INTEGER)",
 }
 _INTS = {
     "sentence_months": "CAST(6 + pow(u(10), 2.5) * 480 AS BIGINT)",

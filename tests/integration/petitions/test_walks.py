@@ -20,9 +20,13 @@ from clemency.petitions.deadlines import Deadline
 from .builders import ALICE_COUNTS, SYNTHETIC_ANSWERS, make_alice, make_synthetic
 
 
-def deadlines_by_key(session: Session, case: Any) -> dict[str, Deadline]:
+def deadlines_by_key(
+    session: Session, case: Any, as_of: date = date(2019, 1, 1)
+) -> dict[str, Deadline]:
+    """The case's deadlines, the rules evaluated as of ``as_of`` (the walk's 2019, not today:
+    in 2026 Alice's five years have run and only her unknown supervision is left)."""
     session.expire_all()
-    items = schedule.for_case(session=session, case=case)
+    items = schedule.for_case(session=session, case=case, as_of=as_of)
     assert len({d.key for d in items}) == len(items)
     return {d.key: d for d in items}
 
@@ -115,7 +119,7 @@ def test_alice_marie_johnson_denial_commutation_outside_the_process_then_pardon(
     d = deadlines_by_key(session, case)
     assert set(d) == {"us-federal.pardon_eligible_on"}  # the re-application is moot now
     assert_boundary(d["us-federal.pardon_eligible_on"], date(2023, 6, 6))
-    assert d["us-federal.pardon_eligible_on"].citation == "28 CFR 1.2"
+    assert d["us-federal.pardon_eligible_on"].citation.startswith("28 CFR 1.2")
 
     # August 28, 2020: full pardon, again outside the process (and before the 28 CFR 1.2 date).
     petitions.record_outside_decision(

@@ -29,12 +29,12 @@ from clemency.testing.factories import make_case, make_organization
 
 HEADER = (
     "person_id,bop_register_number,first_name,last_name,date_of_birth,conviction_court,"
-    "is_in_custody,sentence_type,release_date,sentence_date,on_supervision,resides_in_us,"
-    "is_deceased,offense_level"
+    "is_in_custody,sentence_type,latest_release_date,sentence_date,on_supervision,resides_in_us,"
+    "is_deceased,offense_level,was_confined,supervision_end_date"
 )
-TAIL_OK = "federal_district,false,prison,2010-01-01,2005-01-01,false,true,false,felony"
-TAIL_REVIEW = "federal_district,false,prison,2010-01-01,2005-01-01,,true,false,felony"
-TAIL_STATE = "state,false,prison,2010-01-01,2005-01-01,false,true,false,felony"
+TAIL_OK = "federal_district,false,prison,2010-01-01,2005-01-01,false,true,false,felony,,"
+TAIL_REVIEW = "federal_district,false,prison,2010-01-01,2005-01-01,,true,false,felony,,"
+TAIL_STATE = "state,false,prison,2010-01-01,2005-01-01,false,true,false,felony,,"
 ROWS = [
     f"R1,11111-111,Ana,Smith,1970-01-01,{TAIL_OK}",  # stored by register number
     f"R2,,Luis,Garcia,1980-02-29,{TAIL_OK}",  # stored by name and birth date

@@ -74,7 +74,7 @@ def test_missing_required_column_is_refused_before_any_work(tmp_path: Path) -> N
     )
     assert code == 1
     assert stderr.count("\n") == 1
-    assert "release_date" in stderr
+    assert "latest_release_date" in stderr
     assert "--allow-missing-columns" in stderr
     assert not out.exists()
 
@@ -101,9 +101,11 @@ def test_absent_columns_can_be_taken_as_unknown(tmp_path: Path) -> None:
     assert missing <= {
         "is_in_custody",
         "sentence_type",
-        "release_date",
+        "latest_release_date",
+        "was_confined",
         "sentence_date",
         "on_supervision",
+        "supervision_end_date",
         "resides_in_us",
         "is_deceased",
         "offense_level",
@@ -144,13 +146,13 @@ def test_bad_as_of_is_a_usage_error(small_roster: Path, tmp_path: Path) -> None:
 
 def test_unreadable_values_make_invalid_rows_with_the_reason(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
-    header = "person_id,conviction_court,is_in_custody,sentence_type,release_date,sentence_date,on_supervision,resides_in_us,is_deceased,offense_level"
+    header = "person_id,conviction_court,is_in_custody,sentence_type,latest_release_date,sentence_date,on_supervision,resides_in_us,is_deceased,offense_level,was_confined,supervision_end_date"
     roster.write_text(
         header
-        + "\nOK1,federal_district,false,prison,2010-05-01,2005-01-01,false,true,false,felony"
-        + "\nBAD1,Federal,false,prison,2019-02-29,2005-01-01,false,true,false,felony"
-        + "\nBAD2,federal_district,sometimes,prison,2010-05-01,2005-01-01,false,true,false,felony"
-        + "\n,federal_district,false,prison,2010-05-01,2005-01-01,false,true,false,felony\n"
+        + "\nOK1,federal_district,false,prison,2010-05-01,2005-01-01,false,true,false,felony,,"
+        + "\nBAD1,Federal,false,prison,2019-02-29,2005-01-01,false,true,false,felony,,"
+        + "\nBAD2,federal_district,sometimes,prison,2010-05-01,2005-01-01,false,true,false,felony,,"
+        + "\n,federal_district,false,prison,2010-05-01,2005-01-01,false,true,false,felony,,\n"
     )
     out = tmp_path / "r.parquet"
     # as of a day the pardon residence rule is vouched for (from 2024-05-31, basis: knowledge)
@@ -163,7 +165,7 @@ def test_unreadable_values_make_invalid_rows_with_the_reason(tmp_path: Path) -> 
     assert by_id["BAD1"][1] == "invalid"
     assert by_id["BAD1"][6] == (
         'conviction_court="Federal" is not one of federal_district, dc_superior, court_martial, '
-        'state, territorial; release_date="2019-02-29" is not a date (YYYY-MM-DD)'
+        'state, territorial; latest_release_date="2019-02-29" is not a date (YYYY-MM-DD)'
     )
     assert by_id["BAD2"][6] == 'is_in_custody="sometimes" is not true or false'
     assert by_id[""][6] == "person_id is empty"
@@ -238,3 +240,29 @@ def test_duckdb_and_python_write_the_same_csv_lines(small_roster: Path, tmp_path
     assert duck[0] == python[0] == ",".join(RESULT_COLUMNS)
     assert sorted(duck) == sorted(python)
     assert len(duck) == 601
+
+
+def test_an_old_pardon_roster_screens_with_the_new_facts_unknown_for_everyone(
+    tmp_path: Path,
+) -> None:
+    """Issue #11: a roster written before latest_release_date, was_confined and
+    supervision_end_date existed stays usable; the summary names what was unknown for all."""
+    roster = tmp_path / "old.csv"
+    roster.write_text(
+        "person_id,conviction_court,is_in_custody,sentence_type,release_date,sentence_date,"
+        "on_supervision,resides_in_us,is_deceased,offense_level\n"
+        "OLD1,federal_district,false,prison,2010-05-01,2005-01-01,false,true,false,felony\n"
+    )
+    out = tmp_path / "r.csv"
+    code, stdout, _ = screen(
+        roster, "--ruleset", "us-federal/pardon", "--as-of", "2025-01-02", "--out", out,
+        "--allow-missing-columns",
+    )  # fmt: skip
+    assert code == 0, stdout
+    assert (
+        "Columns absent, unknown for everyone: latest_release_date, supervision_end_date, "
+        "was_confined" in stdout
+    )
+    (row,) = rows(out)
+    assert row[1] == "needs_review"
+    assert "latest_release_date" in str(row[5])

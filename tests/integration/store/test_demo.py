@@ -39,6 +39,8 @@ def test_facts_for_alice_match_the_public_record(session: Session) -> None:
         "is_life_sentence": True,
         "is_in_custody": False,
         "release_date": date(2018, 6, 6),
+        "latest_release_date": date(2018, 6, 6),
+        "was_confined": True,
         "prior_convictions_count": 0,
         "serious_disciplinary_incidents_count": 0,
         # asserted with their source (see examples/README.md for the assumptions)

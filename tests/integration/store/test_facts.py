@@ -67,6 +67,8 @@ def test_facts_come_from_the_records_and_unknowns_are_left_out(
         "custody_start_date": date(2001, 4, 1),
         "is_in_custody": False,
         "release_date": date(2018, 2, 1),
+        "latest_release_date": date(2018, 2, 1),
+        "was_confined": True,  # a custody stay is recorded
     }
     # Not checked yet: an incident list is not a complete conduct record.
     assert "serious_disciplinary_incidents_count" not in facts

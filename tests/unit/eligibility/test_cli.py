@@ -161,7 +161,7 @@ def test_rules_sql_prints_a_query_that_runs() -> None:
         "--as-of",
         "2019-01-01",
         "--source",
-        "(SELECT 'x' AS person_id, CAST(NULL AS VARCHAR) AS conviction_court, FALSE AS is_in_custody, 'prison' AS sentence_type, DATE '2018-06-06' AS release_date, CAST(NULL AS DATE) AS sentence_date, CAST(NULL AS BOOLEAN) AS on_supervision, TRUE AS resides_in_us, FALSE AS is_deceased, 'felony' AS offense_level) AS r",
+        "(SELECT 'x' AS person_id, CAST(NULL AS VARCHAR) AS conviction_court, FALSE AS is_in_custody, 'prison' AS sentence_type, DATE '2018-06-06' AS latest_release_date, CAST(NULL AS BOOLEAN) AS was_confined, CAST(NULL AS DATE) AS sentence_date, CAST(NULL AS BOOLEAN) AS on_supervision, CAST(NULL AS DATE) AS supervision_end_date, TRUE AS resides_in_us, FALSE AS is_deceased, 'felony' AS offense_level) AS r",
     )
     assert code == 0
     rows = duckdb.sql(out).fetchall()

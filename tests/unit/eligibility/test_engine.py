@@ -99,7 +99,7 @@ def test_the_text_tree_shows_outcome_date_and_every_rule_with_its_source() -> No
     assert "Outcome: INELIGIBLE" in text
     assert "Eligible on:" not in text  # 2023-06-06 is before the residence rule's horizon
     assert "[NOT VOUCHED]" in text  # the residence rule, vouched for from 2024-05-31 only
-    assert "[FAIL] Five years since release" in text
+    assert "[FAIL] Five years since the later of release from confinement and sentencing" in text
     assert text.count("Source: ") == len(d.rules)
 
 
@@ -121,14 +121,18 @@ def test_as_row_has_the_six_screening_columns() -> None:
 
 
 def test_a_failure_that_is_not_only_time_gives_no_eligible_on() -> None:
-    facts = {**alice(after_commutation=True), "on_supervision": True}
+    facts = {**alice(after_commutation=True), "conviction_court": "state"}
     d = evaluate(load_ruleset("us-federal/pardon"), facts, date(2019, 1, 1))
     assert d.outcome == "ineligible"
     assert d.eligible_on is None
     assert d.failed_rule_ids == [
+        "us-federal.pardon.federal_conviction",
         "us-federal.pardon.waiting_period",
-        "us-federal.pardon.not_on_supervision",
     ]
+    # on supervision with no end date: unknown, asking for the end date (not a silent fail)
+    on_supervision = {**alice(after_commutation=True), "on_supervision": True}
+    d = evaluate(load_ruleset("us-federal/pardon"), on_supervision, date(2019, 1, 1))
+    assert "supervision_end_date" in d.missing_facts
 
 
 def test_evaluation_never_reads_the_clock() -> None:
@@ -198,7 +202,7 @@ def test_the_hash_changes_when_a_rule_file_changes_and_extra_paths_are_searched(
     )
     changed = load_folder(copy)
     assert changed.sha256 != before
-    facts = {**alice(after_commutation=True), "release_date": "2021-06-06"}
+    facts = {**alice(after_commutation=True), "latest_release_date": "2021-06-06"}
     assert evaluate(changed, facts, date(2021, 12, 31)).eligible_on == date(2024, 6, 6)
     # parameters as of as_of; a value ahead that lengthens the wait drops the day (item 2)
     waiting.write_text(

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from clemency.petitions.dates import add_days, add_months, add_period, add_years
+from clemency.eligibility.dates import add_days, add_months, add_period, add_years
 
 
 @pytest.mark.parametrize(

@@ -25,32 +25,72 @@ def assert_boundary(d: Deadline, due: date) -> None:
     assert d.days_left(due - timedelta(days=1)) == 1
 
 
+AS_OF = date(2019, 1, 1)
+
+
 def test_pardon_eligibility_five_years_after_release() -> None:
-    d = dl.pardon_eligibility({"release_date": "2018-06-06", "is_in_custody": False})
+    d = dl.pardon_eligibility(
+        {"latest_release_date": "2018-06-06", "sentence_type": "prison", "is_in_custody": False},
+        AS_OF,
+    )
     assert d is not None
-    assert d.citation == "28 CFR 1.2"
+    assert d.citation.startswith("28 CFR 1.2")
     assert_boundary(d, date(2023, 6, 6))
 
 
 def test_pardon_eligibility_leap_day_release() -> None:
-    d = dl.pardon_eligibility({"release_date": date(2020, 2, 29)})
+    facts = {"latest_release_date": date(2020, 2, 29), "sentence_type": "prison"}
+    d = dl.pardon_eligibility({**facts, "is_in_custody": False}, AS_OF)
     assert d is not None
     assert_boundary(d, date(2025, 2, 28))
 
 
-def test_pardon_eligibility_from_sentencing_without_prison() -> None:
-    d = dl.pardon_eligibility(
-        {"sentence_type": "probation", "sentence_date": "2019-03-31", "on_supervision": True}
-    )
+def test_pardon_eligibility_from_sentencing_without_prison_and_after_supervision() -> None:
+    facts = {
+        "sentence_type": "probation",
+        "was_confined": False,
+        "sentence_date": "2019-03-31",
+        "is_in_custody": False,
+        "on_supervision": True,
+        "supervision_end_date": "2022-03-30",
+    }
+    d = dl.pardon_eligibility(facts, AS_OF)
     assert d is not None
     assert_boundary(d, date(2024, 3, 31))
-    assert d.warning is not None
-    assert "supervised release" in d.warning
+    # supervision ending after the five years moves the day (28 CFR 1.2, second sentence)
+    later = dl.pardon_eligibility({**facts, "supervision_end_date": "2025-06-30"}, AS_OF)
+    assert later is not None
+    assert later.due_on == date(2025, 7, 1)
+
+
+def test_probation_revoked_into_prison_counts_from_release_not_sentencing() -> None:
+    """Issue #11 item 10: the calendar used sentencing for any probation sentence."""
+    facts = {
+        "sentence_type": "probation",
+        "sentence_date": "2012-03-01",
+        "was_confined": True,
+        "latest_release_date": "2018-09-30",
+        "is_in_custody": False,
+        "on_supervision": False,
+    }
+    d = dl.pardon_eligibility(facts, AS_OF)
+    assert d is not None
+    assert d.due_on == date(2023, 9, 30)
 
 
 def test_no_pardon_date_while_in_custody_or_unknown() -> None:
-    assert dl.pardon_eligibility({"is_in_custody": True, "release_date": "2018-06-06"}) is None
-    assert dl.pardon_eligibility({"sentence_type": "prison"}) is None
+    assert (
+        dl.pardon_eligibility({"is_in_custody": True, "latest_release_date": "2018-06-06"}, AS_OF)
+        is None
+    )
+    assert dl.pardon_eligibility({"sentence_type": "prison", "is_in_custody": False}, AS_OF) is None
+
+
+def test_no_pardon_date_without_as_of_in_the_inputs() -> None:
+    facts = {"latest_release_date": "2018-06-06", "sentence_type": "prison", "is_in_custody": False}
+    assert dl.compute(DeadlineInputs(facts=facts)) == []
+    (d,) = dl.compute(DeadlineInputs(facts=facts, as_of=AS_OF))
+    assert d.due_on == date(2023, 6, 6)
 
 
 def test_deemed_denial_window_is_thirty_days_from_the_adverse_recommendation() -> None:
