@@ -73,7 +73,7 @@ def fact_value(name: str, as_of: date) -> st.SearchStrategy[Any]:
     if spec.type == "bool":
         value: st.SearchStrategy[Any] = st.booleans()
     elif spec.type == "int":
-        value = st.integers(-2, 300)
+        value = st.integers(0, 300)  # negative counts are refused (validate_facts)
     elif spec.type == "enum":
         value = st.sampled_from(spec.values or ())
     elif spec.type == "date":
