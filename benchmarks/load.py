@@ -68,6 +68,10 @@ def seed(url: str, cases: int) -> None:
                 rows=list(enumerate(documents, start=1)),
                 source_name="load benchmark",
             )
+        with unit_of_work(engine) as session:
+            from clemency.search import service as search
+
+            search.reindex_all(session)
     finally:
         engine.dispose()
     print(f"seeded {cases:,} cases in {time.monotonic() - started:.0f} s", flush=True)

@@ -119,5 +119,25 @@ def test_dropped_connections_are_replaced_and_a_lost_write_is_a_503(
         )
         assert retried.status_code == 200, retried.text
         assert client.get(f"/api/v1/cases/{case_id}").json()["summary"] == "retried"
+
+        # Mid-read: a GET of the case list waits on a table lock we hold; its backend is
+        # killed while waiting. The read is retried on a fresh connection and answers 200.
+        holder = sa.create_engine(pg_url)
+        with holder.connect() as locker:
+            locker.execute(sa.text("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE"))
+            listed: list[httpx.Response] = []
+            reader = threading.Thread(target=lambda: listed.append(client.get("/cases")))
+            reader.start()
+            killed = 0
+            for _ in range(200):
+                killed = _terminate(admin, database, "wait_event_type = 'Lock'")
+                if killed:
+                    break
+                time.sleep(0.05)
+            assert killed == 1
+            locker.rollback()
+        holder.dispose()
+        reader.join(timeout=60)
+        assert listed[0].status_code == 200, listed[0].text[:500]
         client.close()
     admin.dispose()

@@ -186,9 +186,22 @@ def page_for_user(
     cases = list(
         session.scalars(
             query.options(
-                selectinload(Case.person),
-                selectinload(Case.petitions),
-                selectinload(Case.support_letters),
+                # Everything the deadlines of a case read, in one query per relationship for
+                # the whole page instead of several per case.
+                *(
+                    selectinload(relation)
+                    for relation in (
+                        Case.person,
+                        Case.petitions,
+                        Case.support_letters,
+                        Case.convictions,
+                        Case.counts,
+                        Case.sentences,
+                        Case.custody,
+                        Case.conduct_incidents,
+                        Case.asserted_facts,
+                    )
+                )
             )
             .order_by(Case.id)
             .offset((page - 1) * per_page)

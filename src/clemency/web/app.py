@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from clemency.config import Settings, get_settings
 from clemency.db.session import engine_for, make_engine, unit_of_work
 from clemency.web import deps, errors
+from clemency.web.retry import RetryReadsOnLostConnection
 from clemency.web.security import BodyLimit, SecurityHeaders
 from clemency.web.templating import STATIC_DIR
 
@@ -111,11 +112,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from clemency.db.session import is_connection_loss
         from clemency.search import service as search
 
-        with unit_of_work(engine) as session:
-            if search.index_is_empty_but_cases_exist(session):
-                log.info("building the case search index (%d cases)", search.reindex_all(session))
+        try:
+            with unit_of_work(engine) as session:
+                if search.index_is_empty_but_cases_exist(session):
+                    count = search.reindex_all(session)
+                    log.info("built the case search index (%d cases)", count)
+        except Exception as error:
+            # Several workers start at once; on SQLite one builds the index and the others
+            # find the database locked. They serve anyway instead of failing to start.
+            if not is_connection_loss(error):
+                raise
+            log.warning("case search index not built by this worker: %s", error)
         yield
 
     app = FastAPI(
@@ -149,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def favicon(_request: Request) -> Response:
         return Response(status_code=204)
 
+    app.add_middleware(RetryReadsOnLostConnection)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(RequestId)

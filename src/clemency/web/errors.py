@@ -159,6 +159,9 @@ def _server_error(request: Request, exc: Exception) -> Response:
     request_id = getattr(request.state, "request_id", "-")
     if is_connection_loss(exc):
         log.warning("database unavailable (request %s): %s", request_id, exc)
+        from clemency.web.retry import LOST
+
+        request.scope.setdefault("state", {})[LOST] = True
         response = respond(request, _database_unavailable(request, request_id))
         response.headers["Retry-After"] = "2"
         return response
