@@ -246,6 +246,16 @@ _SPECS: tuple[FactSpec, ...] = (
         "bool",
         "Criminal charges or a detainer are pending against the person.",
     ),
+    _f(
+        "law_abiding_since_completion",
+        "bool",
+        "No new offense (conviction or pending charge) since the sentence was completed.",
+    ),
+    _f(
+        "resides_in_jurisdiction",
+        "bool",
+        "Lives in the state whose relief is sought (the case's jurisdiction).",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

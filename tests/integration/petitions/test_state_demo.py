@@ -59,6 +59,19 @@ EXPECTED = [
         date(2029, 9, 30),
         "us-fl/pardon",
     ),
+    # New York pardon: a New York conviction, sentence completed 2012-03-01; the advisory
+    # "no other remedy" rule passes and in any case does not change the outcome.
+    ("SYN-US-NY-P1", "us-ny/pardon", date(2026, 1, 1), "eligible", None, "us-ny/pardon"),
+    # Georgia restoration of rights: a federal conviction, but a Georgia resident; all
+    # sentences completed 2023-08-15, two years passed 2025-08-15; law-abiding since.
+    (
+        "SYN-US-GA-R1",
+        "us-ga/restoration-of-rights",
+        date(2026, 1, 1),
+        "eligible",
+        None,
+        "us-ga/restoration-of-rights",
+    ),
 ]
 
 
@@ -90,9 +103,10 @@ def imported(session: Session) -> dict[str, Any]:
 def test_every_state_folder_has_a_demo_case(imported: dict[str, Any]) -> None:
     from clemency.eligibility import list_rulesets
 
-    states = {c.jurisdiction for c in imported.values()}
+    assert set(imported) == {reference for reference, *_ in EXPECTED}
     expected_states = {ruleset.split("/")[0] for _, ruleset, *_ in EXPECTED}
-    assert states == expected_states
+    # One case per state added by issue #16 (and one per new relief of New York and Georgia).
+    assert {"us-tx", "us-ca", "us-fl", "us-pa", "us-il", "us-ny", "us-ga"} <= expected_states
     assert expected_states <= {r.jurisdiction for r in list_rulesets()}
 
 
