@@ -256,6 +256,21 @@ _SPECS: tuple[FactSpec, ...] = (
         "bool",
         "Lives in the state whose relief is sought (the case's jurisdiction).",
     ),
+    _f(
+        "state_residence_since",
+        "date",
+        "Start of the person's current continuous residence in the state whose relief is sought.",
+    ),
+    _f(
+        "offense_carries_life_sentence",
+        "bool",
+        "The offense of conviction is one that carries a life sentence (whatever was imposed).",
+    ),
+    _f(
+        "sex_offender_registration_required",
+        "bool",
+        "The conviction requires registration as a sex offender.",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}
