@@ -334,6 +334,31 @@ _SPECS: tuple[FactSpec, ...] = (
         "A death-sentenced person has been notified by the Bureau of Prisons of a scheduled "
         "execution date (false: no date has been set).",
     ),
+    _f(
+        "law_abiding_since_completion",
+        "bool",
+        "No new offense (conviction or pending charge) since the sentence was completed.",
+    ),
+    _f(
+        "resides_in_jurisdiction",
+        "bool",
+        "Lives in the state whose relief is sought (the case's jurisdiction).",
+    ),
+    _f(
+        "state_residence_since",
+        "date",
+        "Start of the person's current continuous residence in the state whose relief is sought.",
+    ),
+    _f(
+        "offense_carries_life_sentence",
+        "bool",
+        "The offense of conviction is one that carries a life sentence (whatever was imposed).",
+    ),
+    _f(
+        "sex_offender_registration_required",
+        "bool",
+        "The conviction requires registration as a sex offender.",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

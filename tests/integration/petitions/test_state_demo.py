@@ -59,6 +59,19 @@ EXPECTED = [
         date(2029, 9, 30),
         "us-fl/pardon",
     ),
+    # New York pardon: a New York conviction, sentence completed 2012-03-01; the advisory
+    # "no other remedy" rule passes and in any case does not change the outcome.
+    ("SYN-US-NY-P1", "us-ny/pardon", date(2026, 1, 1), "eligible", None, "us-ny/pardon"),
+    # Georgia restoration of rights: a federal conviction, but a Georgia resident; all
+    # sentences completed 2023-08-15, two years passed 2025-08-15; law-abiding since.
+    (
+        "SYN-US-GA-R1",
+        "us-ga/restoration-of-rights",
+        date(2026, 1, 1),
+        "eligible",
+        None,
+        "us-ga/restoration-of-rights",
+    ),
 ]
 
 
@@ -90,9 +103,10 @@ def imported(session: Session) -> dict[str, Any]:
 def test_every_state_folder_has_a_demo_case(imported: dict[str, Any]) -> None:
     from clemency.eligibility import list_rulesets
 
-    states = {c.jurisdiction for c in imported.values()}
+    assert set(imported) == {reference for reference, *_ in EXPECTED}
     expected_states = {ruleset.split("/")[0] for _, ruleset, *_ in EXPECTED}
-    assert states == expected_states
+    # One case per state added by issue #16 (and one per new relief of New York and Georgia).
+    assert {"us-tx", "us-ca", "us-fl", "us-pa", "us-il", "us-ny", "us-ga"} <= expected_states
     assert expected_states <= {r.jurisdiction for r in list_rulesets()}
 
 
@@ -128,3 +142,56 @@ def test_state_demo_case_gives_its_typical_determination_and_packet(
     packet = asm.assemble(data)
     assert packet.form.jurisdiction == ruleset.split("/")[0]
     assert render_pdf(packet).startswith(b"%PDF")
+
+
+def test_texas_facts_are_asked_in_the_interview_and_decide_the_case(session: Session) -> None:
+    """The new facts reach guided intake: a Texas case without them is asked for them (the
+    kind of case first, then only the date that kind needs), and the answers decide it."""
+    from clemency.cases import transfer
+    from clemency.cases.access import Operator
+    from clemency.cases.demo.states import texas_document
+    from clemency.cases.models import Case
+    from clemency.petitions import interview
+    from clemency.testing.factories import make_organization, make_user
+
+    org = make_organization(session, "tx-interview")
+    attorney = make_user(session, org, "attorney")
+    document = texas_document(org.slug)
+    document["asserted_facts"] = []
+    transfer.import_cases(
+        session=session,
+        user=Operator("test"),
+        rows=[(1, document)],
+        mode="all_or_nothing",
+        source_name="test",
+    )
+    session.flush()
+    case = session.scalars(select(Case).where(Case.organization_id == org.id)).one()
+    on = date(2026, 1, 1)
+    first = interview.interview(session=session, user=attorney, case_id=case.id, as_of=on)
+    pardon = next(d for d in first.determinations if d.ruleset.id == "us-tx/pardon")
+    assert pardon.outcome == "needs_review"
+    asked = {q.fact for q in first.questions}
+    assert {"is_deferred_adjudication", "has_prior_denial"} <= asked
+    # The date depends on the kind of case: not asked until the kind is known.
+    assert "deferred_adjudication_discharge_date" not in asked
+    after = interview.answer(
+        session=session,
+        user=attorney,
+        case_id=case.id,
+        expected_version=first.case_version,
+        as_of=on,
+        answers={"is_deferred_adjudication": "no", "has_prior_denial": "no"},
+    )
+    # Now a conviction: the discharge date of the sentence is the next question.
+    assert "sentence_completed_date" in {q.fact for q in after.questions}
+    after = interview.answer(
+        session=session,
+        user=attorney,
+        case_id=case.id,
+        expected_version=after.case_version,
+        as_of=on,
+        answers={"sentence_completed_date": "2016-04-01"},
+    )
+    pardon = next(d for d in after.determinations if d.ruleset.id == "us-tx/pardon")
+    assert pardon.outcome == "eligible", pardon.to_text()

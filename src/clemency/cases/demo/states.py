@@ -57,7 +57,9 @@ def _person(given: str, family: str, born: str) -> dict[str, Any]:
     }
 
 
-def _conviction(convicted_on: str, sentenced_on: str, category: str, court: str) -> dict[str, Any]:
+def _conviction(
+    convicted_on: str, sentenced_on: str, category: str, court: str | None
+) -> dict[str, Any]:
     return {
         "is_primary": True,
         "court_kind": "state",
@@ -365,6 +367,117 @@ def florida_document(organization_slug: str) -> dict[str, Any]:
     )
 
 
+def new_york_pardon_document(organization_slug: str) -> dict[str, Any]:
+    """A New York pardon: sentence completed in 2012, no other remedy gives the relief
+    (immigration): eligible on 2026-01-01 (us-ny/pardon)."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-NY-P1",
+            "stage": "drafting",
+            "jurisdiction": "us-ny",
+            "summary": (
+                "Synthetic demo case (fictitious person). New York pardon: a 2008 felony "
+                "drug sale, sentence completed 2012-03-01, lawful permanent resident facing "
+                "removal, for which neither sealing nor a certificate helps. Typical "
+                "determination on 2026-01-01: eligible (us-ny/pardon); the Governor decides "
+                "alone."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Kwame", "Example-Ny", "1984-12-01"),
+            "convictions": [
+                _conviction(
+                    "2008-04-15", "2008-06-02", "drug", "Synthetic Supreme Court, Kings County"
+                )
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Criminal sale of a controlled substance (synthetic)",
+                    "statute": None,
+                    "category": "drug",
+                }
+            ],
+            "sentences": [_prison(24)],
+            "custody": [
+                {
+                    "facility": "Synthetic Correctional Facility (DOCCS)",
+                    "started_on": "2008-06-02",
+                    "projected_release_on": None,
+                    "released_on": "2009-12-01",
+                    "is_transfer_out": False,
+                }
+            ],
+            "petitions": [_draft("us-ny", "pardon", "Pardon")],
+            "asserted_facts": [
+                _asserted("sentence_completed_date", '"2012-03-01"'),
+                _asserted("other_relief_available", "false"),
+            ],
+        }
+    )
+
+
+def georgia_restoration_document(organization_slug: str) -> dict[str, Any]:
+    """Georgia restoration of civil and political rights for a federal conviction of a Georgia
+    resident, completed 2023-08-15: eligible on 2026-01-01 (us-ga/restoration-of-rights).
+    No petition: restoration is not a petition kind of the store yet."""
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": "SYN-US-GA-R1",
+            "stage": "building",
+            "jurisdiction": "us-federal",
+            "summary": (
+                "Synthetic demo case (fictitious person). Georgia restoration of civil and "
+                "political rights for a federal felony (mail fraud) of a Georgia resident, "
+                "all sentences completed 2023-08-15, law-abiding since. Typical determination "
+                "on 2026-01-01: eligible (us-ga/restoration-of-rights), two years having "
+                "passed on 2025-08-15."
+            ),
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            "person": _person("Synthetic Odessa", "Example-Ga", "1969-05-05"),
+            "convictions": [
+                {
+                    **_conviction("2017-02-01", "2017-05-10", "fraud", None),
+                    "court_kind": "federal_district",
+                    "court_name": "Synthetic U.S. District Court, N.D. Ga.",
+                }
+            ],
+            "counts": [
+                {
+                    "conviction": 1,
+                    "number": 1,
+                    "offense_text": "Mail fraud (synthetic)",
+                    "statute": None,
+                    "category": "fraud",
+                }
+            ],
+            "sentences": [_prison(30)],
+            "custody": [
+                {
+                    "facility": "Synthetic Federal Prison Camp",
+                    "started_on": "2017-06-01",
+                    "projected_release_on": None,
+                    "released_on": "2019-08-15",
+                    "is_transfer_out": False,
+                }
+            ],
+            "asserted_facts": [
+                _asserted("resides_in_jurisdiction", "true"),
+                _asserted("sentence_completed_date", '"2023-08-15"'),
+                _asserted("law_abiding_since_completion", "true"),
+            ],
+        }
+    )
+
+
 def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
     """The state demo cases for ``organization_slug`` (import format, see transfer.py)."""
     return [
@@ -373,4 +486,6 @@ def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
         illinois_document(organization_slug),
         pennsylvania_document(organization_slug),
         florida_document(organization_slug),
+        new_york_pardon_document(organization_slug),
+        georgia_restoration_document(organization_slug),
     ]
