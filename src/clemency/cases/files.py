@@ -3,8 +3,9 @@ the :class:`~clemency.cases.models.Document` row.
 
 - The storage key is random (never the uploaded name), so nobody can guess or traverse paths;
   files live under ``<data_dir>/documents/<2 hex>/<key>``.
-- The type is taken from the file's first bytes, not from its name or the browser's claim;
-  only PDF, PNG, JPEG, DOCX and plain text are accepted, up to ``max_bytes``.
+- Every upload passes :func:`clemency.documents.uploads.check_upload` (type by content, an
+  allow-list per purpose, active content refused, sizes and expanded sizes bounded, images
+  rewritten) before anything is written, up to ``max_bytes``.
 - The bytes are written to a temporary file, flushed to disk and renamed before the row is
   added, so a row never points at a half-written file. If the transaction then rolls back, the
   file is an orphan: :func:`orphaned_files` lists them for clean-up.
@@ -33,8 +34,8 @@ from clemency.cases.models import Case, Document
 from clemency.cases.vocab import DOCUMENT_TYPES
 from clemency.db.session import unit_of_work_key
 from clemency.documents.storage import BlobStore
-from clemency.documents.uploads import sniff_content_type
-from clemency.errors import BadInput, ClemencyError, UploadRejected, UploadTypeRejected
+from clemency.documents.uploads import CASE_DOCUMENT, check_upload
+from clemency.errors import BadInput, ClemencyError
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -64,8 +65,10 @@ def store_document(
     max_bytes: int,
     dated_on: date | None = None,
     source: str | None = None,
+    declared: str | None = None,
 ) -> Document:
-    """Check, write and register one file on a case (write access needed; audited)."""
+    """Check (``documents.uploads.check_upload``, as a case document), write and register one
+    file on a case (write access needed; audited). ``declared`` is the browser's type."""
     case = case_service.get_for_user(
         session=session,
         user=user,
@@ -73,28 +76,17 @@ def store_document(
         need=access.Permission.WRITE,
         audit_read=False,
     )
-    if len(content) > max_bytes:
-        raise UploadRejected(
-            f"{safe_filename(filename)} is {len(content)} bytes; the limit is {max_bytes}.",
-            field="file",
-        )
-    if not content:
-        raise UploadRejected("The file is empty.", field="file")
-    content_type = sniff_content_type(content)
-    if content_type is None:
-        raise UploadTypeRejected(
-            f"{safe_filename(filename)} is not a PDF, PNG, JPEG, DOCX or plain-text file "
-            "(judged by its contents, not its name); scan paper documents to PDF.",
-            field="file",
-        )
+    checked = check_upload(
+        content, declared=declared, limit=max_bytes, filename=filename, purpose=CASE_DOCUMENT
+    )
     if doc_type not in DOCUMENT_TYPES:
         raise BadInput(f"{doc_type!r} is not a kind of document.", field="doc_type")
     document = register_file(
         session=session,
         case=case,
         data_dir=data_dir,
-        content=content,
-        content_type=content_type,
+        content=checked.data,
+        content_type=checked.content_type,
         filename=safe_filename(filename),
         doc_type=doc_type,
         dated_on=dated_on,

@@ -25,7 +25,7 @@ from clemency.cases.access import Actor, Permission
 from clemency.cases.models import Case, SupportLetter
 from clemency.config import Settings
 from clemency.documents.text import DOCX, PDF, TEXT
-from clemency.documents.uploads import check_upload
+from clemency.documents.uploads import SUPPORT_LETTER, check_upload
 from clemency.errors import BadInput, LinkInvalid, NotFound
 from clemency.petitions import links
 from clemency.petitions.dates import add_days
@@ -209,11 +209,18 @@ def upload_via_link(
         if data:
             raise BadInput("send either a file or a typed letter, not both.", field="file")
         checked = check_upload(
-            typed_text.encode("utf-8"), declared=TEXT, limit=settings.max_upload_bytes
+            typed_text.encode("utf-8"),
+            declared=TEXT,
+            limit=settings.max_upload_bytes,
+            purpose=SUPPORT_LETTER,
         )
     elif data:
         checked = check_upload(
-            data, declared=declared, limit=settings.max_upload_bytes, filename=filename
+            data,
+            declared=declared,
+            limit=settings.max_upload_bytes,
+            filename=filename,
+            purpose=SUPPORT_LETTER,
         )
     else:
         raise BadInput("choose a file to upload or type your letter.", field="file")
