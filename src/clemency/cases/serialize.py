@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
+from sqlalchemy.types import TypeDecorator
 
 from clemency.db.base import Base
 from clemency.errors import BadInput
@@ -65,6 +66,8 @@ def coerce(model: type[Base], name: str, raw: Any) -> Any:
     if raw is None or raw == "":
         return None
     kind = column.type
+    if isinstance(kind, TypeDecorator):  # e.g. an encrypted Text column: coerce as its base
+        kind = kind.impl_instance
     try:
         if isinstance(kind, Boolean):
             if isinstance(raw, bool):

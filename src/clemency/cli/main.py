@@ -41,13 +41,14 @@ def _register() -> None:
         db,
         demo,
         grants,
+        keys,
         petition,
         rules,
         screen,
         serve,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve):
+    for module in (db, demo, rules, check, screen, grants, petition, serve, keys):
         module.register(app)
 
 
