@@ -45,6 +45,16 @@ class Settings(BaseSettings):
         default=10 * 1024 * 1024,
         description="Largest accepted upload (support letters, documents), in bytes.",
     )
+    key_file: Path | None = Field(
+        default=None,
+        description="Key file (made by `clemency keys generate`) whose keys encrypt health notes, "
+        "victim records and stored files. Keep it off the database host's backups; required in "
+        "production unless `CLEMENCY_KEYS` is set.",
+    )
+    keys: SecretStr | None = Field(
+        default=None,
+        description="The key file's content itself (for containers); wins over `CLEMENCY_KEY_FILE`.",
+    )
     session_idle_minutes: int = Field(
         default=30, description="A signed-in session ends after this many idle minutes."
     )
@@ -72,6 +82,11 @@ class Settings(BaseSettings):
                 "set a long random value (for example `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'`) before running in production."
             )
+        if self.environment == "production" and self.keys is None and self.key_file is None:
+            raise ValueError(
+                "no encryption keys: set CLEMENCY_KEY_FILE to a key file made by `clemency keys "
+                "generate` (or CLEMENCY_KEYS to its content) before running in production."
+            )
         return self
 
 
@@ -97,6 +112,8 @@ def settings_reference() -> str:
         default = field.get_default(call_default_factory=True)
         if isinstance(default, SecretStr):
             shown = "(placeholder; refused in production)"
+        elif default is None:
+            shown = "(none)"
         else:
             shown = f"`{default}`"
         lines.append(f"| `CLEMENCY_{name.upper()}` | {shown} | {field.description} |")

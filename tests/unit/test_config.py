@@ -28,7 +28,13 @@ def test_production_refuses_a_short_secret() -> None:
 
 
 def test_production_accepts_a_long_random_secret() -> None:
-    settings = Settings(environment="production", secret_key=SecretStr("x" * 48))
+    from clemency.crypto import keys
+
+    settings = Settings(
+        environment="production",
+        secret_key=SecretStr("x" * 48),
+        keys=SecretStr(keys.generate().to_json()),
+    )
     assert settings.environment == "production"
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from clemency.cases import vocab
+from clemency.crypto.columns import EncryptedText
 from clemency.db.base import Base, TimestampMixin, VersionedMixin, enum_type
 from clemency.errors import BadInput
 
@@ -269,7 +270,8 @@ class ProgramRecord(TimestampMixin, VersionedMixin, Base):
 
 
 class HealthNote(TimestampMixin, VersionedMixin, Base):
-    """Sensitive: readable only by roles allowed sensitive data; never in audit rows or logs."""
+    """Sensitive: readable only by roles allowed sensitive data; never in audit rows or logs.
+    The text is encrypted at rest (``clemency.crypto``)."""
 
     __tablename__ = "health_notes"
 
@@ -277,7 +279,7 @@ class HealthNote(TimestampMixin, VersionedMixin, Base):
     case_id: Mapped[int] = _case_fk()
     recorded_on: Mapped[date | None] = mapped_column(Date)
     is_critical_illness: Mapped[bool | None] = mapped_column(Boolean)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText("health_notes.text"))  # encrypted at rest
 
 
 class VictimRecord(TimestampMixin, VersionedMixin, Base):
@@ -292,12 +294,18 @@ class VictimRecord(TimestampMixin, VersionedMixin, Base):
     # Whether a name is recorded: "withheld" (the person asked not to be named, or the source
     # did not disclose it) and "unknown" leave full_name empty.
     identity: Mapped[str] = mapped_column(enum_type("victim_identity", vocab.VICTIM_IDENTITIES, 16))
-    full_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(
+        EncryptedText("victim_records.full_name", multiline=False)
+    )
     relation_to_offense: Mapped[str] = mapped_column(
         enum_type("victim_relation", vocab.VICTIM_RELATIONSHIPS, 16)
     )
-    relation_detail: Mapped[str | None] = mapped_column(String(200))  # "mother of …"
-    contact_details: Mapped[str | None] = mapped_column(Text)
+    relation_detail: Mapped[str | None] = mapped_column(  # "mother of …"
+        EncryptedText("victim_records.relation_detail", multiline=False)
+    )
+    contact_details: Mapped[str | None] = mapped_column(
+        EncryptedText("victim_records.contact_details")
+    )
     wants_notification: Mapped[bool | None] = mapped_column(Boolean)
     notification_channel: Mapped[str | None] = mapped_column(
         enum_type("victim_notification_channel", vocab.VICTIM_NOTIFICATION_CHANNELS)
@@ -306,14 +314,20 @@ class VictimRecord(TimestampMixin, VersionedMixin, Base):
     # of "victim" in 28 CFR 1.6(b), as summarized in domain.md; exact wording unverified).
     has_bop_notification_request: Mapped[bool | None] = mapped_column(Boolean)
     notified_on: Mapped[date | None] = mapped_column(Date)  # told that a petition was filed
-    notified_by: Mapped[str | None] = mapped_column(String(200))  # OPA, board, USAO, …
+    notified_by: Mapped[str | None] = mapped_column(  # OPA, board, USAO, …
+        EncryptedText("victim_records.notified_by", multiline=False)
+    )
     views_on_clemency: Mapped[str] = mapped_column(
         enum_type("victim_views", vocab.VICTIM_VIEWS, 16)
     )
     views_received_on: Mapped[date | None] = mapped_column(Date)
-    statement: Mapped[str | None] = mapped_column(Text)  # their words, or a summary of them
+    statement: Mapped[str | None] = mapped_column(  # their words, or a summary of them
+        EncryptedText("victim_records.statement")
+    )
     outcome_notified_on: Mapped[date | None] = mapped_column(Date)  # told the final decision
-    source: Mapped[str | None] = mapped_column(Text)  # where this came from: PSR, OPA letter, …
+    source: Mapped[str | None] = mapped_column(  # where this came from: PSR, OPA letter, …
+        EncryptedText("victim_records.source")
+    )
 
 
 class SupportLetter(TimestampMixin, VersionedMixin, Base):

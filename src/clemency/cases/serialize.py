@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
+from sqlalchemy.types import TypeDecorator
 
 from clemency.db.base import Base
 from clemency.errors import BadInput
@@ -19,14 +20,27 @@ from clemency.errors import BadInput
 # Bookkeeping columns that never travel in exports and are never set by callers.
 SYSTEM_COLUMNS: frozenset[str] = frozenset({"id", "case_id", "version", "created_at", "updated_at"})
 
+#: Columns only the server sets, per table: a stored file's key, hash, type and size come from
+#: the upload itself (``cases.files``), never from a caller, so no request, form or import can
+#: point a row at another file (issue 12, finding 4).
+SERVER_SET_COLUMNS: dict[str, frozenset[str]] = {
+    "documents": frozenset({"storage_key", "sha256", "content_type", "size_bytes"}),
+}
+
 
 def column_names(model: type[Base]) -> list[str]:
     """The mapped column attributes of ``model`` in table order."""
     return [column.key for column in sa_inspect(model).column_attrs]
 
 
+def server_set_columns(model: type[Base]) -> frozenset[str]:
+    return SERVER_SET_COLUMNS.get(model.__tablename__, frozenset())
+
+
 def editable_columns(model: type[Base]) -> list[str]:
-    return [name for name in column_names(model) if name not in SYSTEM_COLUMNS]
+    """Columns a caller may set: neither bookkeeping nor set by the server."""
+    server_set = server_set_columns(model)
+    return [name for name in column_names(model) if name not in SYSTEM_COLUMNS | server_set]
 
 
 def jsonable(value: Any) -> Any:
@@ -59,6 +73,8 @@ def _convert(model: type[Base], name: str, raw: Any) -> Any:
     if raw is None or raw == "":
         return None
     kind = column.type
+    if isinstance(kind, TypeDecorator):  # e.g. an encrypted Text column: coerce as its base
+        kind = kind.impl_instance
     try:
         if isinstance(kind, Boolean):
             if isinstance(raw, bool):
@@ -118,6 +134,12 @@ def coerce_values(model: type[Base], values: dict[str, Any], allowed: list[str])
     """Coerce every entry of ``values``; a field outside ``allowed`` is refused by name."""
     out: dict[str, Any] = {}
     for name, raw in values.items():
+        if name not in allowed and name in server_set_columns(model):
+            raise BadInput(
+                f"{model.__name__}.{name} is set by the server from the uploaded file; it "
+                "cannot be given (upload the file itself instead).",
+                field=name,
+            )
         if name not in allowed:
             raise BadInput(
                 f"{model.__name__} has no editable field {name!r}; editable fields are: "

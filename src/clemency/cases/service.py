@@ -36,6 +36,7 @@ from clemency.cases.serialize import (
     editable_columns,
     jsonable,
     row_to_dict,
+    server_set_columns,
 )
 from clemency.db.base import Base
 from clemency.errors import BadInput, CaseNotFound, NotFound, PermissionDenied, StaleWrite
@@ -537,6 +538,13 @@ def add_part(
 ) -> Base:
     """Add a conviction, count, custody stay, letter, petition, event, decision, note, …"""
     model = _part_model(kind)
+    if server_set_columns(model):
+        raise BadInput(
+            f"{kind.replace('_', ' ')} are added by uploading the file "
+            f"(POST /cases/{case_id}/documents); {', '.join(sorted(server_set_columns(model)))} "
+            "are set by the server from the file itself.",
+            field=sorted(server_set_columns(model))[0],
+        )
     case = get_for_user(
         session=session, user=user, case_id=case_id, need=_need_for(kind, True), audit_read=False
     )

@@ -42,6 +42,7 @@ from clemency.cases.serialize import (
     coerce_values,
     editable_columns,
     jsonable,
+    server_set_columns,
 )
 from clemency.cases.service import CASE_EDITABLE
 from clemency.db.base import Base
@@ -524,6 +525,10 @@ class _ImportContext:
                     )
                 resolved[column] = targets[pointer - 1].id  # type: ignore[attr-defined]
         allowed = [name for name in editable_columns(model) if name not in refs]
+        if isinstance(self.user, Operator):
+            # the command-line operator moving a database together with its data folder; a
+            # user's import never names stored files (they are uploaded on the case)
+            allowed += sorted(server_set_columns(model))
         try:
             clean = coerce_values(model, values, allowed)
         except BadInput as error:

@@ -37,6 +37,8 @@ def demo(
 
     url = f"sqlite:///{database}"
     created = not database.exists()
+    key_file = demo_key_file(database)
+    _install_demo_keys(key_file, created=created)
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
@@ -65,8 +67,24 @@ def demo(
 
     from clemency.web.app import create_app
 
-    settings = Settings(database_url=url, environment="development")
+    settings = Settings(database_url=url, environment="development", key_file=key_file)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def demo_key_file(database: Path) -> Path:
+    """The demo's own key file, beside its database (``clemency-demo.keys``)."""
+    return database.with_suffix(".keys")
+
+
+def _install_demo_keys(key_file: Path, *, created: bool) -> None:
+    """Use the demo's key file, making it on first run, so the demo encrypts like production
+    and still needs nothing configured."""
+    from clemency.crypto import keys
+
+    if not key_file.exists():
+        keys.write(keys.generate(), key_file)
+        typer.echo(f"Made the demo's key file {key_file} (delete it with the demo database).")
+    keys.install(keys.read(key_file))
 
 
 def register(app: typer.Typer) -> None:

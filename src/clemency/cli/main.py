@@ -42,13 +42,14 @@ def _register() -> None:
         db,
         demo,
         grants,
+        keys,
         petition,
         rules,
         screen,
         serve,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve, backup):
+    for module in (db, demo, rules, check, screen, grants, petition, serve, backup, keys):
         module.register(app)
 
 

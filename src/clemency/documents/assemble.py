@@ -94,6 +94,9 @@ class PacketInput:
     letters: tuple[Attachment, ...] = ()
     documents: tuple[Attachment, ...] = ()
     case_ref: str | None = None
+    #: Stored files that could not be read (damaged, gone from disk), one line each; each is
+    #: named in the packet's missing list instead of breaking the packet.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,7 @@ def assemble(data: PacketInput, *, layout_sha256: str = "") -> Packet:
     missing.extend(
         f"Document: {d.replace('_', ' ')}" for d in spec.required_documents if d not in have_docs
     )
+    missing.extend(data.unreadable)
     exhibits = tuple(
         Exhibit(label=_exhibit_label(i), attachment=a)
         for i, a in enumerate([*letters, *data.documents])

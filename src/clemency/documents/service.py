@@ -25,8 +25,8 @@ from clemency.config import Settings
 from clemency.documents import assemble as asm
 from clemency.documents.models import PacketRecord
 from clemency.documents.storage import BlobStore
-from clemency.documents.text import DOCX, PDF, TEXT
-from clemency.errors import BadInput
+from clemency.documents.text import DOCX, PDF, TEXT, unreadable_reason
+from clemency.errors import BadInput, ClemencyError
 
 #: Document types attached to a packet as exhibits (never medical records or correspondence).
 EXHIBIT_TYPES = (
@@ -104,11 +104,28 @@ def _answers(session: Session, case: Case) -> dict[str, str]:
     return {r.key: r.text for r in rows}
 
 
-def _attachment(store: BlobStore, doc: Document, **extra: object) -> asm.Attachment:
+def _attachment(
+    store: BlobStore, doc: Document, unreadable: list[str], **extra: object
+) -> asm.Attachment | None:
+    """The document as an exhibit, or None (and a line in ``unreadable``) when its stored file
+    is gone, altered or cannot be opened: one bad file never stops the packet."""
+    content_type = doc.content_type or PDF
+    try:
+        data = store.get(doc.storage_key, sha256=doc.sha256)
+    except ClemencyError as error:
+        reason: str | None = f"its stored file cannot be read ({error.message})"
+    else:
+        reason = unreadable_reason(content_type, data)
+    if reason is not None:
+        unreadable.append(
+            f"Exhibit {doc.filename} (document {doc.id}) cannot be read: {reason}. "
+            "Upload a good copy and remove this one."
+        )
+        return None
     return asm.Attachment(
-        data=store.get(doc.storage_key, sha256=doc.sha256),
+        data=data,
         sha256=doc.sha256,
-        content_type=doc.content_type or PDF,
+        content_type=content_type,
         dated=doc.dated_on,
         **extra,  # type: ignore[arg-type]
     )
@@ -134,6 +151,7 @@ def packet_input(
     release = facts.get("release_date")
     convictions = sorted(case.convictions, key=lambda c: (not c.is_primary, c.id))
     facility = case.custody[-1].facility if case.custody else None
+    unreadable: list[str] = []
     letters = []
     for letter in sorted(case.support_letters, key=lambda x: (x.received_on or date.max, x.id)):
         if letter.status != "accepted" or letter.document_id is None:
@@ -141,21 +159,28 @@ def packet_input(
         doc = session.get(Document, letter.document_id)
         if doc is None or doc.content_type not in ATTACHABLE:
             continue
-        letters.append(
-            _attachment(
-                store,
-                doc,
-                title=f"Letter from {letter.author_name}",
-                kind="letter",
-                author=letter.author_name,
-                relationship=letter.author_relationship or letter.author_title,
-                is_relative=letter.is_relative,
-            )
+        attached = _attachment(
+            store,
+            doc,
+            unreadable,
+            title=f"Letter from {letter.author_name}",
+            kind="letter",
+            author=letter.author_name,
+            relationship=letter.author_relationship or letter.author_title,
+            is_relative=letter.is_relative,
         )
+        if attached is not None:
+            letters.append(attached)
     documents = [
-        _attachment(store, d, title=d.filename, kind="document", doc_type=d.doc_type)
+        attached
         for d in case.documents
         if d.doc_type in EXHIBIT_TYPES and d.content_type in ATTACHABLE
+        if (
+            attached := _attachment(
+                store, d, unreadable, title=d.filename, kind="document", doc_type=d.doc_type
+            )
+        )
+        is not None
     ]
     priors = tuple(
         asm.PriorPetition(kind=p.kind, filed_on=p.filed_on, outcome=p.status)
@@ -199,6 +224,7 @@ def packet_input(
         letters=tuple(letters),
         documents=tuple(documents),
         case_ref=case.reference,
+        unreadable=tuple(unreadable),
     )
 
 

@@ -32,3 +32,27 @@ def attachment_text(content_type: str, data: bytes) -> str:
     if content_type == PDF:
         return pdf_text(data)
     raise ValueError(f"unsupported attachment type {content_type!r}")
+
+
+def unreadable_reason(content_type: str, data: bytes) -> str | None:
+    """Why a stored attachment cannot go into a packet, or None when it can.
+
+    The file is opened the way the renderers open it (every PDF page parsed and its text
+    extracted, the Word document's paragraphs read), so a file that passes here renders.
+    """
+    try:
+        if content_type == PDF:
+            from pypdf import PdfReader
+
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                return "it is password-protected"
+            if len(reader.pages) == 0:
+                return "it has no pages"
+            for page in reader.pages:
+                page.extract_text()
+        else:
+            attachment_text(content_type, data)
+    except Exception as error:  # parsers of hostile files raise every kind
+        return f"it is damaged ({type(error).__name__})"
+    return None

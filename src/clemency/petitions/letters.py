@@ -19,14 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, files
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
-from clemency.cases.models import Case, Document, SupportLetter
+from clemency.cases.models import Case, SupportLetter
 from clemency.config import Settings
-from clemency.documents.storage import BlobStore
 from clemency.documents.text import DOCX, PDF, TEXT
-from clemency.documents.uploads import check_upload
+from clemency.documents.uploads import SUPPORT_LETTER, check_upload
 from clemency.eligibility.dates import add_days
 from clemency.errors import BadInput, LinkInvalid, NotFound
 from clemency.petitions import links
@@ -210,11 +209,18 @@ def upload_via_link(
         if data:
             raise BadInput("send either a file or a typed letter, not both.", field="file")
         checked = check_upload(
-            typed_text.encode("utf-8"), declared=TEXT, limit=settings.max_upload_bytes
+            typed_text.encode("utf-8"),
+            declared=TEXT,
+            limit=settings.max_upload_bytes,
+            purpose=SUPPORT_LETTER,
         )
     elif data:
         checked = check_upload(
-            data, declared=declared, limit=settings.max_upload_bytes, filename=filename
+            data,
+            declared=declared,
+            limit=settings.max_upload_bytes,
+            filename=filename,
+            purpose=SUPPORT_LETTER,
         )
     else:
         raise BadInput("choose a file to upload or type your letter.", field="file")
@@ -222,20 +228,17 @@ def upload_via_link(
     case = session.get(Case, request.case_id)
     assert letter is not None
     assert case is not None
-    key = BlobStore(settings.data_dir).put(checked.data)
-    document = Document(
-        case_id=case.id,
-        storage_key=key,
-        filename=_safe_filename(filename, checked.content_type, letter.id),
+    document = files.register_file(
+        session=session,
+        case=case,
+        data_dir=settings.data_dir,
+        content=checked.data,
         content_type=checked.content_type,
+        filename=_safe_filename(filename, checked.content_type, letter.id),
         doc_type="support_letter",
-        sha256=checked.sha256,
-        size_bytes=checked.size,
         dated_on=now.date(),
         source=f"upload by {letter.author_name} through a private link",
     )
-    session.add(document)
-    session.flush()
     letter.document_id = document.id
     letter.status = "received"
     letter.received_on = now.date()

@@ -103,7 +103,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     import clemency.db.models
     import clemency.reviews.models
     import clemency.search.service
+    from clemency.crypto import keys
 
+    keyring = keys.from_settings(settings)  # a bad or missing key file stops the start here
+    if keyring is not None:
+        keys.install(keyring)
     engine = (
         make_engine(settings.database_url)
         if settings.environment == "test"

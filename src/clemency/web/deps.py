@@ -29,6 +29,7 @@ from clemency.accounts import auth
 from clemency.accounts.auth_models import WebSession
 from clemency.accounts.models import User
 from clemency.audit import service as audit
+from clemency.cases import files
 from clemency.cases import service as case_service
 from clemency.cases.access import Permission
 from clemency.cases.models import Case
@@ -72,6 +73,7 @@ def get_db(request: Request) -> Iterator[Session]:
     request.state.request_id = request_id
     with unit_of_work(engine) as session:
         audit.set_origin(session, source=client_address(request), request_id=request_id)
+        files.bind_store(session, request.app.state.settings.data_dir)
         yield session
 
 

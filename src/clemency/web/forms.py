@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, Text
+from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
+from sqlalchemy.types import TypeDecorator
 
 from clemency.cases.models import PART_MODELS, Case, Person
 from clemency.cases.serialize import coerce, editable_columns
@@ -121,6 +122,8 @@ def describe(
             continue
         column = columns[name]
         kind_of = column.type
+        if isinstance(kind_of, TypeDecorator):  # an encrypted column: a textarea or a line
+            kind_of = kind_of.impl_instance if getattr(kind_of, "multiline", True) else String()
         required = not column.nullable and column.default is None
         options: list[tuple[str, str]] = []
         if name in REFERENCES:

@@ -13,7 +13,21 @@ from clemency.cases import files
 from clemency.errors import CaseNotFound, UploadRejected
 from clemency.testing.factories import World
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF (431 bytes): uploads are opened and checked, not just sniffed."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def _store(session: Session, world: World, tmp_path: Path, content: bytes, name: str = "a.pdf"):  # type: ignore[no-untyped-def]
@@ -65,7 +79,7 @@ def test_a_stored_pdf_reads_back_identical_and_the_read_is_audited(
     ("content", "message"),
     [
         (b"MZ\x90\x00 executable", "not a PDF"),
-        (b"%PDF-" + b"x" * 2000, "the limit is 1000"),
+        (b"%PDF-" + b"x" * 2000, "the limit is 1,000"),
         (b"", "empty"),
     ],
 )

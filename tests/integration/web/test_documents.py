@@ -11,7 +11,21 @@ from clemency.cases.models import Document
 from clemency.db.session import unit_of_work
 from tests.integration.web.conftest import Site, csrf_of
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF (431 bytes): uploads are opened and checked, not just sniffed."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def _documents(site: Site) -> int:

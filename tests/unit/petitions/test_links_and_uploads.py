@@ -68,7 +68,7 @@ def _docx_with(extra: dict[str, bytes], content_types: bytes = b"<Types/>") -> b
 @pytest.mark.parametrize(
     ("data", "declared", "filename", "status", "message"),
     [
-        (b"<html><script>alert(1)</script></html>", PDF, "letter.pdf", 415, "not a PDF or a Word"),
+        (b"<html><script>alert(1)</script></html>", PDF, "letter.pdf", 415, "not a PDF \\(judged"),
         (b"%PDF-1.4 garbage", PDF, "letter.pdf", 415, "cannot be read"),
         (
             b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",

@@ -90,6 +90,7 @@ async def upload(
             max_bytes=settings.max_upload_bytes,
             dated_on=dated_on,
             source="uploaded in the web application",
+            declared=upload_file.content_type,
         )
     except ClemencyError as error:
         field = str(error.fields.get("field", "file"))
