@@ -37,6 +37,7 @@ def version() -> None:
 def _register() -> None:
     """Attach each command group; a group whose optional extra is not installed is left out."""
     from clemency.cli import (
+        accounts,
         check,
         db,
         demo,
@@ -47,7 +48,7 @@ def _register() -> None:
         serve,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve):
+    for module in (db, demo, rules, check, screen, grants, petition, serve, accounts):
         module.register(app)
 
 
