@@ -635,3 +635,21 @@ def test_the_default_policy_applies_in_production_only() -> None:
     assert not is_required([(org, "attorney")], environment="development")
     everyone = Organization(slug="y", name="Y", mfa_policy="everyone")
     assert is_required([(everyone, "viewer")], environment="development")
+
+
+def test_invitation_tokens_are_kept_out_of_the_access_log() -> None:
+    import logging
+
+    from clemency.web.pages.petition_routes import RedactLinkTokens
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        "%s %s %s",
+        ("a", "POST", "/invitations/inv_SECRET/accept"),
+        None,
+    )
+    RedactLinkTokens().filter(record)
+    assert record.getMessage() == "a POST /invitations/…/accept"
