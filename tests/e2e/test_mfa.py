@@ -48,6 +48,7 @@ def test_a_viewer_enrols_and_then_signs_in_with_the_code(page, demo_server: Demo
     page.get_by_role("button", name="Set up two-factor sign-in").click()
     secret = page.locator("#totp-secret").inner_text().strip()
     assert page.locator("#totp-uri").input_value().startswith("otpauth://totp/")
+    assert page.locator("#totp-qr").evaluate("img => img.complete && img.naturalWidth > 0")
     shot(page, "mfa-03-enrol")
     page.get_by_label("Code from the app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on").click()

@@ -105,7 +105,10 @@ def authenticate(*, session: Session, email: str, password: str, now: datetime) 
     user.locked_until = None
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    _audit_login(session, user, "success", None)
+    awaiting = user.mfa_enrolled_at is not None and bool(user.totp_secret)
+    _audit_login(
+        session, user, "success", "password accepted; second factor awaited" if awaiting else None
+    )
     return SignIn(user)
 
 

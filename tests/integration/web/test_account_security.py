@@ -505,6 +505,12 @@ def _enrol(site: Site, client: TestClient) -> tuple[str, list[str]]:
     assert started.status_code == 200, started.text  # type: ignore[attr-defined]
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', started.text).group(1)  # type: ignore[attr-defined, union-attr]
     assert "otpauth://totp/" in started.text  # type: ignore[attr-defined]
+    qr = re.search(r'id="totp-qr" src="data:image/svg\+xml;base64,([^"]+)"', started.text)  # type: ignore[attr-defined]
+    assert qr is not None
+    import base64
+    import xml.etree.ElementTree as ET
+
+    assert ET.fromstring(base64.b64decode(qr.group(1))).tag.endswith("svg")
     wrong = _post(client, "/account/mfa/confirm", {"code": "000000"}, page="/account/mfa")
     assert wrong.status_code == 422  # type: ignore[attr-defined]
     moment = site.app.state.clock()  # type: ignore[attr-defined]
