@@ -659,3 +659,15 @@ def test_invitation_tokens_are_kept_out_of_the_access_log() -> None:
     )
     RedactLinkTokens().filter(record)
     assert record.getMessage() == "a POST /invitations/…/accept"
+
+
+def test_the_shipped_password_list_is_the_documented_one() -> None:
+    """The list's README names its source and digest; the file shipped is that file."""
+    import hashlib
+    from importlib.resources import files
+
+    data = files("clemency.accounts").joinpath("data")
+    readme = data.joinpath("README.md").read_text()
+    digest = hashlib.sha256(data.joinpath("common-passwords.txt.gz").read_bytes()).hexdigest()
+    assert f"`{digest}`" in readme
+    assert data.joinpath("LICENSE.common-passwords").read_text().startswith("Copyright (c) Django")
