@@ -345,6 +345,28 @@ def test_the_operator_command_unlocks_and_disables_the_whole_account(
     )
     assert result.exit_code == 1
     assert "no account" in result.output.lower()
+    result = runner.invoke(app, ["accounts", "enable", email, "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    with unit_of_work(site.engine) as session:
+        user = session.get(User, _uid(site, "b", "attorney"))
+        assert user is not None
+        user.totp_secret = "v1:sealed"
+        user.mfa_enrolled_at = datetime.now(UTC)
+    result = runner.invoke(app, ["accounts", "mfa-reset", email, "--database-url", database_url])
+    assert result.exit_code == 0, result.output
+    with unit_of_work(site.engine) as session:
+        user = session.get(User, _uid(site, "b", "attorney"))
+        assert user is not None
+        assert user.totp_secret is None
+        assert user.mfa_enrolled_at is None
+        labels = {
+            e.actor_label
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.detail.like("%system operator%"))
+            )
+        }
+        assert labels
+        assert all(label.startswith("cli:") for label in labels)
 
 
 # --- item 8: calendar feed ---------------------------------------------------------------------
