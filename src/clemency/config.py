@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         default=SecretStr(PLACEHOLDER_SECRET),
-        description="Key for signing sessions, CSRF tokens and private letter links.",
+        description="Key for signing sessions, CSRF tokens and private letter links, and for "
+        "sealing two-factor (TOTP) secrets: changing it means every user sets two-factor "
+        "sign-in up again.",
     )
     data_dir: Path = Field(
         default=Path("clemency-data"),
