@@ -65,10 +65,14 @@ def check_password_policy(password: str, *, email: str = "", display_name: str =
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of :func:`authenticate`: ``user`` is None when sign-in failed."""
+    """The outcome of :func:`authenticate`: ``user`` is None when sign-in failed.
+    ``must_change_password``: the right password no longer passes the policy (the common-password
+    list was refreshed, or it predates the policy): the user is asked to change it at once
+    (security.md CJ-3(c): re-checked at the next sign-in, since stored hashes cannot be)."""
 
     user: User | None
     reason: str = ""
+    must_change_password: bool = False
 
 
 def authenticate(*, session: Session, email: str, password: str, now: datetime) -> SignIn:
@@ -109,6 +113,10 @@ def authenticate(*, session: Session, email: str, password: str, now: datetime) 
     _audit_login(
         session, user, "success", "password accepted; second factor awaited" if awaiting else None
     )
+    try:
+        check_password_policy(password, email=user.email, display_name=user.display_name)
+    except BadInput:
+        return SignIn(user, must_change_password=True)
     return SignIn(user)
 
 

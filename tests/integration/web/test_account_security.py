@@ -693,3 +693,24 @@ def test_the_shipped_password_list_is_the_documented_one() -> None:
     digest = hashlib.sha256(data.joinpath("common-passwords.txt.gz").read_bytes()).hexdigest()
     assert f"`{digest}`" in readme
     assert data.joinpath("LICENSE.common-passwords").read_text().startswith("Copyright (c) Django")
+
+
+def test_a_password_that_no_longer_passes_the_policy_must_be_changed_at_sign_in(
+    site: Site,
+) -> None:
+    """CJ-3(c): a stored hash cannot be checked against a refreshed list, so the password is
+    checked when it is next typed."""
+    from clemency.accounts.passwords import hash_password
+
+    email = _email(site, "a", "volunteer")
+    with unit_of_work(site.engine) as session:
+        user = session.get(User, _uid(site, "a", "volunteer"))
+        assert user is not None
+        user.password_hash = hash_password("Password2024!")
+    client = site.client()
+    response = _login(client, email, "Password2024!")
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.headers["location"] == "/account/password?weak=1"  # type: ignore[attr-defined]
+    page = client.get("/account/password?weak=1")
+    assert "no longer passes" in page.text
+    assert _login(site.client(), _email(site, "a", "viewer")).headers["location"] == "/"  # type: ignore[attr-defined]

@@ -23,6 +23,8 @@ from clemency.web.deps import MaybeIdentity, SessionDep
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: sign-in"], include_in_schema=False)
+# Where a user whose password no longer passes the policy goes after signing in.
+WEAK_PASSWORD_PAGE = "/account/password?weak=1"  # noqa: S105 - a page address, not a secret
 
 
 def _safe_next(target: str | None) -> str:
@@ -89,6 +91,8 @@ def login(
         return _login_page(request, error=auth.FAILED_SIGN_IN, email=email, status=401, target=next)
     user = result.user
     settings = deps.settings_of(request)
+    if result.must_change_password:
+        next = WEAK_PASSWORD_PAGE
     if user.mfa_enrolled_at is not None and user.totp_secret:
         raw, _row = auth.start_session(
             session=db, user=user, now=moment, source=deps.client_address(request), stage="mfa"
