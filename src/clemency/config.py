@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         default=SecretStr(PLACEHOLDER_SECRET),
-        description="Key for signing sessions, CSRF tokens and private letter links.",
+        description="Key for signing sessions, CSRF tokens and private letter links, and for "
+        "sealing two-factor (TOTP) secrets: changing it means every user sets two-factor "
+        "sign-in up again.",
     )
     data_dir: Path = Field(
         default=Path("clemency-data"),
@@ -57,6 +59,20 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(
         default=30, description="A signed-in session ends after this many idle minutes."
+    )
+    max_sessions_per_user: int = Field(
+        default=3,
+        ge=1,
+        description="Signed-in browser sessions one user may hold at once; signing in once more "
+        "ends the oldest (security.md CJ-7 asks for 1 unless a documented need raises it).",
+    )
+    calendar_feed_days: int = Field(
+        default=180,
+        ge=1,
+        description="Days a private calendar-feed link works before its owner renews it.",
+    )
+    invitation_days: int = Field(
+        default=7, ge=1, description="Days an invitation to join an organization stays open."
     )
     small_count_threshold: int = Field(
         default=5, description="Organization statistics show any count below this as `<N`."

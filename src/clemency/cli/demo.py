@@ -30,7 +30,14 @@ def demo(
     ] = True,
 ) -> None:
     """Create the demo database if absent, seed it, print the logins and serve the web app."""
-    from clemency.cases.demo.seed import DEMO_PASSWORD, demo_email, is_seeded, seed_demo
+    from clemency.cases.demo.seed import (
+        DEMO_MFA_EMAIL,
+        DEMO_PASSWORD,
+        DEMO_TOTP_SECRET,
+        demo_email,
+        is_seeded,
+        seed_demo,
+    )
     from clemency.db import migrate
     from clemency.db.session import make_engine, unit_of_work
     from clemency.grants.service import import_bundled_pages
@@ -38,6 +45,7 @@ def demo(
     url = f"sqlite:///{database}"
     created = not database.exists()
     key_file = demo_key_file(database)
+    settings = Settings(database_url=url, environment="development", key_file=key_file)
     _install_demo_keys(key_file, created=created)
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -46,7 +54,12 @@ def demo(
             if is_seeded(session):
                 typer.echo(f"Using the existing demo database {database} (delete it to reseed).")
             else:
-                summary = seed_demo(session, seed=seed, count=count)
+                summary = seed_demo(
+                    session,
+                    seed=seed,
+                    count=count,
+                    secret_key=settings.secret_key.get_secret_value(),
+                )
                 pages = import_bundled_pages(session=session)
                 typer.echo(
                     f"Imported {sum(p.grant_count for p in pages)} grants from "
@@ -60,6 +73,10 @@ def demo(
     for slug in ("justice-clinic", "pardon-project"):
         for role in ("admin", "attorney", "volunteer", "viewer"):
             typer.echo(f"  {demo_email(slug, role):40} {role}")
+    typer.echo(
+        f"  {DEMO_MFA_EMAIL:40} attorney, with two-factor sign-in "
+        f"(TOTP secret {DEMO_TOTP_SECRET}; see docs/demo.md)"
+    )
     typer.echo(f"Open http://{host}:{port}/")
     if not serve:
         return
@@ -67,7 +84,6 @@ def demo(
 
     from clemency.web.app import create_app
 
-    settings = Settings(database_url=url, environment="development", key_file=key_file)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

@@ -37,6 +37,7 @@ def version() -> None:
 def _register() -> None:
     """Attach each command group; a group whose optional extra is not installed is left out."""
     from clemency.cli import (
+        accounts,
         backup,
         check,
         db,
@@ -49,7 +50,7 @@ def _register() -> None:
         serve,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve, backup, keys):
+    for module in (db, demo, rules, check, screen, grants, petition, serve, backup, keys, accounts):
         module.register(app)
 
 

@@ -1,5 +1,5 @@
 """Deadlines from stored cases: per case, per user (every case they may see), per organization,
-and the private iCalendar feed URL token of a user."""
+and the iCalendar document of a user's private feed (its link token: ``accounts.feeds``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,12 +15,10 @@ from clemency.cases import access
 from clemency.cases import facts as case_facts
 from clemency.cases.access import Actor
 from clemency.cases.models import Case, Decision
-from clemency.errors import LinkInvalid, PermissionDenied
+from clemency.errors import PermissionDenied
 from clemency.petitions import deadlines as dl
 from clemency.petitions import letters as letter_service
 from clemency.petitions import service as petition_service
-
-_FEED_SALT = "clemency-deadlines-ical"
 
 
 @dataclass(frozen=True)
@@ -216,27 +213,6 @@ def organizations_of(*, session: Session, user: User) -> list[int]:
     return list(
         session.scalars(select(Membership.organization_id).where(Membership.user_id == user.id))
     )
-
-
-def feed_token(secret: str, user: User) -> str:
-    """The private token of a user's calendar feed (signed; changes when the password does)."""
-    return URLSafeSerializer(secret, salt=_FEED_SALT).dumps(
-        [user.id, (user.password_hash or "")[-8:]]
-    )
-
-
-def user_for_feed(*, session: Session, secret: str, token: str) -> User:
-    """The user a feed token belongs to; LinkInvalid for a forged or outdated token."""
-    try:
-        user_id, check = URLSafeSerializer(secret, salt=_FEED_SALT).loads(token)
-    except (BadSignature, ValueError, TypeError) as error:
-        raise LinkInvalid(
-            "This calendar link is not valid; copy it again from Deadlines."
-        ) from error
-    user = session.get(User, user_id)
-    if user is None or not user.is_active or (user.password_hash or "")[-8:] != check:
-        raise LinkInvalid("This calendar link is no longer valid; copy it again from Deadlines.")
-    return user
 
 
 def ical_for_user(*, session: Session, user: User, now: datetime) -> str:

@@ -37,6 +37,7 @@ def _routers() -> list[APIRouter]:
     from clemency.web.api import screening as api_screening
     from clemency.web.api import tokens as api_tokens
     from clemency.web.pages import (
+        account,
         admin,
         auth,
         bulk,
@@ -59,6 +60,7 @@ def _routers() -> list[APIRouter]:
         rulesets.router,
         bulk.router,
         admin.router,
+        account.router,
         api_cases.router,
         api_parts.router,
         api_check.router,

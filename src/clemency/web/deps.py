@@ -100,6 +100,9 @@ class Identity:
     organizations: list[tuple[int, str, str]] = field(default_factory=list)  # id, name, role
     display_name: str = ""  # plain copies: error pages render after the session is closed
     csrf_token: str = ""
+    # an organization's policy asks for two-factor sign-in and the user has not set it up: only
+    # the set-up pages (MFA_SETUP_PATHS) open until they do
+    mfa_setup_required: bool = False
 
     @property
     def via_token(self) -> bool:
@@ -136,10 +139,13 @@ def get_identity(request: Request, db: SessionDep) -> Identity | None:
             if found is not None:
                 identity = Identity(user=found[1], web_session=found[0])
     if identity is not None:
-        identity.organizations = [
-            (org.id, org.name, role)
-            for org, role in auth.memberships_of(session=db, user=identity.user)
-        ]
+        from clemency.accounts import mfa
+
+        memberships = auth.memberships_of(session=db, user=identity.user)
+        identity.organizations = [(org.id, org.name, role) for org, role in memberships]
+        identity.mfa_setup_required = identity.user.mfa_enrolled_at is None and mfa.is_required(
+            memberships, environment=settings_of(request).environment
+        )
         identity.display_name = identity.user.display_name
         if identity.web_session is not None:
             identity.csrf_token = identity.web_session.csrf_token
@@ -151,9 +157,18 @@ def get_identity(request: Request, db: SessionDep) -> Identity | None:
 MaybeIdentity = Annotated[Identity | None, Depends(get_identity)]
 
 
-async def require_identity(identity: MaybeIdentity) -> Identity:
+# What a user whose organization requires two-factor sign-in may open before setting it up.
+MFA_SETUP_PATHS = ("/account/mfa", "/logout", "/account/password", "/invitations/")
+
+
+async def require_identity(request: Request, identity: MaybeIdentity) -> Identity:
     if identity is None:
         raise NotAuthenticated("Sign in to continue (or send a valid API token).")
+    if identity.mfa_setup_required and not request.url.path.startswith(MFA_SETUP_PATHS):
+        raise PermissionDenied(
+            "Your organization requires two-factor sign-in: set it up at /account/mfa first.",
+            setup="/account/mfa",
+        )
     return identity
 
 

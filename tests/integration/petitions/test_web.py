@@ -213,7 +213,9 @@ def test_deadlines_page_and_private_calendar_feed(web: dict[str, Any]) -> None:
     staff = client(web, ("a", "attorney"))
     page = staff.get("/deadlines")
     assert page.status_code == 200
-    feed = re.search(r'value="http://testserver(/deadlines/feed/[^"]+\.ics)"', page.text).group(1)  # type: ignore[union-attr]
+    assert "/deadlines/feed/" not in page.text  # the link is shown once, when it is made
+    made = staff.post("/account/calendar-feed", data={"csrf_token": csrf_of(staff, "/account")})
+    feed = re.search(r'value="http://testserver(/deadlines/feed/[^"]+\.ics)"', made.text).group(1)  # type: ignore[union-attr]
     anonymous = TestClient(web["app"])
     ics = anonymous.get(feed)
     assert ics.status_code == 200

@@ -20,6 +20,12 @@ from clemency.cases.demo.states import state_demo_documents
 from clemency.cases.demo.synthetic import synthetic_documents
 
 DEMO_PASSWORD = "clemency-demo"  # noqa: S105 - documented in docs/demo.md, demo database only
+# One extra demo login with two-factor sign-in enrolled; its TOTP secret is published in
+# docs/demo.md (demo database only: anyone can compute its codes).
+DEMO_MFA_EMAIL = "mfa-attorney@justice-clinic.example"
+DEMO_MFA_ORGANIZATION = "justice-clinic"
+DEMO_MFA_ROLE = "attorney"
+DEMO_TOTP_SECRET = "DEMOCLEMENCYMFADEMOCLEMENCYMFA23"  # noqa: S105 - published, demo only
 DEMO_ORGANIZATIONS = (
     ("justice-clinic", "Memphis Justice Clinic (demo)"),
     ("pardon-project", "Second Chance Pardon Project (demo)"),
@@ -45,10 +51,13 @@ def is_seeded(session: Session) -> bool:
 
 
 def seed_accounts(
-    session: Session, *, password: str | None = DEMO_PASSWORD
+    session: Session, *, password: str | None = DEMO_PASSWORD, secret_key: str | None = None
 ) -> list[tuple[str, str, str]]:
     """The two demo organizations with one user per role in each (``password=None``: users
-    without a password, which cannot log in; tests use it to skip the slow hashing)."""
+    without a password, which cannot log in; tests use it to skip the slow hashing), and, with
+    a password, one more attorney of the clinic with two-factor sign-in enrolled
+    (:data:`DEMO_MFA_EMAIL`; its secret is sealed with ``secret_key``, by default the
+    process's ``CLEMENCY_SECRET_KEY``, which the demo server must share)."""
     logins = []
     # Every demo user has the same published password, so one hash serves them all
     # (argon2id is deliberately slow; eight hashes would slow every demo start).
@@ -67,7 +76,34 @@ def seed_accounts(
                 session=session, organization=organization, user=user, role=role
             )
             logins.append((email, role, slug))
+    if shared_hash is not None:
+        logins.append(_seed_mfa_user(session, shared_hash, secret_key))
     return logins
+
+
+def _seed_mfa_user(
+    session: Session, password_hash: str, secret_key: str | None
+) -> tuple[str, str, str]:
+    from datetime import UTC, datetime
+
+    from clemency.accounts import mfa
+    from clemency.config import get_settings
+
+    key = secret_key if secret_key is not None else get_settings().secret_key.get_secret_value()
+    name = dict(DEMO_ORGANIZATIONS)[DEMO_MFA_ORGANIZATION]
+    organization = accounts.get_organization_by_slug(session=session, slug=DEMO_MFA_ORGANIZATION)
+    user = accounts.create_user(
+        session=session,
+        email=DEMO_MFA_EMAIL,
+        display_name=f"Demo MFA attorney ({name})",
+    )
+    user.password_hash = password_hash
+    user.totp_secret = mfa.seal(key, user.id, DEMO_TOTP_SECRET)
+    user.mfa_enrolled_at = datetime.now(UTC)
+    accounts.add_membership(
+        session=session, organization=organization, user=user, role=DEMO_MFA_ROLE
+    )
+    return (DEMO_MFA_EMAIL, DEMO_MFA_ROLE, DEMO_MFA_ORGANIZATION)
 
 
 def seed_demo(
@@ -76,10 +112,11 @@ def seed_demo(
     seed: int = DEFAULT_SEED,
     count: int = DEFAULT_COUNT,
     password: str | None = DEMO_PASSWORD,
+    secret_key: str | None = None,
 ) -> DemoSummary:
     """Fill an empty database with the demo (flushes; the caller commits)."""
     audit.set_origin(session, source="cli")
-    logins = seed_accounts(session, password=password)
+    logins = seed_accounts(session, password=password, secret_key=secret_key)
     slugs = [slug for slug, _ in DEMO_ORGANIZATIONS]
     documents = [alice_document(slugs[0])]
     documents += synthetic_documents(

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clemency.accounts import auth
+from clemency.accounts import auth, invitations, mfa
 from clemency.accounts.models import ROLES
 from clemency.audit.models import AUDIT_ACTIONS
-from clemency.errors import BadInput
+from clemency.errors import BadInput, PermissionDenied
 from clemency.search import audit_log
-from clemency.web.deps import AdminOrganization, CurrentIdentity, SessionDep, now
+from clemency.web.deps import AdminOrganization, CurrentIdentity, SessionDep, now, settings_of
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: administration"], include_in_schema=False)
@@ -58,7 +58,12 @@ def _users_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status_code: int = 200,
+    notice: str | None = None,
+    invitation_link: str | None = None,
 ) -> Response:
+    from clemency.accounts.models import MFA_POLICIES, Organization
+
+    organization = db.get(Organization, org)
     return render(
         request,
         "admin/users.html",
@@ -67,9 +72,15 @@ def _users_page(
             "org": org,
             "org_name": dict(identity.admin_organizations).get(org, ""),
             "members": auth.members(session=db, organization_id=org, now=now(request)),
+            "invitations": invitations.pending(session=db, organization_id=org, now=now(request)),
             "roles": ROLES,
+            "mfa_policy": organization.mfa_policy if organization else "default",
+            "mfa_policies": MFA_POLICIES,
+            "environment": settings_of(request).environment,
             "errors": errors or {},
             "values": values or {},
+            "notice": notice,
+            "invitation_link": invitation_link,
         },
         status_code=status_code,
     )
@@ -94,7 +105,7 @@ def change_user(
     unlock: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        auth.change_member(
+        done = auth.change_member(
             session=db,
             admin=identity.user,
             organization_id=org,
@@ -109,11 +120,78 @@ def change_user(
         return _users_page(
             request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=422
         )
+    except PermissionDenied as error:  # nothing was changed; the refusal's audit row stays
+        return _users_page(
+            request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=403
+        )
+    if done != "Saved.":
+        return _users_page(request, db, identity, org, notice=done)
+    return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/remove")
+def remove_user(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    user_id: int,
+) -> Response:
+    try:
+        auth.remove_member(session=db, admin=identity.user, organization_id=org, user_id=user_id)
+    except BadInput as error:
+        db.rollback()
+        return _users_page(
+            request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=422
+        )
+    return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/mfa-reset")
+def reset_user_mfa(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    user_id: int,
+) -> Response:
+    try:
+        mfa.reset_by_admin(
+            session=db, admin=identity.user, organization_id=org, user_id=user_id, now=now(request)
+        )
+    except PermissionDenied as error:
+        return _users_page(
+            request, db, identity, org, errors={f"user-{user_id}": error.message}, status_code=403
+        )
+    return _users_page(
+        request,
+        db,
+        identity,
+        org,
+        notice="Two-factor sign-in was reset; the person sets it up again at their next sign-in.",
+    )
+
+
+@router.post("/admin/mfa-policy")
+def set_mfa_policy(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    mfa_policy: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    try:
+        mfa.set_policy(session=db, admin=identity.user, organization_id=org, policy=mfa_policy)
+    except BadInput as error:
+        db.rollback()
+        return _users_page(
+            request, db, identity, org, errors={"mfa_policy": error.message}, status_code=422
+        )
     return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
 
 
 @router.post("/admin/users")
-def add_user(
+def invite_user(
     request: Request,
     db: SessionDep,
     identity: CurrentIdentity,
@@ -121,17 +199,18 @@ def add_user(
     email: Annotated[str, Form(max_length=254)] = "",
     display_name: Annotated[str, Form(max_length=200)] = "",
     role: Annotated[str, Form()] = "viewer",
-    password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
+    """Invite a person (whether or not the e-mail has an account: the answer is the same)."""
     try:
-        auth.add_member(
+        raw = invitations.invite(
             session=db,
             admin=identity.user,
             organization_id=org,
             email=email,
             display_name=display_name,
             role=role,
-            password=password,
+            now=now(request),
+            days=settings_of(request).invitation_days,
         )
     except BadInput as error:
         db.rollback()
@@ -144,6 +223,38 @@ def add_user(
             values={"email": email, "display_name": display_name, "role": role},
             status_code=422,
         )
+    link = str(request.base_url).rstrip("/") + f"/invitations/{raw}"
+    return _users_page(
+        request,
+        db,
+        identity,
+        org,
+        notice=INVITED,
+        invitation_link=link,
+    )
+
+
+INVITED = (
+    "Invitation made. Send this link to the person (it is shown only this once); they join "
+    "when they open it and accept, with their existing account or a new one."
+)
+
+
+@router.post("/admin/invitations/{invitation_id}/revoke")
+def revoke_invitation(
+    request: Request,
+    db: SessionDep,
+    identity: CurrentIdentity,
+    org: AdminOrganization,
+    invitation_id: int,
+) -> Response:
+    invitations.revoke(
+        session=db,
+        admin=identity.user,
+        organization_id=org,
+        invitation_id=invitation_id,
+        now=now(request),
+    )
     return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
 
 

@@ -8,7 +8,7 @@ import re
 
 from fastapi import APIRouter
 
-_SECRET_PATHS = re.compile(r"^/(letters|deadlines/feed)/[^/?]+")
+_SECRET_PATHS = re.compile(r"^/(letters|deadlines/feed|invitations)/[^/?]+")
 
 
 class RedactLinkTokens(logging.Filter):

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from clemency.accounts import feeds
 from clemency.cases import files
 from clemency.cases.models import SupportLetter
 from clemency.documents import forms as packet_forms
@@ -428,11 +429,7 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
     rows = result.rows
     case_ids = sorted({r.case_id for r in rows})
     overdue = letter_service.overdue(session=db, case_ids=case_ids, as_of=today) if case_ids else []
-    secret = request.app.state.settings.secret_key.get_secret_value()
-    feed = (
-        str(request.base_url).rstrip("/")
-        + f"/deadlines/feed/{schedule.feed_token(secret, identity.user)}.ics"
-    )
+    feed = feeds.status(session=db, user=identity.user, now=deps.now(request))
     return _show(
         request,
         "petitions/deadlines.html",
@@ -453,10 +450,9 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
 
 @router.get("/deadlines/feed/{token}.ics")
 def deadlines_feed(request: Request, db: SessionDep, token: str) -> Response:
-    """The private calendar feed: the link itself is the credential (signed, per user)."""
-    user = schedule.user_for_feed(
-        session=db, secret=request.app.state.settings.secret_key.get_secret_value(), token=token
-    )
+    """The private calendar feed: the link itself is the credential (a random per-user token
+    stored hashed, with an expiry; made, renewed and revoked on /account: accounts.feeds)."""
+    user = feeds.user_for_token(session=db, raw=token, now=deps.now(request))
     text = schedule.ical_for_user(session=db, user=user, now=deps.now(request))
     return Response(
         text,
