@@ -39,6 +39,8 @@ def add_days(day: date, days: int) -> date:
 
 def days_between(start: date, end: date) -> int:
     return (end - start).days
+
+
 def add_period(start: date, *, years: int = 0, months: int = 0, days: int = 0) -> date:
     """Years and months first (clamped), then days: the order a lawyer counts in."""
     return add_days(add_months(start, 12 * years + months), days)
