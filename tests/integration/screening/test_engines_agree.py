@@ -56,7 +56,8 @@ def test_duckdb_and_python_agree_on_ten_thousand_rows(
     assert sql.summary.rows == ref.summary.rows == 10_000
     assert differences(sql.out, ref.out) == []
     # The roster really exercises the engines: invalid rows, unknowns and several outcomes.
-    assert sql.summary.outcomes.get("invalid", 0) > 100
+    # (About 40 invalid rows per column read: us-pa/pardon, which reads two columns, gets 80.)
+    assert sql.summary.outcomes.get("invalid", 0) > 50
     assert (
         len([o for o in ("eligible", "ineligible", "needs_review") if sql.summary.outcomes.get(o)])
         >= 2
