@@ -30,6 +30,7 @@ def demo(
     ] = True,
 ) -> None:
     """Create the demo database if absent, seed it, print the logins and serve the web app."""
+    from clemency.audit import keys as audit_keys
     from clemency.cases.demo.seed import DEMO_PASSWORD, demo_email, is_seeded, seed_demo
     from clemency.db import migrate
     from clemency.db.session import make_engine, unit_of_work
@@ -37,8 +38,17 @@ def demo(
 
     url = f"sqlite:///{database}"
     created = not database.exists()
+    # The demo's audit key sits beside its database (a real deployment keeps it elsewhere).
+    key_file = audit_keys.demo_key_file(database)
+    key = (
+        audit_keys.load_audit_key(Settings(audit_key_file=key_file)) if key_file.exists() else None
+    )
+    if key is None:
+        key = audit_keys.write_new_key(key_file)
+        typer.echo(f"Made the demo's audit key {key_file}.")
     migrate.upgrade(url)
     engine = make_engine(url)
+    audit_keys.bind(engine, key)
     try:
         with unit_of_work(engine) as session:
             if is_seeded(session):
@@ -65,7 +75,7 @@ def demo(
 
     from clemency.web.app import create_app
 
-    settings = Settings(database_url=url, environment="development")
+    settings = Settings(database_url=url, environment="development", audit_key_file=key_file)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

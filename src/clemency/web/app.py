@@ -130,6 +130,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(deps.csrf_protect)],
         lifespan=lifespan,
     )
+    from clemency.audit import keys as audit_keys
+
+    audit_keys.bind(engine, audit_keys.load_audit_key(settings))
     app.state.settings = settings
     app.state.engine = engine
     app.state.clock = lambda: datetime.now(UTC)
