@@ -130,11 +130,17 @@ def key_for_session(session: Session) -> AuditKey | None:
     engine = bind_ if isinstance(bind_, Engine) else bind_.engine
     if engine in _BOUND:
         return _BOUND[engine]
-    settings = get_settings()
+    key = key_for_engine(get_settings(), engine)
+    _BOUND[engine] = key
+    return key
+
+
+def key_for_engine(settings: Settings, engine: Engine) -> AuditKey | None:
+    """The key ``settings`` name; failing that, in the development profile only, the demo key
+    beside a SQLite database (see :func:`demo_key_file`)."""
     key = load_audit_key(settings)
     if key is None and settings.environment == "development":
         key = _demo_key_beside(engine)
-    _BOUND[engine] = key
     return key
 
 

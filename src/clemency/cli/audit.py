@@ -39,11 +39,11 @@ def verify_audit(
 
     settings = get_settings()
     try:
-        key = keys.load_audit_key(settings)
-        if checkpoint is not None and key is None:
-            fail("--checkpoint needs the audit key: set CLEMENCY_AUDIT_KEY_FILE.")
         engine = make_engine(database_url or settings.database_url)
         try:
+            key = keys.key_for_engine(settings, engine)
+            if checkpoint is not None and key is None:
+                fail("--checkpoint needs the audit key: set CLEMENCY_AUDIT_KEY_FILE.")
             with session_factory(engine)() as session:
                 if checkpoint is not None and key is not None:
                     result = checkpoints.verify_against(
@@ -90,11 +90,11 @@ def checkpoint_audit(
     if database and Path(database).resolve() == out.resolve():
         fail(f"--out {out} is the database itself; choose another file.")
     try:
-        key = keys.load_audit_key(settings)
-        if key is None:
-            fail("a checkpoint is signed with the audit key: set CLEMENCY_AUDIT_KEY_FILE.")
         engine = make_engine(url)
         try:
+            key = keys.key_for_engine(settings, engine)
+            if key is None:
+                fail("a checkpoint is signed with the audit key: set CLEMENCY_AUDIT_KEY_FILE.")
             with session_factory(engine)() as session:
                 payload = checkpoints.make_checkpoint(session=session, key=key)
         finally:
