@@ -29,7 +29,7 @@ from clemency.cases.access import Actor
 from clemency.cases.models import Case, Document
 from clemency.documents.storage import BlobStore
 from clemency.documents.uploads import sniff_content_type
-from clemency.errors import ClemencyError, UploadRejected, UploadTypeRejected
+from clemency.errors import ClemencyError, EmptyUpload, UploadRejected, UploadTypeRejected
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
@@ -74,7 +74,7 @@ def store_document(
             field="file",
         )
     if not content:
-        raise UploadRejected("The file is empty.", field="file")
+        raise EmptyUpload("The file is empty; choose the file again.", field="file")
     content_type = sniff_content_type(content)
     if content_type is None:
         raise UploadTypeRejected(
