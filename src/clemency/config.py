@@ -77,6 +77,19 @@ class Settings(BaseSettings):
     small_count_threshold: int = Field(
         default=5, description="Organization statistics show any count below this as `<N`."
     )
+    # --- audit trail key (sec-audit); read only through clemency.audit.keys.load_audit_key ---
+    audit_key_file: Path | None = Field(
+        default=None,
+        description="File holding the audit trail's HMAC key (64 hex characters; make one with "
+        "`clemency audit keygen FILE`). Keep it off the database host's backups of the database; "
+        "required by `clemency serve` in production.",
+    )
+    audit_key: SecretStr | None = Field(
+        default=None,
+        description="The audit trail's HMAC key itself (64 hex characters), instead of a file; "
+        "wins over `CLEMENCY_AUDIT_KEY_FILE`.",
+    )
+    # --- end of the audit trail key block ---
 
     @field_validator("database_url")
     @classmethod

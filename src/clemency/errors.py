@@ -29,6 +29,11 @@ class ErrorCode(StrEnum):
     PARSE = "parse_error"
     CONFLICT = "conflict"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    # issue #12 (sec-audit): each HTTP-level error its own code
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    INTERNAL = "internal_error"
+    EMPTY_UPLOAD = "empty_upload"
 
 
 class ClemencyError(Exception):
@@ -124,6 +129,35 @@ class UploadTypeRejected(UploadRejected):
     """The file's contents are not of an accepted type, whatever its name says."""
 
     http_status = 415
+
+
+class EmptyUpload(UploadRejected):
+    """The upload has no content: the request is understood but cannot be processed (422),
+    not too large (413)."""
+
+    code = ErrorCode.EMPTY_UPLOAD
+    http_status = 422
+
+
+class MethodNotAllowed(ClemencyError):
+    """The address exists but not for this HTTP method; ``allow`` lists the ones it takes."""
+
+    code = ErrorCode.METHOD_NOT_ALLOWED
+    http_status = 405
+
+
+class UnsupportedMediaType(ClemencyError):
+    """The request body is not in the media type the operation takes (e.g. JSON)."""
+
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
+    http_status = 415
+
+
+class InternalError(ClemencyError):
+    """Something unexpected failed on the server; the message carries only a request id."""
+
+    code = ErrorCode.INTERNAL
+    http_status = 500
 
 
 class LinkInvalid(ClemencyError):

@@ -1,8 +1,11 @@
 """The audit trail: one append-only row per read or change of a record.
 
 Rows carry field *names* only, never values, so sensitive content cannot leak into the trail.
-Each row is chained to the previous one (``row_hash = sha256(prev_hash + canonical row)``) and
-the database refuses UPDATE and DELETE on the table with a trigger (SQLite and PostgreSQL).
+Each row is chained to the previous one: ``row_hash = HMAC-SHA256(key, prev_hash + canonical
+row)`` with a key kept outside the database (``audit.keys``), or plain ``sha256`` for rows
+written before a key was configured (``key_id`` empty: a key-less prefix, which can only come
+first). The database refuses UPDATE and DELETE on the table with a trigger (SQLite and
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)  # counts, file names; never record content
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))  # None: unkeyed sha256 (legacy)
 
 
 class AuditChain(Base):
@@ -61,6 +65,7 @@ class AuditChain(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     head_hash: Mapped[str] = mapped_column(String(64))
     row_count: Mapped[int] = mapped_column(Integer, default=0)
+    key_id: Mapped[str | None] = mapped_column(String(16))  # the key of the head row
 
 
 _SQLITE_GUARDS = (

@@ -12,6 +12,12 @@ concurrent page views do not queue behind one another. A read that is rolled bac
 failed, or its savepoint was rolled back) is dropped with the rest of the transaction, and the
 same read of the same record by the same actor is recorded once per unit of work (a case page
 and the parts it shows are one read of the case).
+
+Rows are keyed (HMAC-SHA256) with the key :mod:`clemency.audit.keys` gives for the session's
+engine. A trail whose head is keyed refuses writers without that key (fail closed): one
+unkeyed row after keyed ones would break the chain. Rows written before any key was configured
+are the key-less prefix; :func:`verify_chain` accepts unkeyed rows only before the first keyed
+one, and a checkpoint (:mod:`clemency.audit.checkpoint`) pins where keying began.
 """
 
 from __future__ import annotations
@@ -22,12 +28,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine, event, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from clemency.audit.keys import ROW_LABEL, AuditKey, AuditKeyError, key_for_session
 from clemency.audit.models import AuditChain, AuditEvent
 from clemency.db.base import utcnow
 from clemency.db.session import unit_of_work_key
@@ -80,12 +87,15 @@ def _canonical(event: AuditEvent) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
 
-def _row_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
+def _row_hash(prev_hash: str, event: AuditEvent, key: AuditKey | None) -> str:
+    message = prev_hash + _canonical(event)
+    if key is None:
+        return hashlib.sha256(message.encode()).hexdigest()
+    return key.mac(ROW_LABEL, message)
 
 
-def _lock_chain(session: Session) -> tuple[str, int]:
-    """Lock the chain head for this transaction and return ``(head hash, row count)``.
+def _lock_chain(session: Session) -> tuple[str, int, str | None]:
+    """Lock the chain head for this transaction and return ``(head hash, row count, key id)``.
 
     The no-op UPDATE takes the write lock (a row lock on PostgreSQL, the database's RESERVED
     lock on SQLite) *and* reads the head in one statement, so concurrent writers queue instead
@@ -95,14 +105,14 @@ def _lock_chain(session: Session) -> tuple[str, int]:
         update(AuditChain)
         .where(AuditChain.id == 1)
         .values(head_hash=AuditChain.head_hash)
-        .returning(AuditChain.head_hash, AuditChain.row_count)
+        .returning(AuditChain.head_hash, AuditChain.row_count, AuditChain.key_id)
         .execution_options(synchronize_session=False)
     ).first()
     if head is None:
         session.add(AuditChain(id=1, head_hash=GENESIS_HASH, row_count=0))
         session.flush()
-        return GENESIS_HASH, 0
-    return str(head[0]), int(head[1])
+        return GENESIS_HASH, 0, None
+    return str(head[0]), int(head[1]), head[2]
 
 
 def record(
@@ -165,20 +175,44 @@ def _same_read(one: AuditEvent, other: AuditEvent) -> bool:
 def _append(session: Session, *events: AuditEvent) -> None:
     """Chain ``events`` to the head, in order, and insert them (the caller's transaction keeps
     the lock on the head until it ends)."""
+    key = key_for_session(session)
     session.flush()  # earlier rows of this transaction first, so the chain order is the id order
-    head, count = _lock_chain(session)
+    head, count, head_key_id = _lock_chain(session)
     session.info[_HOLDS_CHAIN_KEY] = True
+    _check_writer_key(head_key_id, key)
     for appended in events:
         appended.prev_hash = head
-        appended.row_hash = head = _row_hash(head, appended)
+        appended.key_id = None if key is None else key.key_id
+        appended.row_hash = head = _row_hash(head, appended, key)
     session.add_all(events)  # one flush inserts them in the order added
     session.flush()
     session.execute(
         update(AuditChain)
         .where(AuditChain.id == 1)
-        .values(head_hash=head, row_count=count + len(events))
+        .values(
+            head_hash=head,
+            row_count=count + len(events),
+            key_id=None if key is None else key.key_id,
+        )
         .execution_options(synchronize_session=False)
     )
+
+
+def _check_writer_key(head_key_id: str | None, key: AuditKey | None) -> None:
+    """Refuse to extend a keyed trail without its key, or with another key (fail closed)."""
+    if head_key_id is None:
+        return
+    if key is None:
+        raise AuditKeyError(
+            f"The audit trail is keyed (key id {head_key_id}) and this process has no audit key; "
+            "nothing was changed. Set CLEMENCY_AUDIT_KEY_FILE to the trail's key file."
+        )
+    if key.key_id != head_key_id:
+        raise AuditKeyError(
+            f"The audit trail is keyed with key id {head_key_id}, not with the configured key "
+            f"(key id {key.key_id}); nothing was changed. Point CLEMENCY_AUDIT_KEY_FILE at the "
+            "trail's key file."
+        )
 
 
 def pending_reads(session: Session) -> list[AuditEvent]:
@@ -262,32 +296,124 @@ def record_refusal(
 
 @dataclass(frozen=True)
 class ChainReport:
-    """Result of :func:`verify_chain`: ``first_broken_id`` is None when the chain holds."""
+    """Result of :func:`verify_chain`: ``first_broken_id`` is None when the chain holds.
+
+    ``last_id`` and ``head_hash`` are the last row read and its hash; ``first_keyed_id`` is the
+    first keyed row (None while the whole trail is the key-less prefix).
+    """
 
     rows_checked: int
     first_broken_id: int | None
     reason: str | None = None
+    last_id: int | None = None
+    head_hash: str = GENESIS_HASH
+    first_keyed_id: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.first_broken_id is None and self.reason is None
 
 
-def verify_chain(*, session: Session) -> ChainReport:
-    """Recompute every row's hash in id order and report the first row that does not match."""
+def verify_chain(
+    *,
+    session: Session,
+    key: AuditKey | Literal["configured"] | None = "configured",
+    anchor: Anchor | None = None,
+) -> ChainReport:
+    """Recompute every row's hash in id order and report the first row that does not match.
+
+    ``key`` defaults to the key configured for the session's engine. With ``anchor`` (from a
+    checkpoint), the trail must also hold exactly the anchored rows up to the anchored row,
+    with the anchored hash, and begin keying where it began then.
+    """
+    audit_key = key_for_session(session) if key == "configured" else key
     prev = GENESIS_HASH
     checked = 0
+    last_id: int | None = None
+    first_keyed: int | None = None
+    anchor_seen = anchor is None
+
+    def report(row_id: int | None, reason: str | None) -> ChainReport:
+        return ChainReport(checked, row_id, reason, last_id, prev, first_keyed)
+
     for row in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
         checked += 1
+        if row.key_id is None:
+            if first_keyed is not None:
+                return report(
+                    row.id, f"unkeyed row after the keyed rows that begin at {first_keyed}"
+                )
+        else:
+            if first_keyed is None:
+                first_keyed = row.id
+            if audit_key is None:
+                return report(
+                    row.id,
+                    f"the row is keyed (key id {row.key_id}) and no audit key is configured; "
+                    "set CLEMENCY_AUDIT_KEY_FILE",
+                )
+            if row.key_id != audit_key.key_id:
+                return report(
+                    row.id,
+                    f"the row is keyed with key id {row.key_id}, not the configured key "
+                    f"{audit_key.key_id}",
+                )
         if row.prev_hash != prev:
-            return ChainReport(checked, row.id, "prev_hash does not match the previous row")
-        if _row_hash(prev, row) != row.row_hash:
-            return ChainReport(checked, row.id, "row content does not match its hash")
+            return report(row.id, "prev_hash does not match the previous row")
+        if _row_hash(prev, row, audit_key if row.key_id else None) != row.row_hash:
+            return report(row.id, "row content does not match its hash")
         prev = row.row_hash
+        last_id = row.id
+        if anchor is not None and row.id >= anchor.last_id and not anchor_seen:
+            anchor_seen = True
+            problem = anchor.mismatch(row.id, checked, prev, first_keyed)
+            if problem:
+                return report(row.id, problem)
+    if not anchor_seen:
+        assert anchor is not None
+        return report(
+            None,
+            f"the trail ends at row {last_id} ({checked} rows) but the checkpoint covers "
+            f"{anchor.rows} rows up to row {anchor.last_id}: rows were removed from the end",
+        )
     chain = session.get(AuditChain, 1, populate_existing=True)
     if chain is not None and (chain.head_hash, chain.row_count) != (prev, checked):
-        return ChainReport(checked, None, "rows were removed from the end of the chain")
-    return ChainReport(checked, None)
+        return report(None, "rows were removed from the end of the chain")
+    return report(None, None)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What a checkpoint says about the trail: its first ``rows`` rows end at row ``last_id``
+    with hash ``head_hash``, and keying began at ``first_keyed_id``."""
+
+    rows: int
+    last_id: int
+    head_hash: str
+    first_keyed_id: int | None
+
+    def mismatch(
+        self, row_id: int, rows: int, head_hash: str, first_keyed_id: int | None
+    ) -> str | None:
+        """Why the trail read up to ``row_id`` disagrees with the anchor (None: it agrees)."""
+        if row_id != self.last_id:
+            return f"the checkpoint's last row {self.last_id} is missing: rows were removed"
+        if rows != self.rows:
+            return (
+                f"{rows} rows up to row {row_id}, the checkpoint counted {self.rows}: rows were "
+                "removed or inserted before the checkpoint"
+            )
+        if head_hash != self.head_hash:
+            return (
+                f"row {row_id} has not the hash the checkpoint recorded: the trail up to the "
+                "checkpoint was rewritten, or rows were removed and others written in their place"
+            )
+        if first_keyed_id != self.first_keyed_id:
+            return (
+                f"keying begins at row {first_keyed_id}, the checkpoint says "
+                f"{self.first_keyed_id}: the trail was rewritten without its key"
+            )
+        return None
 
 
 def events_for_case(*, session: Session, case_id: int) -> list[AuditEvent]:

@@ -533,6 +533,31 @@ def list_parts(*, session: Session, user: Actor, case_id: int, kind: str) -> lis
     )
 
 
+# Columns of a part that the server fills in and no caller may set (issue #12: a note's author
+# was whatever the request said).
+SERVER_SET: dict[str, frozenset[str]] = {"notes": frozenset({"author_id"})}
+
+
+def _caller_columns(kind: str, model: type[Base], values: dict[str, Any]) -> list[str]:
+    """The columns a caller may set on a ``kind`` part; naming a server-set one is refused."""
+    server_set = SERVER_SET.get(kind, frozenset())
+    named = sorted(server_set & set(values))
+    if named:
+        raise BadInput(
+            f"{', '.join(named)} is set by the server (from the signed-in user), not by the "
+            "request; leave it out.",
+            field=named[0],
+        )
+    return [name for name in editable_columns(model) if name not in server_set]
+
+
+def _server_values(kind: str, user: Actor) -> dict[str, Any]:
+    """The server-set columns of a new ``kind`` part written by ``user``."""
+    if kind == "notes":
+        return {"author_id": access.actor_id(user)}
+    return {}
+
+
 def add_part(
     *, session: Session, user: Actor, case_id: int, kind: str, values: dict[str, Any]
 ) -> Base:
@@ -549,9 +574,10 @@ def add_part(
         session=session, user=user, case_id=case_id, need=_need_for(kind, True), audit_read=False
     )
     _check_sensitive_write(session, user, case, kind)
-    clean = coerce_values(model, values, editable_columns(model))
+    clean = coerce_values(model, values, _caller_columns(kind, model, values))
     check_required(model, clean)
     _check_parent(session, case, model, clean)
+    clean.update(_server_values(kind, user))
     part = model(case_id=case.id, **clean)
     session.add(part)
     _flush_or_stale(session, part)
@@ -572,7 +598,7 @@ def update_part(
     """Change the given fields of one part, refusing a stale ``expected_version``."""
     model = _part_model(kind)
     case, part = _writable_part(session, user, case_id, kind, part_id, expected_version)
-    clean = coerce_values(model, changes, editable_columns(model))
+    clean = coerce_values(model, changes, _caller_columns(kind, model, changes))
     _check_parent(session, case, model, clean)
     changed = _apply(part, clean)
     if changed:

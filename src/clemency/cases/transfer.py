@@ -45,6 +45,7 @@ from clemency.cases.serialize import (
     server_set_columns,
 )
 from clemency.cases.service import CASE_EDITABLE
+from clemency.csvsafe import csv_text, csv_untext
 from clemency.db.base import Base
 from clemency.errors import BadInput, ClemencyError, DataImportError
 
@@ -156,6 +157,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return csv_text(value)  # free text: no spreadsheet formulas (clemency.csvsafe)
     return str(value)
 
 
@@ -304,6 +307,7 @@ def _read_csv(text: str) -> Iterator[Row]:
 def _csv_document(line: int, cells: dict[str, str]) -> dict[str, Any] | Problem:
     document: dict[str, Any] = {"person": {}}
     for name, cell in cells.items():
+        cell = csv_untext(cell)
         if name.startswith("person."):
             document["person"][name[len("person.") :]] = cell or None
         elif name in PART_MODELS:

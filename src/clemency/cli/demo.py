@@ -30,6 +30,7 @@ def demo(
     ] = True,
 ) -> None:
     """Create the demo database if absent, seed it, print the logins and serve the web app."""
+    from clemency.audit import keys as audit_keys
     from clemency.cases.demo.seed import (
         DEMO_MFA_EMAIL,
         DEMO_PASSWORD,
@@ -45,10 +46,24 @@ def demo(
     url = f"sqlite:///{database}"
     created = not database.exists()
     key_file = demo_key_file(database)
-    settings = Settings(database_url=url, environment="development", key_file=key_file)
     _install_demo_keys(key_file, created=created)
+    # The demo's audit key sits beside its database (a real deployment keeps it elsewhere).
+    audit_key_file = audit_keys.demo_key_file(database)
+    key = (
+        audit_keys.load_audit_key(Settings(audit_key_file=audit_key_file)) if audit_key_file.exists() else None
+    )
+    if key is None:
+        key = audit_keys.write_new_key(audit_key_file)
+        typer.echo(f"Made the demo's audit key {audit_key_file}.")
+    settings = Settings(
+        database_url=url,
+        environment="development",
+        key_file=key_file,
+        audit_key_file=audit_key_file,
+    )
     migrate.upgrade(url)
     engine = make_engine(url)
+    audit_keys.bind(engine, key)
     try:
         with unit_of_work(engine) as session:
             if is_seeded(session):

@@ -29,7 +29,7 @@ import zipfile
 from dataclasses import dataclass
 
 from clemency.documents.text import DOCX, PDF, TEXT
-from clemency.errors import UploadRejected
+from clemency.errors import EmptyUpload, UploadRejected
 
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -133,7 +133,7 @@ def check_size(size: int, limit: int) -> None:
             limit=limit,
         )
     if size == 0:
-        raise _reject("the file is empty; choose the file again.", 422)
+        raise EmptyUpload("the file is empty; choose the file again.", field="file")
 
 
 # Content type -> how such a file starts.

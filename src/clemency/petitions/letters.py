@@ -299,15 +299,26 @@ def review(
     return letter
 
 
+def _requests_of_letter(session: Session, case: Case, letter_id: int) -> list[LetterRequest]:
+    """The link requests of letter ``letter_id`` of ``case``; NotFound (nothing changed, nothing
+    audited) when the case has no such requested letter, e.g. another case's letter id."""
+    requests = list(
+        session.scalars(
+            select(LetterRequest).where(
+                LetterRequest.case_id == case.id, LetterRequest.support_letter_id == letter_id
+            )
+        )
+    )
+    if not requests:
+        raise NotFound(f"No requested letter {letter_id} on case {case.id}.", letter_id=letter_id)
+    return requests
+
+
 def revoke(*, session: Session, user: Actor, case_id: int, letter_id: int, now: datetime) -> None:
     case = case_service.get_for_user(
         session=session, user=user, case_id=case_id, need=Permission.WRITE, audit_read=False
     )
-    for request in session.scalars(
-        select(LetterRequest).where(
-            LetterRequest.case_id == case.id, LetterRequest.support_letter_id == letter_id
-        )
-    ):
+    for request in _requests_of_letter(session, case, letter_id):
         if request.revoked_at is None and request.used_at is None:
             request.revoked_at = now
     session.flush()
@@ -367,11 +378,7 @@ def mark_reminded(*, session: Session, user: Actor, case_id: int, letter_id: int
     case = case_service.get_for_user(
         session=session, user=user, case_id=case_id, need=Permission.WRITE, audit_read=False
     )
-    for request in session.scalars(
-        select(LetterRequest).where(
-            LetterRequest.case_id == case.id, LetterRequest.support_letter_id == letter_id
-        )
-    ):
+    for request in _requests_of_letter(session, case, letter_id):
         request.reminded_on = on
     session.flush()
     _audit(

@@ -14,9 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from clemency.errors import LinkInvalid
+from clemency.errors import BadInput, LinkInvalid
 
 DEFAULT_VALID_DAYS = 30
+MIN_VALID_DAYS = 1
+MAX_VALID_DAYS = 90
 TOKEN_BYTES = 32
 
 
@@ -33,8 +35,12 @@ def hash_token(token: str) -> str:
 
 def new_link(now: datetime, valid_days: int = DEFAULT_VALID_DAYS) -> NewLink:
     """A fresh token, its hash and its expiry (``now`` + ``valid_days``)."""
-    if valid_days < 1 or valid_days > 90:
-        raise ValueError("a letter link is valid for 1 to 90 days")
+    if not MIN_VALID_DAYS <= valid_days <= MAX_VALID_DAYS:
+        raise BadInput(
+            f"A letter link is valid for {MIN_VALID_DAYS} to {MAX_VALID_DAYS} days, not "
+            f"{valid_days}; choose a number of days in that range.",
+            field="valid_days",
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     return NewLink(
         token=token, token_hash=hash_token(token), expires_at=now + timedelta(days=valid_days)

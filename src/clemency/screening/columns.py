@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from clemency.csvsafe import csv_text_sql, csv_untext_sql
 from clemency.eligibility.determination import ROW_COLUMNS
 
 FactType = Literal["string", "date", "bool", "int", "enum"]
@@ -30,6 +31,8 @@ Value = str | date | bool | int
 
 ID_COLUMN = "person_id"
 RESULT_COLUMNS = (*ROW_COLUMNS, "invalid_reason")
+TYPED_RESULT_COLUMNS = frozenset({"eligible_on"})
+"""Result columns that are not text (left alone by the CSV formula-injection rule)."""
 """Output columns: the six of the determination plus why a row could not be read."""
 
 OUTCOMES = ("eligible", "needs_review", "ineligible", "invalid")
@@ -149,3 +152,23 @@ def person_id_reason(person_id: object) -> str:
     if text is None or text.strip(" ") == "":
         return "person_id is empty"
     return ""
+
+
+def csv_result_select(select: str) -> str:
+    """The result ``select`` as written to a CSV file: free-text cells (the roster's person_id,
+    reasons quoting roster cells, rule lists) neutralised against formula injection by the
+    one rule of :mod:`clemency.csvsafe`; the date column untouched."""
+    cells = ", ".join(
+        name if name in TYPED_RESULT_COLUMNS else f"{csv_text_sql(name)} AS {name}"
+        for name in RESULT_COLUMNS
+    )
+    return f"SELECT {cells} FROM ({select}) AS result"
+
+
+def csv_result_read(relation: str) -> str:
+    """A relation over a result CSV file giving back the cells as the engine computed them."""
+    cells = ", ".join(
+        name if name in TYPED_RESULT_COLUMNS else f"{csv_untext_sql(name)} AS {name}"
+        for name in RESULT_COLUMNS
+    )
+    return f"(SELECT {cells} FROM {relation})"

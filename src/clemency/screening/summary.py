@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from clemency.screening.columns import OUTCOMES
+from clemency.screening.columns import OUTCOMES, csv_result_read
 from clemency.screening.sql_typing import quote_text
 
 TOP = 10
@@ -61,7 +61,7 @@ def result_relation(path: Path) -> str:
     """A DuckDB table function over a result file of either format."""
     if path.suffix.lower() in {".parquet", ".pq"}:
         return f"read_parquet({quote_text(str(path))})"
-    return (
+    return csv_result_read(
         f"read_csv({quote_text(str(path))}, header = true, all_varchar = true, "
         "delim = ',', quote = '\"', escape = '\"')"
     )

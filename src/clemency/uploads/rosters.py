@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.db.base import utcnow
-from clemency.errors import BadInput, ClemencyError, NotFound, UploadRejected
+from clemency.errors import BadInput, ClemencyError, EmptyUpload, NotFound, UploadRejected
 
 RUNS_FOLDER = "screening-runs"
 _CHUNK = 1024 * 1024
@@ -106,7 +106,7 @@ def store_upload(
     kind = _kind_of(filename)
     head = stream.read(_CHUNK)
     if not head:
-        raise UploadRejected("The roster file is empty.", field="roster")
+        raise EmptyUpload("The roster file is empty; choose the file again.", field="roster")
     _check_content(kind, head, filename)
     run_id = secrets.token_hex(_RUN_ID_LENGTH // 2)
     folder = data_dir / RUNS_FOLDER / run_id

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
@@ -20,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clemency.config import Settings, get_settings
 from clemency.db.session import engine_for, make_engine, unit_of_work
+from clemency.errors import UnsupportedMediaType
 from clemency.web import deps, errors
 from clemency.web.retry import RetryReadsOnLostConnection
 from clemency.web.security import BodyLimit, SecurityHeaders
@@ -97,6 +99,35 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
+class CatchUnexpected:
+    """Answers an unexpected exception with the 500 of :func:`errors.unexpected_response`
+    *inside* the security-header and request-id middleware, so that answer carries them too
+    (Starlette's outermost error middleware would send it past them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:
+            if started:
+                raise
+            response = errors.unexpected_response(Request(scope), error)
+            await response(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (read from the environment when omitted)."""
     settings = settings or get_settings()
@@ -141,11 +172,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Programs authenticate with `Authorization: Bearer <token>`; errors have the shape "
         '`{"ok": false, "code": ..., "message": ..., "details": {...}}`.',
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN, which the CSP blocks
         redoc_url=None,
-        dependencies=[Depends(deps.csrf_protect)],
+        dependencies=[Depends(require_json_body), Depends(deps.csrf_protect)],
         lifespan=lifespan,
     )
+    from clemency.audit import keys as audit_keys
+
+    audit_keys.bind(engine, audit_keys.load_audit_key(settings))
     app.state.settings = settings
     app.state.engine = engine
     app.state.clock = lambda: datetime.now(UTC)
@@ -157,6 +191,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     redact_access_log()
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        """The API's operations as a page of this site (nothing loaded from elsewhere)."""
+        from clemency.web.templating import render
+
+        return render(request, "api/docs.html", api_reference(app))
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
         return Response("ok", media_type="text/plain")
@@ -167,9 +208,51 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(RetryReadsOnLostConnection)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
+    app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(RequestId)
     return app
+
+
+def require_json_body(request: Request) -> None:
+    """An operation whose body is JSON takes only ``application/json`` (or ``…+json``): any
+    other or a missing Content-Type is 415, before the body is validated (ASVS 13.1.5)."""
+    from fastapi import params
+
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or route.body_field is None:
+        return
+    if isinstance(route.body_field.field_info, params.Form):  # forms and uploads (File too)
+        return
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"This operation takes a JSON body; send it with Content-Type: application/json "
+            f"(got {media or 'no Content-Type'}).",
+            content_type=media or None,
+        )
+
+
+def api_reference(app: FastAPI) -> dict[str, Any]:
+    """What /api/v1/docs shows: every operation of the OpenAPI document, in path order."""
+    document = app.openapi()
+    operations = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": operation.get("summary") or operation.get("description", "").split("\n")[0],
+        }
+        for path, item in sorted(document.get("paths", {}).items())
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+    ]
+    return {
+        "operations": operations,
+        "version": document.get("info", {}).get("version", ""),
+        "openapi_url": app.openapi_url,
+        "openapi_version": document.get("openapi", ""),
+        "nav": "",
+    }
 
 
 def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:

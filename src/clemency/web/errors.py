@@ -24,6 +24,8 @@ from clemency.errors import (
     BadInput,
     ClemencyError,
     DatabaseUnavailable,
+    InternalError,
+    MethodNotAllowed,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -76,6 +78,22 @@ def render_error_bytes(scope: Scope, error: ClemencyError) -> tuple[int, str, by
     return error.http_status, "text/html; charset=utf-8", body.encode()
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods the routes at this request's path take (for a 405's ``Allow`` header)."""
+    from starlette.routing import compile_path
+
+    from clemency.web.app import route_table
+
+    methods: set[str] = set()
+    for path, route_methods, _route in route_table(request.app):
+        regex, _format, _converters = compile_path(path)
+        if regex.match(request.url.path):
+            methods |= route_methods
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def respond(request: Request, error: ClemencyError) -> Response:
     if isinstance(error, NotAuthenticated) and not wants_json(request.scope):
         if htmx.is_htmx(request):
@@ -88,10 +106,16 @@ def respond(request: Request, error: ClemencyError) -> Response:
         if request.url.query:
             target += "?" + request.url.query
         return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+    headers: dict[str, str] = {}
+    if isinstance(error, NotAuthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = ", ".join(error.fields.get("allow", ()))
     if wants_json(request.scope):
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, NotAuthenticated) else None
         return JSONResponse(error.to_dict(), status_code=error.http_status, headers=headers)
-    return _html_error(request, error)
+    response = _html_error(request, error)
+    response.headers.update(headers)
+    return response
 
 
 def _validation_to_error(exc: RequestValidationError) -> BadInput:
@@ -133,8 +157,13 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             error = NotFound("There is no page at this address.", path=request.url.path)
         elif exc.status_code == 405:
-            error = BadInput("This address does not accept that method.", method=request.method)
-            error.http_status = 405  # type: ignore[misc]  # instance override for this one answer
+            allow = allowed_methods(request)
+            error = MethodNotAllowed(
+                f"This address does not accept {request.method}; it accepts "
+                f"{', '.join(allow) or 'no method'}.",
+                method=request.method,
+                allow=allow,
+            )
         elif exc.status_code in (401, 403):
             error = PermissionDenied(str(exc.detail))
         else:
@@ -165,13 +194,19 @@ def _server_error(request: Request, exc: Exception) -> Response:
         response = respond(request, _database_unavailable(request, request_id))
         response.headers["Retry-After"] = "2"
         return response
+    return unexpected_response(request, exc)
+
+
+def unexpected_response(request: Request, exc: BaseException) -> Response:
+    """The 500 for an error nobody expected: logged with its traceback, answered with a
+    request id only (``code: internal_error``), never internals."""
+    request_id = getattr(request.state, "request_id", "-")
     log.error("unexpected error (request %s)", request_id, exc_info=exc)
-    error = ClemencyError(
+    error = InternalError(
         f"Something went wrong on our side; nothing was changed. Quote request {request_id} "
-        "to your administrator."
+        "to your administrator.",
+        request_id=request_id,
     )
-    error.http_status = 500  # type: ignore[misc]  # instance override for this one answer
-    error.fields = {"request_id": request_id}
     if wants_json(request.scope):
         return JSONResponse(error.to_dict(), status_code=500)
     return _html_error(request, error)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from clemency.errors import RosterError
+from clemency.screening.columns import csv_result_select
 from clemency.screening.engines import Job, atomic_output
 from clemency.screening.roster import duckdb_source
 from clemency.screening.sql_typing import quote_text, tagged_roster, typing_select, unpack_result
@@ -61,6 +62,8 @@ def run(job: Job) -> None:
         con = connect(Path(spill))
         try:
             *views, select = result_query(job)
+            if job.out_format == "csv":
+                select = csv_result_select(select)
             for statement in views:
                 con.execute(statement)
             with atomic_output(job.out) as partial:

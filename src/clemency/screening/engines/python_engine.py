@@ -127,15 +127,14 @@ def run(job: Job) -> None:
 
 def _to_csv(parquet: Path, csv: Path) -> None:
     """Write CSV exactly as the DuckDB engine does (same quoting of empty texts)."""
+    from clemency.screening.columns import csv_result_select
     from clemency.screening.engines.duckdb_engine import connect, copy_options
     from clemency.screening.sql_typing import quote_text
 
     con = connect()
     try:
-        con.execute(
-            f"COPY (SELECT * FROM read_parquet({quote_text(str(parquet))})) "
-            f"TO {quote_text(str(csv))} ({copy_options('csv')})"
-        )
+        select = csv_result_select(f"SELECT * FROM read_parquet({quote_text(str(parquet))})")
+        con.execute(f"COPY ({select}) TO {quote_text(str(csv))} ({copy_options('csv')})")
     finally:
         con.close()
         parquet.unlink()

@@ -83,6 +83,10 @@ def run(job: Job) -> None:
         typed, tagged, final = result_sql(job, source_types)
         spark.sql(typed).createOrReplaceTempView("roster_typed")
         spark.sql(tagged).createOrReplaceTempView("roster")
+        if job.out_format == "csv":
+            from clemency.screening.columns import csv_result_select
+
+            final = csv_result_select(final)
         result = spark.sql(final)
         job.progress(0.1)
         with tempfile.TemporaryDirectory(prefix="clemency-spark-", dir=job.out.parent) as tmp:
