@@ -67,3 +67,22 @@ def test_concurrent_first_views_answer_without_5xx_and_write_nothing(
     after = snapshot(database_url)
     assert after == before
     assert after["petition_stages"] == []
+
+
+def test_the_deadlines_page_shows_50_cases_at_a_time(tmp_path: Path) -> None:
+    """Finding 3: the page's work and size follow the page, not the organization."""
+    import re
+
+    url = f"sqlite:///{tmp_path / 'paged.db'}"
+    seed(url, count=130)
+    with serve(url, tmp_path / "data") as base:
+        client = signed_in(base, demo_email("justice-clinic", "admin"), DEMO_PASSWORD)
+        pages = [client.get("/deadlines", params={"page": n}) for n in (1, 2, 3)]
+        client.close()
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    cases_on = [set(re.findall(r'href="/cases/(\d+)/petitions"', p.text)) for p in pages]
+    assert all(len(ids) <= 50 for ids in cases_on)
+    assert not cases_on[0] & cases_on[1]
+    assert "Next 50 cases" in pages[0].text
+    assert "Previous 50 cases" in pages[1].text
+    assert "Next 50 cases" not in pages[2].text  # 66 cases in the organization: two pages
