@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "sec_audit_key"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "sec_accounts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
