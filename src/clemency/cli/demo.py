@@ -50,7 +50,9 @@ def demo(
     # The demo's audit key sits beside its database (a real deployment keeps it elsewhere).
     audit_key_file = audit_keys.demo_key_file(database)
     key = (
-        audit_keys.load_audit_key(Settings(audit_key_file=audit_key_file)) if audit_key_file.exists() else None
+        audit_keys.load_audit_key(Settings(audit_key_file=audit_key_file))
+        if audit_key_file.exists()
+        else None
     )
     if key is None:
         key = audit_keys.write_new_key(audit_key_file)
