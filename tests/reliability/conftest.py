@@ -60,12 +60,24 @@ class Store:
     def url(self) -> str:
         return f"sqlite:///{self.database}"
 
+    @property
+    def key_file(self) -> Path:
+        """The encryption keys the demo made for this database (copied with it)."""
+        return self.database.with_suffix(".keys")
+
+    @property
+    def audit_key_file(self) -> Path:
+        """The audit trail's key the demo made for this database (copied with it)."""
+        return self.database.with_name(self.database.name + ".audit-key")
+
     def env(self, **extra: str) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
             CLEMENCY_DATABASE_URL=self.url,
             CLEMENCY_DATA_DIR=str(self.folder / "clemency-data"),
             CLEMENCY_ENVIRONMENT="test",
+            CLEMENCY_KEY_FILE=str(self.key_file),
+            CLEMENCY_AUDIT_KEY_FILE=str(self.audit_key_file),
         )
         env.update(extra)
         return env
@@ -88,5 +100,10 @@ class Store:
 def store(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """A seeded demo database named ``clemency.db`` in a fresh folder (the default URL's file)."""
     database = tmp_path / "clemency.db"
-    shutil.copyfile(seeded_template(tmp_path_factory), database)
-    return Store(tmp_path, database)
+    template = seeded_template(tmp_path_factory)
+    shutil.copyfile(template, database)
+    store = Store(tmp_path, database)
+    # The keys travel with the database, as an operator's backup would carry them.
+    shutil.copyfile(template.with_suffix(".keys"), store.key_file)
+    shutil.copyfile(template.with_name(template.name + ".audit-key"), store.audit_key_file)
+    return store

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from clemency.cli.main import app
 from clemency.config import get_settings
+from clemency.crypto import keys as crypto_keys
 
 from .conftest import Store
 
@@ -38,6 +39,10 @@ def in_store(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     monkeypatch.chdir(store.folder)
     monkeypatch.delenv("CLEMENCY_DATABASE_URL", raising=False)
     monkeypatch.setenv("CLEMENCY_DATA_DIR", str(store.folder / "clemency-data"))
+    monkeypatch.setenv("CLEMENCY_KEY_FILE", str(store.key_file))
+    monkeypatch.setenv("CLEMENCY_AUDIT_KEY_FILE", str(store.audit_key_file))
+    # This process's keyring is read once; make it the store's for these in-process runs.
+    monkeypatch.setattr(crypto_keys, "_current", crypto_keys.read(store.key_file))
     (store.folder / "sub").mkdir()
     (store.folder / "clemency-data" / "documents" / "ab").mkdir(parents=True)
     (store.folder / "clemency-data" / "documents" / "ab" / ("ab" + "0" * 30)).write_bytes(b"x")
