@@ -33,6 +33,7 @@ from clemency.cases.models import Case, CaseFact, Conviction, Custody, Sentence
 from clemency.cases.vocab import SERIOUS_SEVERITIES
 from clemency.db.base import utcnow
 from clemency.eligibility import FACTS
+from clemency.eligibility.determination import GrantedRelief
 from clemency.errors import BadInput, FactsError
 
 # The fact vocabulary is the rules engine's (docs/facts.md): name → type, where "enum:<a|b>"
@@ -236,6 +237,16 @@ def facts_for_case(
     if not include_sensitive:
         facts = {name: value for name, value in facts.items() if name not in SENSITIVE_FACTS}
     return dict(sorted(facts.items()))
+
+
+def granted_relief(case: Case) -> list[GrantedRelief]:
+    """The grants the case record holds (Decisions granted, with a date), for determinations:
+    a granted relief is stated and never reported as available again."""
+    return [
+        GrantedRelief(kind=d.kind, decided_on=d.decided_on)
+        for d in case.decisions
+        if d.outcome == "granted" and d.decided_on is not None
+    ]
 
 
 def facts_to_json(facts: Mapping[str, object]) -> dict[str, object]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clemency.cli.common import DEBUG, database_error_message, fail, report
 from clemency.errors import ClemencyError
+
+if TYPE_CHECKING:
+    from clemency.eligibility.determination import GrantedRelief
 
 
 def parse_as_of(value: str | None) -> date:
@@ -37,12 +40,13 @@ def read_facts(path: Path) -> dict[str, object]:
 
 def facts_of_stored_case(
     case_id: int, as_of: date, as_user: str | None, database_url: str | None
-) -> dict[str, object]:
-    """The stored case's facts as of ``as_of``, read through the access check (and audited)."""
+) -> tuple[dict[str, object], list[GrantedRelief]]:
+    """The stored case's facts as of ``as_of`` and the grants it holds, read through the access
+    check (and audited)."""
     from clemency.audit import service as audit
     from clemency.cases import access
     from clemency.cases import service as case_service
-    from clemency.cases.facts import facts_for_case, facts_to_json
+    from clemency.cases.facts import facts_for_case, facts_to_json, granted_relief
     from clemency.cli.cases import actor_for
     from clemency.config import get_settings
     from clemency.db.session import make_engine, unit_of_work
@@ -56,9 +60,10 @@ def facts_of_stored_case(
             include_sensitive = access.Permission.SENSITIVE in access.permissions(
                 session, actor, stored
             )
-            return facts_to_json(
+            facts = facts_to_json(
                 facts_for_case(stored, as_of=as_of, include_sensitive=include_sensitive)
             )
+            return facts, granted_relief(stored)
     except ClemencyError as error:
         report(error)
     except Exception as error:
@@ -106,14 +111,15 @@ def check(
     if not ruleset:
         fail("--ruleset ID is required (see `clemency rules list`).", 2)
     day = parse_as_of(as_of)
+    granted: list[GrantedRelief] = []
     if case is not None:
-        facts = facts_of_stored_case(case, day, as_user, database_url)
+        facts, granted = facts_of_stored_case(case, day, as_user, database_url)
     else:
         assert facts_file is not None
         facts = read_facts(facts_file)
     try:
         rules = load_ruleset(ruleset, get_settings().rulesets_paths)
-        determination = evaluate(rules, facts, day)
+        determination = evaluate(rules, facts, day, granted=granted)
     except ClemencyError as error:
         report(error)
     if output == "json":
