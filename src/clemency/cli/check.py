@@ -26,6 +26,24 @@ def parse_as_of(value: str | None) -> date:
         fail(f"--as-of {value!r} is not a date; write YYYY-MM-DD, e.g. --as-of 2019-01-01.", 2)
 
 
+def parse_timeline(value: str) -> tuple[date, date]:
+    """--timeline FROM:TO, two ISO days, FROM not after TO."""
+    first, sep, last = value.partition(":")
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        sep = ""
+    if not sep:
+        fail(
+            f"--timeline {value!r}: write FROM:TO as two dates, e.g. "
+            "--timeline 1996-10-31:2030-12-31.",
+            2,
+        )
+    if end < start:
+        fail(f"--timeline {value!r}: TO is before FROM; write the earlier day first.", 2)
+    return start, end
+
+
 def read_facts(path: Path) -> dict[str, object]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -99,6 +117,14 @@ def check(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="With --case. Default: settings.")
     ] = None,
+    timeline_range: Annotated[
+        str | None,
+        typer.Option(
+            "--timeline",
+            help="FROM:TO (YYYY-MM-DD:YYYY-MM-DD): the dated spans of the outcome between the "
+            "two days, with the rules that change it, instead of one determination.",
+        ),
+    ] = None,
 ) -> None:
     """Check one person's facts against a ruleset and explain the result rule by rule."""
     from clemency.config import get_settings
@@ -111,6 +137,7 @@ def check(
     if not ruleset:
         fail("--ruleset ID is required (see `clemency rules list`).", 2)
     day = parse_as_of(as_of)
+    span = parse_timeline(timeline_range) if timeline_range is not None else None
     granted: list[GrantedRelief] = []
     if case is not None:
         facts, granted = facts_of_stored_case(case, day, as_user, database_url)
@@ -119,6 +146,15 @@ def check(
         facts = read_facts(facts_file)
     try:
         rules = load_ruleset(ruleset, get_settings().rulesets_paths)
+        if span is not None:
+            from clemency.eligibility.timeline import timeline
+
+            line = timeline(rules, facts, span[0], span[1], granted=granted)
+            if output == "json":
+                typer.echo(json.dumps(line.to_json(), indent=2, ensure_ascii=False))
+            else:
+                typer.echo(line.to_text())
+            return
         determination = evaluate(rules, facts, day, granted=granted)
     except ClemencyError as error:
         report(error)
