@@ -141,6 +141,7 @@ async def update_facts(
                 case_id=case.id,
                 expected_version=int(raw_version),
                 facts=changes,
+                as_of=as_of,  # the answers hold for the day screened (issue #11)
             )
     except StaleWrite as error:
         db.rollback()
