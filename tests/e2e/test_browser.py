@@ -143,35 +143,44 @@ def test_read_why_a_rule_failed(page, demo_server: DemoServer) -> None:  # type:
 
 
 def test_answer_a_question_and_see_the_determination_change(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    """As of 2016-08-01 Alice's 2014 Initiative screening turns on three disputed facts.
+    (Her pardon is not used here: her record holds the pardon of 2020-08-28, so it is never
+    shown as open again; issue #11.)"""
     problems = watch_for_errors(page)
     sign_in(page, demo_server, CLINIC, "attorney")
-    address = f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2024-01-01"
+    address = f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2016-08-01"
     page.goto(address)
     mark_the_document(page)
-    pardon = page.locator("section#us-federal-pardon")
-    assert pardon.locator(".badge").first.inner_text() == "needs review"
-    assert "on_supervision" in pardon.inner_text()  # the missing fact that keeps it open
+    section = "section#us-federal-clemency-initiative-2014"
+    initiative = page.locator(section)
+    assert initiative.locator(".badge").first.inner_text() == "needs review"
+    assert "likely_lower_sentence_today" in initiative.inner_text()
     questions = page.locator("section", has=page.get_by_role("heading", name="Questions to ask"))
-    questions.locator("select[name='fact:on_supervision']").select_option("false")
+    for fact, answer in (
+        ("likely_lower_sentence_today", "true"),
+        ("is_low_level_offender", "true"),
+        ("gang_or_cartel_ties", "false"),
+    ):
+        questions.locator(f"select[name='fact:{fact}']").select_option(answer)
     shot(page, "06-question-answered")
     questions.get_by_role("button", name="Save answers").click()
     # htmx swaps the refreshed panel in: no page load, the address stays, focus on the answer
     saved = page.get_by_role("status").filter(has_text="Saved; the determinations below")
     expect(saved).to_be_focused()
-    expect(page.locator("section#us-federal-pardon .badge").first).to_have_text("eligible")
+    expect(page.locator(f"{section} .badge").first).to_have_text("eligible")
     assert still_the_same_document(page)
     assert page.url == address
-    assert page.get_by_role("heading", name="Questions to ask").count() == 0  # none left
+    assert page.locator("select[name='fact:gang_or_cartel_ties']").count() == 1  # facts form only
     shot(page, "07-determination-changed")
-    shot_of(page.locator("section#us-federal-pardon"), "07b-pardon-now-eligible")
+    shot_of(page.locator(section), "07b-initiative-now-eligible")
 
     # edit a fact in the refreshed panel (its forms work after the swap, with the new version)
     facts = page.locator(
         "section", has=page.get_by_role("heading", name="Facts used by these rules")
     )
-    facts.locator("select[name='fact:on_supervision']").select_option("true")
+    facts.locator("select[name='fact:gang_or_cartel_ties']").select_option("true")
     facts.get_by_role("button", name="Save facts").click()
-    expect(page.locator("section#us-federal-pardon .badge").first).not_to_have_text("eligible")
+    expect(page.locator(f"{section} .badge").first).not_to_have_text("eligible")
     expect(page.get_by_role("status").filter(has_text="Saved;")).to_be_focused()
     assert still_the_same_document(page)
     assert page.locator("p.notice.bad").count() == 0  # no stale-version conflict
@@ -179,9 +188,14 @@ def test_answer_a_question_and_see_the_determination_change(page, demo_server: D
     facts = page.locator(
         "section", has=page.get_by_role("heading", name="Facts used by these rules")
     )
-    facts.locator("select[name='fact:on_supervision']").select_option("false")
+    facts.locator("select[name='fact:gang_or_cartel_ties']").select_option("false")
     facts.get_by_role("button", name="Save facts").click()
-    expect(page.locator("section#us-federal-pardon .badge").first).to_have_text("eligible")
+    expect(page.locator(f"{section} .badge").first).to_have_text("eligible")
+    # her pardon: the record's grant is stated, never "eligible" again
+    page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}/screening?as_of=2026-12-04")
+    pardon = page.locator("section#us-federal-pardon")
+    assert pardon.locator(".badge").first.inner_text() == "ineligible"
+    assert "pardon granted on 2020-08-28" in pardon.inner_text()
     assert problems == []
 
 

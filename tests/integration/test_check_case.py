@@ -61,3 +61,17 @@ def test_facts_file_and_case_together_is_bad_usage(demo_db: str, tmp_path: Path)
     facts.write_text("{}")
     result = _check(demo_db, str(facts), "--case", "1", "--ruleset", "us-federal/pardon")
     assert result.exit_code == 2
+
+
+def test_stored_alice_checked_today_states_her_grants_and_is_not_eligible_again(
+    demo_db: str,
+) -> None:
+    """Issue #11 item 11: the record's pardon of 2020-08-28 is stated, never "eligible"."""
+    result = _check(
+        demo_db, "--case", "1", "--ruleset", "us-federal/pardon", "--as-of", "2026-12-04"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Outcome: INELIGIBLE" in result.stdout
+    assert "Record: commutation granted on 2018-06-06" in result.stdout
+    assert "Record: pardon granted on 2020-08-28" in result.stdout
+    assert "[FAIL] Not already granted (pardon)" in result.stdout

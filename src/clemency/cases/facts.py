@@ -33,6 +33,7 @@ from clemency.cases.models import Case, CaseFact, Conviction, Custody, Sentence
 from clemency.cases.vocab import SERIOUS_SEVERITIES
 from clemency.db.base import utcnow
 from clemency.eligibility import FACTS
+from clemency.eligibility.determination import GrantedRelief
 from clemency.errors import BadInput, FactsError
 
 # The fact vocabulary is the rules engine's (docs/facts.md): name → type, where "enum:<a|b>"
@@ -210,10 +211,22 @@ def derived_facts(case: Case, *, as_of: date | None = None) -> dict[str, object]
     return {name: value for name, value in facts.items() if value is not None}
 
 
-def asserted_facts(case: Case) -> dict[str, object]:
-    """Facts people asserted for this case (CaseFact rows), decoded from JSON."""
+def holds_on(row: CaseFact, as_of: date | None) -> bool:
+    """Whether an asserted fact holds on ``as_of`` (always, without a day)."""
+    if as_of is None:
+        return True
+    return (row.valid_from is None or row.valid_from <= as_of) and (
+        row.valid_until is None or as_of <= row.valid_until
+    )
+
+
+def asserted_facts(case: Case, *, as_of: date | None = None) -> dict[str, object]:
+    """Facts people asserted for this case (CaseFact rows), decoded from JSON; with ``as_of``,
+    only those that hold on that day (the others are missing, so they are asked again)."""
     out: dict[str, object] = {}
     for row in case.asserted_facts:
+        if not holds_on(row, as_of):
+            continue
         value = json.loads(row.value_json)
         if value is not None:
             out[row.name] = date.fromisoformat(value) if _is_date_fact(row.name) else value
@@ -231,11 +244,21 @@ def facts_for_case(
     Pass ``include_sensitive=False`` for a user without the sensitive grant
     (``Permission.SENSITIVE``): facts drawn from health records are then left out.
     """
-    facts = asserted_facts(case)
+    facts = asserted_facts(case, as_of=as_of)
     facts.update(derived_facts(case, as_of=as_of))
     if not include_sensitive:
         facts = {name: value for name, value in facts.items() if name not in SENSITIVE_FACTS}
     return dict(sorted(facts.items()))
+
+
+def granted_relief(case: Case) -> list[GrantedRelief]:
+    """The grants the case record holds (Decisions granted, with a date), for determinations:
+    a granted relief is stated and never reported as available again."""
+    return [
+        GrantedRelief(kind=d.kind, decided_on=d.decided_on)
+        for d in case.decisions
+        if d.outcome == "granted" and d.decided_on is not None
+    ]
 
 
 def facts_to_json(facts: Mapping[str, object]) -> dict[str, object]:
@@ -286,8 +309,14 @@ def apply_facts(
     case_id: int,
     expected_version: int,
     facts: Mapping[str, object],
+    as_of: date | None = None,
 ) -> dict[str, object]:
     """Write edited facts back to the case (see the module docstring); returns the new facts.
+
+    ``as_of`` is the day the answers were given for (screening or intake as of that day): an
+    asserted fact then holds for that day only (``valid_from`` = ``valid_until`` = ``as_of``),
+    and a determination as of another day reports it missing instead of applying it. Without
+    ``as_of`` the assertion is open-ended. One period per fact: a new answer replaces it.
 
     ``expected_version`` is the case's version when the form was shown: a concurrent edit of
     the case makes this a :class:`~clemency.errors.StaleWrite`. Only the facts given are
@@ -297,7 +326,7 @@ def apply_facts(
         session=session, user=user, case_id=case_id, need=Permission.WRITE, audit_read=False
     )
     service.check_version(case, expected_version)
-    current = facts_for_case(case)
+    current = facts_for_case(case, as_of=as_of)
     touched = False
     for name, raw in facts.items():
         value = coerce_fact(name, raw)
@@ -311,12 +340,12 @@ def apply_facts(
         if name in FACT_COLUMNS:
             touched |= _write_column(session, user, case, name, value)
         else:
-            touched |= _write_assertion(session, user, case, name, value)
+            touched |= _write_assertion(session, user, case, name, value, as_of)
     if touched:
         session.refresh(case)
         case.updated_at = utcnow()  # bump the case version: concurrent fact forms conflict
         session.flush()
-    return facts_for_case(case)
+    return facts_for_case(case, as_of=as_of)
 
 
 def _write_column(session: Session, user: Actor, case: Case, name: str, value: object) -> bool:
@@ -399,9 +428,12 @@ def _update_part(
     return True
 
 
-def _write_assertion(session: Session, user: Actor, case: Case, name: str, value: object) -> bool:
+def _write_assertion(
+    session: Session, user: Actor, case: Case, name: str, value: object, as_of: date | None
+) -> bool:
     existing = next((row for row in case.asserted_facts if row.name == name), None)
     encoded = json.dumps(value.isoformat() if isinstance(value, date) else value)
+    period = {"valid_from": as_of, "valid_until": as_of}
     if existing is None:
         if value is None:
             return False
@@ -410,7 +442,7 @@ def _write_assertion(session: Session, user: Actor, case: Case, name: str, value
             user=user,
             case_id=case.id,
             kind="asserted_facts",
-            values={"name": name, "value_json": encoded},
+            values={"name": name, "value_json": encoded, **period},
         )
         session.refresh(case)
         return True
@@ -425,7 +457,10 @@ def _write_assertion(session: Session, user: Actor, case: Case, name: str, value
         )
         session.refresh(case)
         return True
-    if existing.value_json == encoded:
+    if existing.value_json == encoded and (existing.valid_from, existing.valid_until) == (
+        as_of,
+        as_of,
+    ):
         return False
     service.update_part(
         session=session,
@@ -434,7 +469,7 @@ def _write_assertion(session: Session, user: Actor, case: Case, name: str, value
         kind="asserted_facts",
         part_id=existing.id,
         expected_version=existing.version,
-        changes={"value_json": encoded},
+        changes={"value_json": encoded, **period},
     )
     return True
 

@@ -466,7 +466,8 @@ class Note(TimestampMixin, VersionedMixin, Base):
 
 class CaseFact(TimestampMixin, VersionedMixin, Base):
     """A fact asserted by a person (e.g. ``has_pending_court_challenge``) that the structured
-    records cannot derive. Stored as JSON text; the name is a product.md §5.1 fact."""
+    records cannot derive. Stored as JSON text; the name is a product.md §5.1 fact. It holds
+    from ``valid_from`` to ``valid_until`` (either may be empty: open-ended)."""
 
     __tablename__ = "case_facts"
     __table_args__ = (UniqueConstraint("case_id", "name"),)
@@ -477,6 +478,10 @@ class CaseFact(TimestampMixin, VersionedMixin, Base):
     value_json: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     asserted_on: Mapped[date | None] = mapped_column(Date)
+    # The days the answer holds for (inclusive); empty = open-ended. An answer given while
+    # screening as of a day holds for that day only, so another day asks again.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
 
 
 # Every part of a case by its export name, in dependency order (parents before children).

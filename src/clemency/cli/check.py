@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clemency.cli.common import DEBUG, database_error_message, fail, read_input, report
 from clemency.errors import ClemencyError
+
+if TYPE_CHECKING:
+    from clemency.eligibility.determination import GrantedRelief
 
 
 def parse_as_of(value: str | None) -> date:
@@ -25,6 +28,24 @@ def parse_as_of(value: str | None) -> date:
 
 FACTS_MAX_BYTES = 1024 * 1024
 """A facts file is one person's facts: a few kilobytes. Anything past 1 MiB is refused."""
+
+
+def parse_timeline(value: str) -> tuple[date, date]:
+    """--timeline FROM:TO, two ISO days, FROM not after TO."""
+    first, sep, last = value.partition(":")
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        sep = ""
+    if not sep:
+        fail(
+            f"--timeline {value!r}: write FROM:TO as two dates, e.g. "
+            "--timeline 1996-10-31:2030-12-31.",
+            2,
+        )
+    if end < start:
+        fail(f"--timeline {value!r}: TO is before FROM; write the earlier day first.", 2)
+    return start, end
 
 
 def read_facts(path: Path) -> dict[str, object]:
@@ -42,12 +63,13 @@ def read_facts(path: Path) -> dict[str, object]:
 
 def facts_of_stored_case(
     case_id: int, as_of: date, as_user: str | None, database_url: str | None
-) -> dict[str, object]:
-    """The stored case's facts as of ``as_of``, read through the access check (and audited)."""
+) -> tuple[dict[str, object], list[GrantedRelief]]:
+    """The stored case's facts as of ``as_of`` and the grants it holds, read through the access
+    check (and audited)."""
     from clemency.audit import service as audit
     from clemency.cases import access
     from clemency.cases import service as case_service
-    from clemency.cases.facts import facts_for_case, facts_to_json
+    from clemency.cases.facts import facts_for_case, facts_to_json, granted_relief
     from clemency.cli.cases import actor_for
     from clemency.config import get_settings
     from clemency.db.session import make_engine, unit_of_work
@@ -61,9 +83,10 @@ def facts_of_stored_case(
             include_sensitive = access.Permission.SENSITIVE in access.permissions(
                 session, actor, stored
             )
-            return facts_to_json(
+            facts = facts_to_json(
                 facts_for_case(stored, as_of=as_of, include_sensitive=include_sensitive)
             )
+            return facts, granted_relief(stored)
     except ClemencyError as error:
         report(error)
     except Exception as error:
@@ -99,6 +122,14 @@ def check(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="With --case. Default: settings.")
     ] = None,
+    timeline_range: Annotated[
+        str | None,
+        typer.Option(
+            "--timeline",
+            help="FROM:TO (YYYY-MM-DD:YYYY-MM-DD): the dated spans of the outcome between the "
+            "two days, with the rules that change it, instead of one determination.",
+        ),
+    ] = None,
 ) -> None:
     """Check one person's facts against a ruleset and explain the result rule by rule."""
     from clemency.config import get_settings
@@ -111,14 +142,25 @@ def check(
     if not ruleset:
         fail("--ruleset ID is required (see `clemency rules list`).", 2)
     day = parse_as_of(as_of)
+    span = parse_timeline(timeline_range) if timeline_range is not None else None
+    granted: list[GrantedRelief] = []
     if case is not None:
-        facts = facts_of_stored_case(case, day, as_user, database_url)
+        facts, granted = facts_of_stored_case(case, day, as_user, database_url)
     else:
         assert facts_file is not None
         facts = read_facts(facts_file)
     try:
         rules = load_ruleset(ruleset, get_settings().rulesets_paths)
-        determination = evaluate(rules, facts, day)
+        if span is not None:
+            from clemency.eligibility.timeline import timeline
+
+            line = timeline(rules, facts, span[0], span[1], granted=granted)
+            if output == "json":
+                typer.echo(json.dumps(line.to_json(), indent=2, ensure_ascii=False))
+            else:
+                typer.echo(line.to_text())
+            return
+        determination = evaluate(rules, facts, day, granted=granted)
     except ClemencyError as error:
         report(error)
     if output == "json":

@@ -45,6 +45,16 @@ class RuleResult(BaseModel):
     vouched: bool = True
 
 
+class GrantedRelief(BaseModel):
+    """A grant the case record holds (a Decision), stated in every determination of the case."""
+
+    kind: str
+    decided_on: date
+
+    def describe(self) -> str:
+        return f"{self.kind} granted on {self.decided_on.isoformat()}"
+
+
 class Determination(BaseModel):
     """Outcome, per-rule results with explanations and citations, missing facts, eligible_on.
 
@@ -59,6 +69,8 @@ class Determination(BaseModel):
     eligible_on: date | None
     missing_facts: list[str]
     rules: list[RuleResult]
+    #: Grants on the case record decided on or before ``as_of`` (empty for facts alone).
+    granted: list[GrantedRelief] = []
     _person_id: str | None = PrivateAttr(default=None)
 
     @property
@@ -105,6 +117,8 @@ class Determination(BaseModel):
             f"as of {self.as_of.isoformat()}",
             f"Outcome: {head}",
         ]
+        for grant in self.granted:
+            lines.append(f"Record: {grant.describe()}")
         if self.eligible_on is not None:
             lines.append(
                 f"Eligible on: {self.eligible_on.isoformat()} (only time stands in the way)"

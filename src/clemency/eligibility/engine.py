@@ -8,7 +8,7 @@ The SQL compiler (:mod:`clemency.eligibility.sql`) implements the same definitio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from clemency.eligibility import expr
 from clemency.eligibility.determination import (
     Determination,
+    GrantedRelief,
     Outcome,
     RuleOutcome,
     RuleResult,
@@ -246,10 +247,31 @@ def _render(template: str, names: dict[str, str], facts: Mapping[str, Any]) -> s
     return template.format_map(_Names(names))
 
 
-def evaluate(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> Determination:
+#: The decision kinds that grant the relief a ruleset is about (the 2014 Initiative was a
+#: commutation programme).
+RELIEF_KINDS = {"pardon": {"pardon"}, "commutation": {"commutation"}}
+
+
+def relief_kinds(ruleset: Ruleset) -> set[str]:
+    if ruleset.relief.startswith("clemency-initiative"):
+        return {"commutation"}
+    return RELIEF_KINDS.get(ruleset.relief, {ruleset.relief})
+
+
+def evaluate(
+    ruleset: Ruleset,
+    facts: Mapping[str, object],
+    as_of: date,
+    *,
+    granted: Sequence[GrantedRelief] = (),
+) -> Determination:
     """Evaluate every rule of ``ruleset`` on ``facts`` as of ``as_of`` (never the clock).
 
     Raw JSON/CSV-ish values are accepted and coerced with :func:`validate_facts`.
+    ``granted`` are the grants a stored case holds: those decided by ``as_of`` are stated in
+    the determination, and one of the ruleset's own relief makes it ``ineligible`` through a
+    required ``<ruleset>.already_granted`` result ("pardon granted on 2020-08-28"): the same
+    relief is never reported as available again.
     """
     typed = validate_facts(facts)
     results: list[RuleResult] = []
@@ -271,6 +293,26 @@ def evaluate(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> Dete
             )
         )
     combined = _checked(ruleset, typed, combine([ev for rule, ev in evals if rule.required]))
+    held = sorted(
+        (g for g in granted if g.decided_on <= as_of), key=lambda g: (g.decided_on, g.kind)
+    )
+    same = [g for g in held if g.kind in relief_kinds(ruleset)]
+    if same:
+        latest = same[-1]
+        results.append(
+            RuleResult(
+                id=f"{ruleset.jurisdiction}.{ruleset.relief}.already_granted",
+                title=f"Not already granted ({latest.kind})",
+                outcome="fail",
+                explanation=(
+                    f"The case record holds a {latest.describe()}: the same relief is not "
+                    "reported as available again."
+                ),
+                citation="Case record (decisions)",
+                required=True,
+            )
+        )
+        combined = Combined("ineligible", None, combined.missing_facts)
     determination = Determination(
         ruleset=RulesetRef(id=ruleset.id, version=ruleset.version, sha256=ruleset.sha256),
         as_of=as_of,
@@ -278,6 +320,7 @@ def evaluate(ruleset: Ruleset, facts: Mapping[str, object], as_of: date) -> Dete
         eligible_on=combined.eligible_on,
         missing_facts=combined.missing_facts,
         rules=results,
+        granted=held,
     )
     person = typed.get("person_id")
     determination._person_id = person if isinstance(person, str) else None

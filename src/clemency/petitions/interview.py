@@ -109,5 +109,6 @@ def answer(
             case_id=case_id,
             expected_version=expected_version,
             facts=typed,
+            as_of=as_of,  # the answers hold for the day asked (issue #11)
         )
     return interview(session=session, user=user, case_id=case_id, as_of=as_of, settings=settings)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.cases import access
-from clemency.cases.facts import facts_for_case
+from clemency.cases.facts import facts_for_case, granted_relief
 from clemency.cases.models import Case
 from clemency.db.base import utcnow
 from clemency.eligibility import Ruleset, evaluate, list_rulesets, load_ruleset
@@ -87,7 +87,7 @@ def determine(
     )
     out = []
     for ruleset in rulesets_for(case.jurisdiction, extra_paths):
-        doc = evaluate(ruleset, facts, as_of).to_json()
+        doc = evaluate(ruleset, facts, as_of, granted=granted_relief(case)).to_json()
         _store(session, case, ruleset.id, as_of, doc)
         out.append(
             Screening(
@@ -141,7 +141,9 @@ def override(
             f"{case.jurisdiction}.",
             field="ruleset_id",
         )
-    machine = evaluate(ruleset, facts_for_case(case, as_of=as_of), as_of).to_json()
+    machine = evaluate(
+        ruleset, facts_for_case(case, as_of=as_of), as_of, granted=granted_relief(case)
+    ).to_json()
     row = DeterminationOverride(
         case_id=case.id,
         ruleset_id=ruleset.id,

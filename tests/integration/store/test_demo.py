@@ -118,3 +118,40 @@ def test_stored_alice_gives_the_issue_outcomes_on_every_ruleset(session: Session
     # five years end 2023-06-06, before the residence rule's horizon (2024-05-31): no eligible_on
     assert outcome("us-federal/pardon", date(2019, 1, 1)) == ("ineligible", None)
     assert outcome("us-federal/clemency-initiative-2014", date(2016, 8, 1))[0] == "needs_review"
+
+
+def test_stored_alice_screened_today_states_her_commutation_and_pardon(session: Session) -> None:
+    """Issue #11 item 11: the case page called her eligible for a pardon although her record
+    holds the pardon of 2020-08-28. Screening the stored case states both grants and never
+    reports the same relief as available again."""
+    from clemency.reviews import service as reviews
+
+    alice = _alice(session)
+    today = date(2026, 12, 4)
+    by_ruleset = {
+        s.ruleset.id: s.determination
+        for s in reviews.determine(session=session, case=alice, as_of=today)
+    }
+    pardon = by_ruleset["us-federal/pardon"]
+    assert pardon["outcome"] == "ineligible"
+    assert pardon["eligible_on"] is None
+    assert pardon["granted"] == [
+        {"kind": "commutation", "decided_on": "2018-06-06"},
+        {"kind": "pardon", "decided_on": "2020-08-28"},
+    ]
+    granted_rule = next(r for r in pardon["rules"] if r["id"].endswith(".already_granted"))
+    assert "pardon granted on 2020-08-28" in granted_rule["explanation"]
+    commutation = by_ruleset["us-federal/commutation"]
+    assert commutation["outcome"] == "ineligible"
+    assert any(
+        "commutation granted on 2018-06-06" in r["explanation"] for r in commutation["rules"]
+    )
+    # as of a day before the pardon, only the commutation is on the record
+    before = {
+        s.ruleset.id: s.determination
+        for s in reviews.determine(session=session, case=alice, as_of=date(2019, 1, 1))
+    }
+    assert [g["kind"] for g in before["us-federal/pardon"]["granted"]] == ["commutation"]
+    assert not any(
+        r["id"].endswith(".already_granted") for r in before["us-federal/pardon"]["rules"]
+    )

@@ -141,3 +141,45 @@ def test_facts_from_health_records_are_left_out_without_the_sensitive_grant(
     session.refresh(case)
     assert case_facts.facts_for_case(case)["has_critical_illness"] is True
     assert "has_critical_illness" not in case_facts.facts_for_case(case, include_sensitive=False)
+
+
+def test_an_answer_given_as_of_a_day_holds_for_that_day_only(
+    session: Session, world: World
+) -> None:
+    """Issue #11 item 11: an answer given while screening as of 2019 silently applied in 2026.
+    Asserted facts carry their period; another day reports the fact missing (asked again)."""
+    admin = world.users[("a", "admin")]
+    case_id = _build(session, world)
+    case = cases.get_for_user(session=session, user=admin, case_id=case_id)
+    asked = date(2019, 1, 1)
+    result = case_facts.apply_facts(
+        session=session,
+        user=admin,
+        case_id=case_id,
+        expected_version=case.version,
+        facts={"on_supervision": True},
+        as_of=asked,
+    )
+    assert result["on_supervision"] is True
+    session.commit()
+    case = cases.get_for_user(session=session, user=admin, case_id=case_id)
+    (row,) = [r for r in case.asserted_facts if r.name == "on_supervision"]
+    assert (row.valid_from, row.valid_until) == (asked, asked)
+    assert case_facts.facts_for_case(case, as_of=asked)["on_supervision"] is True
+    later = case_facts.facts_for_case(case, as_of=date(2026, 12, 4))
+    assert "on_supervision" not in later
+    from clemency.eligibility import evaluate, load_ruleset
+
+    d = evaluate(load_ruleset("us-federal/pardon"), later, date(2026, 12, 4))
+    assert "on_supervision" in d.missing_facts
+    # an answer without a day stays open-ended, as every stored assertion did before
+    case_facts.apply_facts(
+        session=session,
+        user=admin,
+        case_id=case_id,
+        expected_version=case.version,
+        facts={"resides_in_us": True},
+    )
+    session.commit()
+    case = cases.get_for_user(session=session, user=admin, case_id=case_id)
+    assert case_facts.facts_for_case(case, as_of=date(2026, 12, 4))["resides_in_us"] is True

@@ -348,3 +348,38 @@ def test_lists_and_searches_are_audited_without_the_query(site: Site) -> None:
     assert [r.actor_user_id for r in rows] == [site.users[("a", "viewer")][0]] * 2
     assert rows[0].detail == "2 cases listed (search)"
     assert all("Person" not in (r.detail or "") for r in rows)
+
+
+def test_timeline_gives_dated_spans_and_refuses_a_reversed_range(site: Site) -> None:
+    client, headers = _api(site)
+    facts = {
+        "conviction_court": "federal_district",
+        "offense_level": "felony",
+        "sentence_type": "prison",
+        "is_in_custody": False,
+        "latest_release_date": "2020-06-06",
+        "on_supervision": False,
+        "resides_in_us": True,
+        "is_deceased": False,
+    }
+    result = client.post(
+        "/api/v1/timeline",
+        json={"ruleset": "us-federal/pardon", "start": "2021-01-01", "end": "2027-12-31",
+              "facts": facts},
+        headers=headers,
+    )  # fmt: skip
+    assert result.status_code == 200, result.text
+    spans = result.json()["spans"]
+    assert [(s["from"], s["to"], s["outcome"]) for s in spans] == [
+        ("2021-01-01", "2024-05-30", "ineligible"),
+        ("2024-05-31", "2025-06-05", "ineligible"),  # the residence rule vouched for from here
+        ("2025-06-06", "2027-12-31", "eligible"),  # 28 CFR 1.2: five years after release
+    ]
+    assert spans[2]["changes"][0]["rule"] == "us-federal.pardon.waiting_period"
+    reversed_range = client.post(
+        "/api/v1/timeline",
+        json={"ruleset": "us-federal/pardon", "start": "2027-01-01", "end": "2021-01-01",
+              "facts": facts},
+        headers=headers,
+    )  # fmt: skip
+    assert reversed_range.status_code == 422

@@ -74,3 +74,37 @@ def test_a_ruleset_page_shows_what_is_not_verified_under_each_rule(site: Site) -
         [r for r in load_ruleset("us-ok/commutation").rules if unverified_notes(r.citation)]
     )
     assert all(str(escape(note)) in page.text for note in notes)
+
+
+def test_the_screening_section_states_a_grant_and_shows_the_timeline(site: Site) -> None:
+    """Issue #11 item 11 and the timeline: a case with a pardon on record is not shown as
+    eligible for a pardon, says so, and shows its timeline (server-rendered, no inline script)."""
+    from datetime import date
+
+    from clemency.accounts.models import User
+    from clemency.audit import service as audit
+    from clemency.db.session import unit_of_work
+    from clemency.petitions import service as petitions
+
+    case_id = site.cases["a_assigned"]
+    with unit_of_work(site.engine) as session:
+        audit.set_origin(session, source="test")
+        admin = session.get(User, site.users[("a", "admin")][0])
+        assert admin is not None
+        petitions.record_outside_decision(
+            session=session,
+            user=admin,
+            case_id=case_id,
+            kind="pardon",
+            outcome="granted",
+            decided_on=date(2020, 8, 28),
+            terms="Full pardon",
+        )
+    client = site.client(("a", "admin"))
+    page = client.get(f"/cases/{case_id}/screening?as_of=2026-12-04")
+    assert page.status_code == 200, page.text[:2000]
+    assert "Record: <strong>pardon granted on 2020-08-28</strong>" in page.text
+    assert "us-federal.pardon.already_granted" in page.text
+    assert "Timeline," in page.text
+    assert "<script>" not in page.text
+    assert "style=" not in page.text

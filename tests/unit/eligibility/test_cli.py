@@ -169,3 +169,24 @@ def test_rules_sql_prints_a_query_that_runs() -> None:
     code, _, err = run("rules", "sql", "us-federal/pardon", "--dialect", "oracle")
     assert code == 1
     assert "use one of duckdb, postgres, sqlite, spark" in err
+
+
+def test_check_timeline_prints_spans_as_text_and_json_and_refuses_a_bad_range() -> None:
+    args = ("check", str(EXAMPLES / "alice-johnson-after-commutation.facts.json"))
+    code, out, _ = run(
+        *args, "--ruleset", "us-federal/pardon", "--timeline", "2018-06-06:2030-12-31"
+    )
+    assert code == 0
+    assert "2018-06-06 to 2023-06-05  INELIGIBLE" in out
+    assert "2023-06-06 to 2024-05-30  NEEDS REVIEW" in out  # five years after release
+    code, out, _ = run(
+        *args, "--ruleset", "us-federal/pardon", "--timeline", "2018-06-06:2030-12-31",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["spans"][-1]["to"] == "2030-12-31"
+    code, _, err = run(
+        *args, "--ruleset", "us-federal/pardon", "--timeline", "2030-01-01:2020-01-01"
+    )
+    assert code == 2
+    assert "TO is before FROM" in err

@@ -75,7 +75,15 @@ def test_the_json_is_exactly_the_determination_shape() -> None:
     d = evaluate(load_ruleset("us-federal/pardon"), alice(after_commutation=True), date(2019, 1, 1))
     data = d.to_json()
     assert data == d.model_dump(mode="json")
-    assert list(data) == ["ruleset", "as_of", "outcome", "eligible_on", "missing_facts", "rules"]
+    assert list(data) == [
+        "ruleset",
+        "as_of",
+        "outcome",
+        "eligible_on",
+        "missing_facts",
+        "rules",
+        "granted",  # additive: grants on a stored case record (empty for facts alone)
+    ]
     assert data["ruleset"]["id"] == "us-federal/pardon"
     assert data["ruleset"]["version"] == "2024.1"
     assert len(data["ruleset"]["sha256"]) == 64

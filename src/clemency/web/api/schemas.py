@@ -55,6 +55,13 @@ class CheckRequest(Strict):
     facts: dict[str, Any]
 
 
+class TimelineRequest(Strict):
+    ruleset: str = Field(examples=["us-federal/pardon"])
+    start: date = Field(description="First day of the timeline")
+    end: date = Field(description="Last day of the timeline (inclusive)")
+    facts: dict[str, Any]
+
+
 class OverrideCreate(Strict):
     ruleset_id: str
     outcome: str = Field(description="eligible | ineligible | needs_review")

@@ -1,5 +1,6 @@
 """The screening panel of a case: a determination per relevant ruleset with its explanation
-and citations, the missing facts as questions, the facts form, and reviewers' overrides.
+and citations, the grants on record, the eligibility timeline, the missing facts as questions,
+the facts form, and reviewers' overrides.
 
 Saving facts or an override answers a plain form post with a redirect to the page, and an htmx
 post with the refreshed panel alone (``screening/_panel.html``); a stale or invalid form
@@ -15,7 +16,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from clemency.cases import facts as case_facts
 from clemency.eligibility import FACTS
-from clemency.errors import BadInput, FactsError, StaleWrite
+from clemency.eligibility.dates import add_years
+from clemency.eligibility.timeline import Timeline, timeline
+from clemency.errors import BadInput, ClemencyError, FactsError, StaleWrite
 from clemency.reviews import service as reviews
 from clemency.reviews.models import OUTCOMES
 from clemency.web import htmx
@@ -56,6 +59,36 @@ def _fact_rows(current: dict[str, Any], names: list[str]) -> list[dict[str, Any]
     return rows
 
 
+#: The timeline on the case page runs this many years past the day screened.
+TIMELINE_YEARS_AHEAD = 10
+
+
+def _timelines(
+    case: CurrentCase, screenings: list[Any], facts: dict[str, Any], as_of: date
+) -> dict[str, Timeline]:
+    """Per ruleset, the eligibility timeline from the conviction (or the first dated fact) to
+    ten years after ``as_of``, with the case's grants (docs/rules.md, Timeline)."""
+    starts = [
+        facts[name]
+        for name in ("conviction_date", "sentence_date", "custody_start_date")
+        if isinstance(facts.get(name), date)
+    ]
+    start = min(starts) if starts else add_years(as_of, -TIMELINE_YEARS_AHEAD)
+    end = add_years(as_of, TIMELINE_YEARS_AHEAD)
+    if end < start:
+        return {}
+    granted = case_facts.granted_relief(case.case)
+    out: dict[str, Timeline] = {}
+    for screening in screenings:
+        try:
+            out[screening.ruleset.id] = timeline(
+                screening.ruleset, facts, start, end, granted=granted
+            )
+        except ClemencyError:
+            continue  # the determination above already shows what is wrong
+    return out
+
+
 def _panel(
     request: Request,
     db: SessionDep,
@@ -80,6 +113,7 @@ def _panel(
     for s in screenings:
         for name in s.determination["missing_facts"]:
             missing.setdefault(name, None)
+    timelines = _timelines(case, screenings, current, as_of)
     fragment = htmx.is_htmx(request)
     response = render(
         request,
@@ -91,6 +125,7 @@ def _panel(
             "person": case.case.person,
             "as_of": as_of,
             "screenings": screenings,
+            "timelines": timelines,
             "questions": _fact_rows(current, list(missing)),
             "fact_rows": _fact_rows(current, list(used)),
             "outcomes": OUTCOMES,
@@ -141,6 +176,7 @@ async def update_facts(
                 case_id=case.id,
                 expected_version=int(raw_version),
                 facts=changes,
+                as_of=as_of,  # the answers hold for the day screened (issue #11)
             )
     except StaleWrite as error:
         db.rollback()
