@@ -45,9 +45,10 @@ def _register() -> None:
         rules,
         screen,
         serve,
+        work,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve):
+    for module in (db, demo, rules, check, screen, grants, petition, serve, work):
         module.register(app)
 
 
