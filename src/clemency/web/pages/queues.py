@@ -10,9 +10,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clemency.errors import BadInput
+from clemency.eligibility import Ruleset, load_ruleset
+from clemency.errors import BadInput, NotFound
+from clemency.queues import roster
 from clemency.queues import service as queues
 from clemency.queues.models import DISMISS_REASONS
+from clemency.uploads import rosters
 from clemency.web.deps import CurrentIdentity, SessionDep, now
 from clemency.web.templating import render
 
@@ -144,3 +147,60 @@ def restore(
 ) -> Response:
     queues.restore(session=db, user=identity.user, case_id=case_id)
     return RedirectResponse(_back(view, within, page, "restored"), status_code=303)
+
+
+# --------------------------------------------------------------------------- bulk screening
+
+
+def _ruleset(request: Request, ruleset_id: str) -> Ruleset:
+    settings = request.app.state.settings
+    return load_ruleset(ruleset_id, tuple(settings.rulesets_paths))
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+RulesetId = Annotated[str, Query(max_length=200, pattern=r"^[a-z0-9-]+/[a-z0-9_-]+$")]
+
+
+@router.get("/screening/template.csv")
+def roster_template(
+    request: Request, identity: CurrentIdentity, ruleset: RulesetId = "us-federal/commutation"
+) -> Response:
+    """The roster template of a ruleset: the header line to fill in."""
+    loaded = _ruleset(request, ruleset)
+    return _csv(roster.template_csv(loaded), f"roster-template-{loaded.id.replace('/', '-')}.csv")
+
+
+@router.get("/screening/template-columns.csv")
+def roster_columns(
+    request: Request, identity: CurrentIdentity, ruleset: RulesetId = "us-federal/commutation"
+) -> Response:
+    """The second file of the template: each column's format and meaning."""
+    loaded = _ruleset(request, ruleset)
+    return _csv(roster.formats_csv(loaded), f"roster-columns-{loaded.id.replace('/', '-')}.csv")
+
+
+@router.get("/screening/runs/{run_id}/results-with-cases.csv")
+def results_with_cases(
+    request: Request, db: SessionDep, identity: CurrentIdentity, run_id: str
+) -> Response:
+    """The results with the roster's own columns and links to stored cases (an export)."""
+    settings = request.app.state.settings
+    record = rosters.get(data_dir=settings.data_dir, user=identity.user, run_id=run_id)
+    results = rosters.results_path(
+        session=db, data_dir=settings.data_dir, user=identity.user, run_id=run_id
+    )
+    stored = next(results.parent.glob("roster.*"), None)
+    if stored is None:
+        raise NotFound("The roster of this run is no longer kept.", run_id=run_id)
+    text = roster.results_with_cases(session=db, user=identity.user, roster=stored, results=results)
+    return _csv(text, f"screening-{record.id[:8]}-results-with-cases.csv")
