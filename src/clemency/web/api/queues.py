@@ -13,7 +13,7 @@ from clemency.queues.models import DISMISS_REASONS, QueueDecision
 from clemency.tasks import activity
 from clemency.web.api.cases import ERRORS
 from clemency.web.api.schemas import Strict
-from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, now
+from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase, now
 
 router = APIRouter(prefix="/api/v1", tags=["queues"], responses=ERRORS)
 
@@ -92,33 +92,33 @@ def screening_report(request: Request, db: SessionDep, identity: CurrentIdentity
 
 @router.post("/cases/{case_id}/queue/dismiss")
 def dismiss(
-    case_id: int, body: Dismissal, request: Request, db: SessionDep, identity: CurrentIdentity
+    case: WritableCase, body: Dismissal, request: Request, db: SessionDep, identity: CurrentIdentity
 ) -> dict[str, Any]:
     """Dismiss the person from the screening queue with a coded reason."""
     row = queues.dismiss(
-        session=db, user=identity.user, case_id=case_id, reason=body.reason, note=body.note,
+        session=db, user=identity.user, case_id=case.id, reason=body.reason, note=body.note,
         now=now(request),
     )  # fmt: skip
-    return {"case_id": case_id, "decision": decision_json(row)}
+    return {"case_id": case.id, "decision": decision_json(row)}
 
 
 @router.post("/cases/{case_id}/queue/snooze")
 def snooze(
-    case_id: int, body: Snooze, request: Request, db: SessionDep, identity: CurrentIdentity
+    case: WritableCase, body: Snooze, request: Request, db: SessionDep, identity: CurrentIdentity
 ) -> dict[str, Any]:
     """Snooze the person in the screening queue until a date after today."""
     row = queues.snooze(
-        session=db, user=identity.user, case_id=case_id, until=body.until, note=body.note,
+        session=db, user=identity.user, case_id=case.id, until=body.until, note=body.note,
         now=now(request),
     )  # fmt: skip
-    return {"case_id": case_id, "decision": decision_json(row)}
+    return {"case_id": case.id, "decision": decision_json(row)}
 
 
 @router.post("/cases/{case_id}/queue/restore")
-def restore(case_id: int, db: SessionDep, identity: CurrentIdentity) -> dict[str, Any]:
+def restore(case: WritableCase, db: SessionDep, identity: CurrentIdentity) -> dict[str, Any]:
     """Put the person back on the screening queue."""
-    queues.restore(session=db, user=identity.user, case_id=case_id)
-    return {"case_id": case_id, "decision": None}
+    queues.restore(session=db, user=identity.user, case_id=case.id)
+    return {"case_id": case.id, "decision": None}
 
 
 @router.get("/cases/{case_id}/activity")

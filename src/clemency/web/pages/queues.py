@@ -16,7 +16,7 @@ from clemency.queues import roster
 from clemency.queues import service as queues
 from clemency.queues.models import DISMISS_REASONS
 from clemency.uploads import rosters
-from clemency.web.deps import CurrentIdentity, SessionDep, now
+from clemency.web.deps import CurrentIdentity, SessionDep, WritableCase, now
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: queues"], include_in_schema=False)
@@ -88,7 +88,7 @@ def dismiss(
     request: Request,
     db: SessionDep,
     identity: CurrentIdentity,
-    case_id: int,
+    case: WritableCase,
     reason: Annotated[str, Form(max_length=40)] = "",
     note: Annotated[str, Form(max_length=5000)] = "",
     view: Back = "open",
@@ -97,13 +97,13 @@ def dismiss(
 ) -> Response:
     try:
         queues.dismiss(
-            session=db, user=identity.user, case_id=case_id, reason=reason, note=note,
+            session=db, user=identity.user, case_id=case.id, reason=reason, note=note,
             now=now(request),
         )  # fmt: skip
     except BadInput as error:
         return _page(
             request, db, identity, view=view, within=within, page=page,
-            errors={case_id: error.message}, status_code=422,
+            errors={case.id: error.message}, status_code=422,
         )  # fmt: skip
     return RedirectResponse(_back(view, within, page, "dismissed"), status_code=303)
 
@@ -113,7 +113,7 @@ def snooze(
     request: Request,
     db: SessionDep,
     identity: CurrentIdentity,
-    case_id: int,
+    case: WritableCase,
     until: Annotated[str, Form(max_length=40)] = "",
     view: Back = "open",
     within: Within = 90,
@@ -126,11 +126,11 @@ def snooze(
             raise BadInput(
                 f"Snooze until a date (YYYY-MM-DD), not {until[:40]!r}.", field="until"
             ) from None
-        queues.snooze(session=db, user=identity.user, case_id=case_id, until=day, now=now(request))
+        queues.snooze(session=db, user=identity.user, case_id=case.id, until=day, now=now(request))
     except BadInput as error:
         return _page(
             request, db, identity, view=view, within=within, page=page,
-            errors={case_id: error.message}, status_code=422,
+            errors={case.id: error.message}, status_code=422,
         )  # fmt: skip
     return RedirectResponse(_back(view, within, page, "snoozed"), status_code=303)
 
@@ -140,12 +140,12 @@ def restore(
     request: Request,
     db: SessionDep,
     identity: CurrentIdentity,
-    case_id: int,
+    case: WritableCase,
     view: Back = "open",
     within: Within = 90,
     page: Page = 1,
 ) -> Response:
-    queues.restore(session=db, user=identity.user, case_id=case_id)
+    queues.restore(session=db, user=identity.user, case_id=case.id)
     return RedirectResponse(_back(view, within, page, "restored"), status_code=303)
 
 
