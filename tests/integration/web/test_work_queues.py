@@ -214,3 +214,59 @@ def test_the_activity_feed_tells_who_changed_what(site: Site) -> None:
     assert page.status_code == 200
     assert "added a task" in page.text
     assert site.client(("b", "admin")).get(f"/cases/{case_id}/activity").status_code == 404
+
+
+def test_a_pardon_waiting_period_puts_the_person_in_the_queue_on_its_day(site: Site) -> None:
+    """28 CFR 1.2: no pardon petition until five years after release from confinement. Released
+    2022-03-01, the person is eligible on 2027-03-01: 59 days after 2027-01-01."""
+    from datetime import UTC, datetime
+
+    site.app.state.clock = lambda: datetime(2027, 1, 1, 12, tzinfo=UTC)  # type: ignore[attr-defined]
+    client, headers = _api(site)
+    case_id = site.cases["a_other"]
+    stay = client.post(
+        f"/api/v1/cases/{case_id}/parts/custody",
+        json={
+            "values": {
+                "facility": "FCI Aliceville",
+                "started_on": "2020-01-02",
+                "released_on": "2022-03-01",
+            }
+        },
+        headers=headers,
+    )
+    assert stay.status_code == 201, stay.text
+    version = client.get(f"/api/v1/cases/{case_id}/facts").json()["version"]
+    facts = {
+        "conviction_court": "federal_district",
+        "is_deceased": False,
+        "offense_level": "felony",
+        "on_supervision": False,
+        "resides_in_us": True,
+        "sentence_date": "2020-01-01",
+    }
+    changed = client.patch(
+        f"/api/v1/cases/{case_id}/facts",
+        json={"expected_version": version, "facts": facts},
+        headers=headers,
+    )
+    assert changed.status_code == 200, changed.text
+    rows = client.get(f"/api/v1/cases/{case_id}/parts/convictions").json()["items"]
+    sentence = client.post(
+        f"/api/v1/cases/{case_id}/parts/sentences",
+        json={"values": {"conviction_id": rows[0]["id"], "prison_months": 26}},
+        headers=headers,
+    )
+    assert sentence.status_code == 201, sentence.text
+    # Screening the case stores its determinations, eligible_on included.
+    client.get(f"/api/v1/cases/{case_id}/determinations", params={"as_of": "2027-01-01"})
+    with unit_of_work(site.engine) as session:
+        stored = session.scalars(
+            select(CaseScreening).where(
+                CaseScreening.case_id == case_id, CaseScreening.ruleset_id == "us-federal/pardon"
+            )
+        ).one()
+        assert (stored.outcome, stored.eligible_on) == ("ineligible", date(2027, 3, 1))
+    within_59 = client.get("/api/v1/queues/screening?within=59").json()["people"]
+    assert [(p["case_id"], p["eligible_on"]) for p in within_59] == [(case_id, "2027-03-01")]
+    assert client.get("/api/v1/queues/screening?within=58").json()["total"] == 0
