@@ -26,27 +26,33 @@ def _as_of(value: str | None) -> date:
         fail(f"--as-of {value!r} is not a date; use YYYY-MM-DD (e.g. 2027-01-31).", 2)
 
 
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help="Default: settings (CLEMENCY_DATABASE_URL).")
+]
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="The day to act as of (YYYY-MM-DD; default today).")
 ]
 
 
 @tasks_app.command("refresh")
-def refresh(as_of: AsOf = None) -> None:
+def refresh(as_of: AsOf = None, database_url: DatabaseUrl = None) -> None:
     """Create the tasks the system calls for (letters not returned in 14 days, deadlines due
     within 14 days, petitions without a filing date). Idempotent: run it as often as you like."""
     from clemency.audit import service as audit
     from clemency.config import get_settings
-    from clemency.db.session import engine_for, unit_of_work
+    from clemency.db.session import make_engine, unit_of_work
     from clemency.tasks import service as tasks
 
     day = _as_of(as_of)
+    engine = make_engine(database_url or get_settings().database_url)
     try:
-        with unit_of_work(engine_for(get_settings().database_url)) as session:
+        with unit_of_work(engine) as session:
             audit.set_origin(session, source="cli")
             result = tasks.refresh(session=session, as_of=day)
     except ClemencyError as error:
         report(error)
+    finally:
+        engine.dispose()
     causes = ", ".join(f"{n} {kind}" for kind, n in sorted(result.by_cause.items())) or "none"
     typer.echo(
         f"tasks as of {day.isoformat()}: {result.created} created ({causes}), "
@@ -58,17 +64,18 @@ def refresh(as_of: AsOf = None) -> None:
 def screen(
     as_of: AsOf = None,
     batch: Annotated[int, typer.Option("--batch", min=1, max=5000, help="Cases per batch.")] = 500,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Screen every case that has no stored determination and no petition, so that it can
     appear in the screening queue (one transaction per batch)."""
     from clemency.audit import service as audit
     from clemency.config import get_settings
-    from clemency.db.session import engine_for, unit_of_work
+    from clemency.db.session import make_engine, unit_of_work
     from clemency.queues import service as queues
 
     day = _as_of(as_of)
     settings = get_settings()
-    engine = engine_for(settings.database_url)
+    engine = make_engine(database_url or settings.database_url)
     total, after = 0, 0
     try:
         while True:
@@ -87,6 +94,8 @@ def screen(
             after = last
     except ClemencyError as error:
         report(error)
+    finally:
+        engine.dispose()
     typer.echo(f"screened {total} case(s) as of {day.isoformat()}")
 
 
