@@ -130,8 +130,6 @@ def feed(
         occurred = event.occurred_at
         if occurred.tzinfo is None:  # SQLite gives naive datetimes, stored as UTC
             occurred = occurred.replace(tzinfo=UTC)
-        fields = tuple(
-            name.replace("_", " ") for name in (event.changed_fields or "").split(",") if name
-        )
+        fields = tuple(name for name in (event.changed_fields or "").split(",") if name)
         out.append(Entry(event.id, occurred, who, describe(event, who), fields))
     return out

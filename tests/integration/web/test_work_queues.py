@@ -208,11 +208,13 @@ def test_the_activity_feed_tells_who_changed_what(site: Site) -> None:
     entries = client.get(f"/api/v1/cases/{case_id}/activity").json()["entries"]
     texts = [e["text"] for e in entries]
     assert texts[0].endswith("added a task")
+    assert entries[0]["fields"] == ["assignee_id", "due_on", "title"]  # names, never values
     assert any("changed who works on the case" in t for t in texts)
     assert all("read" not in t for t in texts)
     page = client.get(f"/cases/{case_id}/activity")
     assert page.status_code == 200
     assert "added a task" in page.text
+    assert "Assignee ID, Due on, Title" in page.text
     assert site.client(("b", "admin")).get(f"/cases/{case_id}/activity").status_code == 404
 
 
@@ -270,3 +272,20 @@ def test_a_pardon_waiting_period_puts_the_person_in_the_queue_on_its_day(site: S
     within_59 = client.get("/api/v1/queues/screening?within=59").json()["people"]
     assert [(p["case_id"], p["eligible_on"]) for p in within_59] == [(case_id, "2027-03-01")]
     assert client.get("/api/v1/queues/screening?within=58").json()["total"] == 0
+
+
+def test_the_feed_tells_of_sensitive_parts_only_to_who_may_see_them(site: Site) -> None:
+    client, headers = _api(site, ("a", "attorney"))
+    case_id = site.cases["a_assigned"]
+    created = client.post(
+        f"/api/v1/cases/{case_id}/parts/health_notes",
+        json={"values": {"text": "canary-diagnosis", "is_critical_illness": True}},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    assert "added a health note" in client.get(f"/cases/{case_id}/activity").text
+    for role in ("viewer", "volunteer"):
+        page = site.client(("a", role)).get(f"/cases/{case_id}/activity")
+        assert page.status_code == 200
+        assert "health note" not in page.text
+        assert "canary-diagnosis" not in page.text
