@@ -7,7 +7,8 @@ The system's causes (docs/queues.md):
   still not returned;
 * ``deadline:<key>:<subject>``: a deadline of the case (petitions.schedule) due within
   :data:`DEADLINE_HORIZON_DAYS` days (the letters' own follow-ups are left to ``letter:``);
-* ``petition_unfiled:<id>``: a petition past its draft whose filing date is not recorded.
+* ``petition_unfiled:<id>``: a petition past its draft (and not withdrawn) whose filing date
+  is not recorded.
 
 :func:`refresh` is idempotent: a cause that already has a task, open or done, gets no second
 one (and the database's unique ``(case_id, cause)`` backs that up). It never runs on a GET; the
@@ -36,6 +37,8 @@ from clemency.tasks.models import TITLE_MAX, Task
 LETTER_RETURN_DAYS = 14
 DEADLINE_HORIZON_DAYS = 14
 SYSTEM_LABEL = "system:tasks"
+UNFILED_STATUSES = ("draft", "withdrawn")
+"""A petition in these may never have been filed, so a missing filing date is no gap."""
 
 
 # --------------------------------------------------------------------------- reads
@@ -249,7 +252,9 @@ def _letter_causes(session: Session, case_ids: Sequence[int] | None, as_of: date
 
 
 def _petition_causes(session: Session, case_ids: Sequence[int] | None) -> list[Wanted]:
-    query = select(Petition).where(Petition.filed_on.is_(None), Petition.status != "draft")
+    query = select(Petition).where(
+        Petition.filed_on.is_(None), Petition.status.not_in(UNFILED_STATUSES)
+    )
     if case_ids is not None:
         query = query.where(Petition.case_id.in_(case_ids))
     return [

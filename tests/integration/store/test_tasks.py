@@ -183,7 +183,8 @@ def test_a_petition_past_draft_without_a_filing_date_makes_a_task(
     case_id = world.cases["b_case"].id
     filed = Petition(case_id=case_id, jurisdiction="us-federal", kind="pardon", status="submitted")
     draft = Petition(case_id=case_id, jurisdiction="us-federal", kind="commutation", status="draft")
-    session.add_all([filed, draft])
+    gone = Petition(case_id=case_id, jurisdiction="us-federal", kind="pardon", status="withdrawn")
+    session.add_all([filed, draft, gone])
     session.flush()
     tasks.refresh(session=session, as_of=TODAY)
     assert _causes(session) == {(case_id, f"petition_unfiled:{filed.id}")}
