@@ -48,9 +48,23 @@ def _register() -> None:
         rules,
         screen,
         serve,
+        work,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve, backup, keys, accounts):
+    for module in (
+        db,
+        demo,
+        rules,
+        check,
+        screen,
+        grants,
+        petition,
+        serve,
+        backup,
+        keys,
+        accounts,
+        work,
+    ):
         module.register(app)
 
 

@@ -10,9 +10,11 @@ from clemency.db.base import Base
 from clemency.documents import models as documents_models
 from clemency.grants import models as grants_models
 from clemency.petitions import models as petitions_models
+from clemency.queues import models as queues_models
 from clemency.reviews import models as reviews_models
 from clemency.screening import models as screening_models
 from clemency.search import models as search_models
+from clemency.tasks import models as tasks_models
 
 __all__ = [
     "Base",
@@ -23,7 +25,9 @@ __all__ = [
     "documents_models",
     "grants_models",
     "petitions_models",
+    "queues_models",
     "reviews_models",
     "screening_models",
     "search_models",
+    "tasks_models",
 ]

@@ -31,6 +31,9 @@ class CaseScreening(Base):
     ruleset_id: Mapped[str] = mapped_column(String(100))
     outcome: Mapped[str] = mapped_column(enum_type("screening_outcome", OUTCOMES, 16))
     as_of: Mapped[date] = mapped_column(Date)
+    eligible_on: Mapped[date | None] = mapped_column(Date, index=True)
+    """Copied out of the determination: the day only time stood in the way of (screening
+    queues ask for "eligible within N days" through an index, without parsing JSON)."""
     determination_json: Mapped[str] = mapped_column(Text)
     screened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -48,6 +48,11 @@ def rulesets_for(jurisdiction: str, extra_paths: Sequence[Path] = ()) -> list[Ru
     return [r for r in list_rulesets(extra_paths) if r.jurisdiction == jurisdiction]
 
 
+def _eligible_on(doc: dict[str, Any]) -> date | None:
+    value = doc.get("eligible_on")
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
 def _store(session: Session, case: Case, ruleset_id: str, as_of: date, doc: dict[str, Any]) -> None:
     text = json.dumps(doc, sort_keys=True)
     row = session.scalar(
@@ -62,12 +67,14 @@ def _store(session: Session, case: Case, ruleset_id: str, as_of: date, doc: dict
                 ruleset_id=ruleset_id,
                 outcome=doc["outcome"],
                 as_of=as_of,
+                eligible_on=_eligible_on(doc),
                 determination_json=text,
             )
         )
     elif row.determination_json != text:
         row.outcome = doc["outcome"]
         row.as_of = as_of
+        row.eligible_on = _eligible_on(doc)
         row.determination_json = text
         row.screened_at = utcnow()
 

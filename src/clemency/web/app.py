@@ -35,8 +35,10 @@ def _routers() -> list[APIRouter]:
     from clemency.web.api import cases as api_cases
     from clemency.web.api import check as api_check
     from clemency.web.api import parts as api_parts
+    from clemency.web.api import queues as api_queues
     from clemency.web.api import rulesets as api_rulesets
     from clemency.web.api import screening as api_screening
+    from clemency.web.api import tasks as api_tasks
     from clemency.web.api import tokens as api_tokens
     from clemency.web.pages import (
         account,
@@ -48,9 +50,11 @@ def _routers() -> list[APIRouter]:
         documents,
         parts,
         petition_routes,
+        queues,
         rulesets,
         screening,
         statistics,
+        tasks,
     )
 
     return [
@@ -72,6 +76,10 @@ def _routers() -> list[APIRouter]:
         *petition_routes.routers(),
         statistics.router,
         documents.router,
+        tasks.router,
+        api_tasks.router,
+        queues.router,
+        api_queues.router,
     ]
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from clemency.cases import service as case_service
 from clemency.cases.models import SENSITIVE_PARTS
 from clemency.db.session import unit_of_work
+from clemency.tasks import service as task_service
 from clemency.web.app import route_table
 from clemency.web.deps import get_current_case
 from tests.integration.web.conftest import Site, csrf_of
@@ -74,7 +75,15 @@ def samples(site: Site) -> dict[str, dict[str, object]]:
                 kind="notes",
                 values={"text": "secret-note-" + key},
             )
-            out[key] = {"case_id": site.cases[key], "kind": "notes", "part_id": note.id}
+            task = task_service.create(
+                session=session, user=admin, case_id=site.cases[key], title="sample task"
+            )
+            out[key] = {
+                "case_id": site.cases[key],
+                "kind": "notes",
+                "part_id": note.id,
+                "task_id": task.id,
+            }
     return out
 
 
@@ -624,7 +633,8 @@ def test_sensitive_parts_are_confined_on_every_case_route(
         part = case_service.add_part(
             session=session, user=attorney, case_id=case_id, kind=kind, values=values
         )
-        sample = {"case_id": case_id, "kind": kind, "part_id": part.id}  # type: ignore[attr-defined]
+        task = task_service.create(session=session, user=attorney, case_id=case_id, title="t")
+        sample = {"case_id": case_id, "kind": kind, "part_id": part.id, "task_id": task.id}  # type: ignore[attr-defined]
     failures = []
     seen_by_granted = set()
     for path, method in case_routes(site):

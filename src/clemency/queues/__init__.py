@@ -1,0 +1,2 @@
+"""Screening queues: people eligible now or soon who have no petition, and what staff decided
+about each (dismissed with a coded reason, or snoozed until a date)."""
