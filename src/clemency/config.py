@@ -52,6 +52,59 @@ class Settings(BaseSettings):
         default=5, description="Organization statistics show any count below this as `<N`."
     )
 
+    # --- Operations (ops): serving, metrics, logs, e-mail. Other blocks may follow. ---
+    public_url: str | None = Field(
+        default=None,
+        description="External address of the site, e.g. `https://clemency.example.org`, used "
+        "in links sent by e-mail (the request's own address when unset).",
+        json_schema_extra={"required": "in production, when mail is sent"},
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses of the reverse proxies whose `X-Forwarded-*` "
+        "headers are trusted (`clemency serve`).",
+    )
+    metrics_allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="CIDR blocks allowed to read `/metrics` (JSON list); others get 404.",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log format of `clemency serve`: one JSON object a line, or text.",
+    )
+    mail_backend: Literal["none", "smtp", "file"] = Field(
+        default="none",
+        description="How e-mail leaves: `smtp`, `file` (written to `CLEMENCY_MAIL_DIR`; the demo) "
+        "or `none` (not sent; recorded as skipped).",
+        json_schema_extra={"required": "in production (`clemency doctor` checks)"},
+    )
+    mail_from: str = Field(
+        default="clemency@localhost", description="Sender address of e-mail (`From:`)."
+    )
+    mail_dir: Path = Field(
+        default=Path("clemency-mail"), description="Folder the `file` mail backend writes to."
+    )
+    smtp_host: str = Field(
+        default="localhost",
+        description="SMTP server host.",
+        json_schema_extra={"required": "with `smtp` mail"},
+    )
+    smtp_port: int = Field(default=587, description="SMTP server port.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="`starttls` (port 587), `tls` (implicit TLS, port 465) or `none` "
+        "(a relay on the same machine only).",
+    )
+    smtp_user: str | None = Field(
+        default=None, description="SMTP user name, if the server needs one."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None,
+        description="SMTP password (from the environment only).",
+        json_schema_extra={"required": "with `CLEMENCY_SMTP_USER`"},
+    )
+    smtp_timeout_seconds: float = Field(default=10.0, description="SMTP connection timeout.")
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
@@ -90,8 +143,8 @@ def settings_reference() -> str:
         "This page is generated from `clemency.config.Settings`; "
         "`python -m clemency.config > docs/settings.md` rewrites it.",
         "",
-        "| Variable | Default | Meaning |",
-        "|---|---|---|",
+        "| Variable | Default | Required | Meaning |",
+        "|---|---|---|---|",
     ]
     for name, field in Settings.model_fields.items():
         default = field.get_default(call_default_factory=True)
@@ -99,7 +152,11 @@ def settings_reference() -> str:
             shown = "(placeholder; refused in production)"
         else:
             shown = f"`{default}`"
-        lines.append(f"| `CLEMENCY_{name.upper()}` | {shown} | {field.description} |")
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        required = str(
+            extra.get("required", "in production" if isinstance(default, SecretStr) else "no")
+        )
+        lines.append(f"| `CLEMENCY_{name.upper()}` | {shown} | {required} | {field.description} |")
     return "\n".join(lines) + "\n"
 
 
