@@ -16,24 +16,21 @@ def serve(
     proxy_headers: Annotated[
         bool, typer.Option(help="Trust X-Forwarded-* from the reverse proxy in front.")
     ] = True,
+    bind: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="HOST:PORT or unix:PATH to listen on (repeatable; overrides --host/--port)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web application with several workers. Run `clemency db upgrade` first."""
-    import uvicorn
-
     from clemency.config import get_settings
+    from clemency.web import server
 
-    get_settings()  # refuse placeholder secrets in production before starting any worker
-    uvicorn.run(
-        "clemency.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips="127.0.0.1",
-        log_level="info",
-        server_header=False,
-    )
+    settings = get_settings()  # refuse placeholder secrets in production before any worker
+    if not proxy_headers:
+        settings = settings.model_copy(update={"forwarded_allow_ips": ""})
+    server.run(settings, bind=bind or [f"{host}:{port}"], workers=workers)
 
 
 def register(app: typer.Typer) -> None:
