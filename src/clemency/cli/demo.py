@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,9 +21,13 @@ def demo(
     count: Annotated[
         int, typer.Option(help="How many synthetic cases to generate.")
     ] = DEFAULT_COUNT,
-    database: Annotated[Path, typer.Option(help="The demo SQLite file.")] = Path(
-        "clemency-demo.db"
-    ),
+    database: Annotated[
+        Path | None,
+        typer.Option(
+            help="The demo SQLite file (default: CLEMENCY_DATABASE_URL if set, else "
+            "clemency-demo.db)."
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     serve: Annotated[
@@ -30,19 +35,30 @@ def demo(
     ] = True,
 ) -> None:
     """Create the demo database if absent, seed it, print the logins and serve the web app."""
+    from sqlalchemy.engine import make_url
+
     from clemency.cases.demo.seed import DEMO_PASSWORD, demo_email, is_seeded, seed_demo
     from clemency.db import migrate
     from clemency.db.session import make_engine, unit_of_work
     from clemency.grants.service import import_bundled_pages
 
-    url = f"sqlite:///{database}"
-    created = not database.exists()
+    if database is None and os.environ.get("CLEMENCY_DATABASE_URL"):
+        url = Settings(
+            database_url=os.environ["CLEMENCY_DATABASE_URL"], environment="development"
+        ).database_url
+    else:
+        url = f"sqlite:///{database or Path('clemency-demo.db')}"
+    shown = make_url(url).render_as_string(hide_password=True)
+    if url.startswith("sqlite"):
+        created = not Path(make_url(url).database or "").exists()
+    else:
+        created = not migrate.current_heads(url)
     migrate.upgrade(url)
     engine = make_engine(url)
     try:
         with unit_of_work(engine) as session:
             if is_seeded(session):
-                typer.echo(f"Using the existing demo database {database} (delete it to reseed).")
+                typer.echo(f"Using the existing demo database {shown} (delete it to reseed).")
             else:
                 summary = seed_demo(session, seed=seed, count=count)
                 pages = import_bundled_pages(session=session)
@@ -51,7 +67,7 @@ def demo(
                     f"{len(pages)} Justice Department pages (the public record)."
                 )
                 verb = "Created" if created else "Seeded"
-                typer.echo(f"{verb} {database}: {summary.cases} cases (seed {seed}).")
+                typer.echo(f"{verb} {shown}: {summary.cases} cases (seed {seed}).")
     finally:
         engine.dispose()
     typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
@@ -65,7 +81,14 @@ def demo(
 
     from clemency.web.app import create_app
 
-    settings = Settings(database_url=url, environment="development")
+    # Mail is written to a folder, never sent, in the demo.
+    settings = Settings(
+        database_url=url,
+        environment="development",
+        mail_backend="file",
+        mail_dir=Path("clemency-demo-mail"),
+    )
+    typer.echo("E-mail is written to clemency-demo-mail/ instead of being sent.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

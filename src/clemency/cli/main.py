@@ -40,6 +40,7 @@ def _register() -> None:
         check,
         db,
         demo,
+        doctor,
         grants,
         petition,
         rules,
@@ -47,7 +48,7 @@ def _register() -> None:
         serve,
     )
 
-    for module in (db, demo, rules, check, screen, grants, petition, serve):
+    for module in (db, demo, rules, check, screen, grants, petition, serve, doctor):
         module.register(app)
 
 
