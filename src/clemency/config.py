@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-development-only"  # noqa: S105 - the placeholder itself, refused in production
 
@@ -64,9 +64,9 @@ class Settings(BaseSettings):
         description="Comma-separated addresses of the reverse proxies whose `X-Forwarded-*` "
         "headers are trusted (`clemency serve`).",
     )
-    metrics_allow: list[str] = Field(
+    metrics_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["127.0.0.1/32", "::1/128"],
-        description="CIDR blocks allowed to read `/metrics` (JSON list); others get 404.",
+        description="Comma-separated CIDR blocks allowed to read `/metrics`; others get 404.",
     )
     log_format: Literal["json", "text"] = Field(
         default="json",
@@ -104,6 +104,20 @@ class Settings(BaseSettings):
         json_schema_extra={"required": "with `CLEMENCY_SMTP_USER`"},
     )
     smtp_timeout_seconds: float = Field(default=10.0, description="SMTP connection timeout.")
+
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _split_cidrs(cls, value: object) -> object:
+        """``"127.0.0.1/32, 10.0.0.0/8"`` from the environment; each block must parse."""
+        import ipaddress
+
+        blocks = (
+            [b.strip() for b in value.split(",") if b.strip()] if isinstance(value, str) else value
+        )
+        if isinstance(blocks, list):
+            for block in blocks:
+                ipaddress.ip_network(str(block), strict=False)  # ValueError names the bad one
+        return blocks
 
     @field_validator("database_url")
     @classmethod

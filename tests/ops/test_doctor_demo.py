@@ -100,3 +100,25 @@ def test_demo_uses_clemency_database_url(
             assert connection.execute(select(func.count()).select_from(Case)).scalar_one() >= 3
     finally:
         engine.dispose()
+
+
+def test_metrics_allow_reads_a_comma_separated_list_and_refuses_a_bad_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic import ValidationError
+
+    from clemency.config import Settings
+
+    monkeypatch.setenv("CLEMENCY_METRICS_ALLOW", "127.0.0.1/32, 10.1.0.0/16,::1/128")
+    assert Settings().metrics_allow == ["127.0.0.1/32", "10.1.0.0/16", "::1/128"]
+    monkeypatch.setenv("CLEMENCY_METRICS_ALLOW", "127.0.0.1/32,not-a-network")
+    with pytest.raises(ValidationError, match="not-a-network"):
+        Settings()
+
+
+def test_doctor_reports_unreadable_settings_in_one_line(tmp_path: Path) -> None:
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 'x.db'}", CLEMENCY_SMTP_PORT="not-a-port")
+    result = runner.invoke(app, ["doctor"], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("FAIL settings:")
+    assert "Traceback" not in result.output

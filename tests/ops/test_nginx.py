@@ -201,7 +201,9 @@ def test_sign_in_through_nginx_over_tls(
     with httpx.Client(base_url=base, verify=tls, follow_redirects=False, timeout=30) as client:
         login = client.get("/login")
         assert login.status_code == 200
-        assert "max-age=" in login.headers["strict-transport-security"]
+        assert login.headers.get_list("strict-transport-security") == [
+            "max-age=31536000; includeSubDomains"
+        ]
         token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
         assert token is not None
         from clemency.cases.demo.seed import DEMO_PASSWORD
@@ -220,6 +222,7 @@ def test_sign_in_through_nginx_over_tls(
         css = client.get("/static/clemency.css")
         assert css.status_code == 200
         assert css.headers["server"].startswith("nginx")
+        assert len(css.headers.get_list("strict-transport-security")) == 1
         assert client.get("/readyz").json()["ok"] is True
         # Metrics are not served through the proxy, even to a loopback client.
         assert client.get("/metrics").status_code == 404

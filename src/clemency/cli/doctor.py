@@ -8,6 +8,7 @@ import typer
 def doctor() -> None:
     """Check the secret, database, files directory and mail; exit 1 if anything is wrong."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from clemency.config import Settings
     from clemency.ops.doctor import run_checks
@@ -17,6 +18,9 @@ def doctor() -> None:
     except ValidationError as error:
         for problem in error.errors():
             typer.echo(f"FAIL settings: {problem['msg']}")
+        raise typer.Exit(1) from None
+    except SettingsError as error:
+        typer.echo(f"FAIL settings: {error}")
         raise typer.Exit(1) from None
     findings = run_checks(settings)
     for finding in findings:
