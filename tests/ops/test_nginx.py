@@ -119,7 +119,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Iterator[tuple[str, ssl.SSLContext, str, subprocess.Popen[bytes]]]:
+def stack(
+    tmp_path: Path,
+) -> Iterator[tuple[str, ssl.SSLContext, str, subprocess.Popen[bytes], str]]:
     if not NGINX.exists():
         missing("Debian's nginx is not installed (apt-get install nginx)")
     clemency = [sys.executable, "-m", "clemency.cli.main"]
@@ -188,16 +190,16 @@ http {{
     try:
         _wait_for(f"http://127.0.0.1:{app_port}/healthz", server, app_log)
         _wait_for(f"{base}/healthz", proxy, nginx_log, verify=tls)
-        yield base, tls, f"http://127.0.0.1:{http_port}", server
+        yield base, tls, f"http://127.0.0.1:{http_port}", server, f"http://127.0.0.1:{app_port}"
     finally:
         _stop(proxy)
         _stop(server)
 
 
 def test_sign_in_through_nginx_over_tls(
-    stack: tuple[str, ssl.SSLContext, str, subprocess.Popen[bytes]],
+    stack: tuple[str, ssl.SSLContext, str, subprocess.Popen[bytes], str],
 ) -> None:
-    base, tls, plain, server = stack
+    base, tls, plain, server, app_base = stack
     with httpx.Client(base_url=base, verify=tls, follow_redirects=False, timeout=30) as client:
         login = client.get("/login")
         assert login.status_code == 200
@@ -230,6 +232,13 @@ def test_sign_in_through_nginx_over_tls(
     redirect = httpx.get(plain + "/login", follow_redirects=False)
     assert redirect.status_code == 301
     assert redirect.headers["location"].startswith("https://")
+    # Metrics on the application port (loopback is allowed) are summed over both workers:
+    # six more /readyz on fresh connections, whichever worker takes them, make seven.
+    for _ in range(6):
+        assert httpx.get(app_base + "/readyz").status_code == 200
+    page = httpx.get(app_base + "/metrics").text
+    assert 'clemency_http_requests_total{method="GET",route="/readyz",status="200"} 7.0' in page
+    assert 'clemency_http_requests_total{method="POST",route="/login",status="303"} 1.0' in page
     # SIGTERM stops the server gracefully (gunicorn exits 0).
     server.terminate()
     assert server.wait(timeout=45) == 0
