@@ -138,6 +138,7 @@ def test_a_letter_request_e_mails_the_private_link(
     assert made.status_code == 200, made.text[-800:]
     shown = re.search(r"/letters/([A-Za-z0-9_-]{20,})", made.text)
     assert shown is not None
+    assert f"The link was e-mailed to {SUPPORTER}." in made.text
 
     assert auth.logins == ["clemency"]
     assert inbox.envelopes == [("clinic@example.org", [SUPPORTER])]
@@ -177,6 +178,7 @@ def test_a_contact_that_is_not_an_address_sends_nothing(
         data={"csrf_token": token, "author_name": "Pat", "contact": "(555) 010-0199"},
     )
     assert made.status_code == 200
+    assert "e-mailed" not in made.text
     assert smtp_server[1].messages == []
     with unit_of_work(engine) as session:
         assert session.scalars(select(SentEmail)).all() == []

@@ -274,7 +274,7 @@ async def request_letter(request: Request, db: SessionDep, case: WritableCase) -
     from clemency.ops import mail
 
     settings = deps.settings_of(request)
-    mail.send_letter_link(
+    mailed = mail.send_letter_link(
         session=db,
         settings=settings,
         contact=requested.request.contact,
@@ -291,6 +291,7 @@ async def request_letter(request: Request, db: SessionDep, case: WritableCase) -
             "letter": requested.letter,
             "link": link,
             "expires_at": requested.request.expires_at,
+            "mailed": mailed,
             "nav": "cases",
         },
     )
