@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         description="SMTP password (from the environment only).",
         json_schema_extra={"required": "with `CLEMENCY_SMTP_USER`"},
     )
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="PEM file of the certificate authority to verify the SMTP server with, for a "
+        "relay whose certificate is not from a public CA (the system's CAs when unset).",
+    )
     smtp_timeout_seconds: float = Field(default=10.0, description="SMTP connection timeout.")
 
     @field_validator("metrics_allow", mode="before")

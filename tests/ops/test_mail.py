@@ -235,3 +235,59 @@ def test_the_file_backend_writes_a_readable_message(database_url: str, tmp_path:
     assert body is not None
     assert "https://x.example/letters/abc" in body.get_content()
     assert "January 5, 2027" in body.get_content()
+
+
+@pytest.fixture
+def starttls_server(tmp_path: Path) -> Iterator[tuple[int, _Inbox, Path]]:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+
+    from tests.ops.certs import self_signed
+
+    cert, key = self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    inbox = _Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=server_tls,
+        require_starttls=True,
+        authenticator=_Auth(),
+        auth_required=True,
+    )
+    controller.start()
+    try:
+        yield port, inbox, cert
+    finally:
+        controller.stop()
+
+
+def test_starttls_with_a_private_ca_and_a_login(
+    database_url: str, tmp_path: Path, starttls_server: tuple[int, _Inbox, Path]
+) -> None:
+    port, inbox, cert = starttls_server
+    engine = create_schema(database_url)
+    base = _smtp_settings(database_url, tmp_path, port)
+    trusted = base.model_copy(
+        update={"smtp_host": "localhost", "smtp_security": "starttls", "smtp_ca_file": cert}
+    )
+    untrusted = trusted.model_copy(update={"smtp_ca_file": None})
+    with unit_of_work(engine) as session:
+        outgoing = mail.letter_link(
+            to=SUPPORTER, link="https://x.example/letters/t", expires_at=datetime(2027, 1, 5)
+        )
+        refused = mail.send(session=session, settings=untrusted, outgoing=outgoing)
+        sent = mail.send(session=session, settings=trusted, outgoing=outgoing)
+    engine.dispose()
+    assert refused.status == "failed"  # the server's certificate is not from a trusted CA
+    assert refused.error is not None
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.error
+    assert sent.status == "sent"
+    assert len(inbox.messages) == 1
+    assert inbox.messages[0]["To"] == SUPPORTER

@@ -7,8 +7,6 @@ test notices when the shipped file changes shape).
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import os
 import re
 import secrets
@@ -25,6 +23,7 @@ import pytest
 
 from clemency.web.templating import STATIC_DIR
 from tests.conftest import missing
+from tests.ops.certs import self_signed
 
 NGINX = Path("/usr/sbin/nginx")
 SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "clemency.conf"
@@ -37,44 +36,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
 
 
 def _site_config(cert: Path, key: Path, https: int, http: int, app: int) -> str:
@@ -155,7 +116,7 @@ def stack(
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed(tmp_path)
     (tmp_path / "site.conf").write_text(_site_config(cert, key, https_port, http_port, app_port))
     nginx_dir = tmp_path / "nginx"
     for sub in ("logs", "client_body", "proxy", "fastcgi", "uwsgi", "scgi"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import ssl
 import tempfile
 from dataclasses import dataclass
 
@@ -123,22 +122,10 @@ def check_mail(settings: Settings) -> Finding:
             )
         return Finding("mail", True, f"written to {settings.mail_dir} (not sent)")
     where = f"{settings.smtp_host}:{settings.smtp_port} ({settings.smtp_security})"
+    from clemency.ops.mail import smtp_connection
+
     try:
-        context = ssl.create_default_context()
-        timeout = settings.smtp_timeout_seconds
-        client: smtplib.SMTP
-        if settings.smtp_security == "tls":
-            client = smtplib.SMTP_SSL(
-                settings.smtp_host, settings.smtp_port, timeout=timeout, context=context
-            )
-        else:
-            client = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
-        with client:
-            if settings.smtp_security == "starttls":
-                client.starttls(context=context)
-            if settings.smtp_user:
-                secret = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-                client.login(settings.smtp_user, secret)
+        with smtp_connection(settings) as client:
             client.noop()
     except (OSError, smtplib.SMTPException) as error:
         return Finding(

@@ -17,6 +17,8 @@ import re
 import smtplib
 import ssl
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -61,8 +63,12 @@ def build(settings: Settings, outgoing: Outgoing) -> EmailMessage:
     return message
 
 
-def _send_smtp(settings: Settings, message: EmailMessage) -> None:
-    context = ssl.create_default_context()
+@contextmanager
+def smtp_connection(settings: Settings) -> Iterator[smtplib.SMTP]:
+    """A connected SMTP client, TLS per ``CLEMENCY_SMTP_SECURITY`` and logged in if a user is
+    set; the server's certificate is verified (against ``CLEMENCY_SMTP_CA_FILE`` when given)."""
+    cafile = str(settings.smtp_ca_file) if settings.smtp_ca_file else None
+    context = ssl.create_default_context(cafile=cafile)
     timeout = settings.smtp_timeout_seconds
     client: smtplib.SMTP
     if settings.smtp_security == "tls":
@@ -77,6 +83,11 @@ def _send_smtp(settings: Settings, message: EmailMessage) -> None:
         if settings.smtp_user:
             password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
             client.login(settings.smtp_user, password)
+        yield client
+
+
+def _send_smtp(settings: Settings, message: EmailMessage) -> None:
+    with smtp_connection(settings) as client:
         client.send_message(message)
 
 
