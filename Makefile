@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed
 EXTRAS ?= web,documents,dev,spark
+PORT   ?= 8000
 
 .PHONY: demo test test-fast lint lock bench clean
 
@@ -20,7 +21,7 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/clemency demo
+	$(BIN)/clemency demo --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

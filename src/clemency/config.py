@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-development-only"  # noqa: S105 - the placeholder itself, refused in production
 
@@ -91,6 +91,78 @@ class Settings(BaseSettings):
     )
     # --- end of the audit trail key block ---
 
+    # --- Operations (ops): serving, metrics, logs, e-mail. Other blocks may follow. ---
+    public_url: str | None = Field(
+        default=None,
+        description="External address of the site, e.g. `https://clemency.example.org`, used "
+        "in links sent by e-mail (the request's own address when unset).",
+        json_schema_extra={"required": "in production, when mail is sent"},
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses of the reverse proxies whose `X-Forwarded-*` "
+        "headers are trusted (`clemency serve`).",
+    )
+    metrics_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="Comma-separated CIDR blocks allowed to read `/metrics`; others get 404.",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="Log format of `clemency serve`: one JSON object a line, or text.",
+    )
+    mail_backend: Literal["none", "smtp", "file"] = Field(
+        default="none",
+        description="How e-mail leaves: `smtp`, `file` (written to `CLEMENCY_MAIL_DIR`; the demo) "
+        "or `none` (not sent; recorded as skipped).",
+        json_schema_extra={"required": "in production (`clemency doctor` checks)"},
+    )
+    mail_from: str = Field(
+        default="clemency@localhost", description="Sender address of e-mail (`From:`)."
+    )
+    mail_dir: Path = Field(
+        default=Path("clemency-mail"), description="Folder the `file` mail backend writes to."
+    )
+    smtp_host: str = Field(
+        default="localhost",
+        description="SMTP server host.",
+        json_schema_extra={"required": "with `smtp` mail"},
+    )
+    smtp_port: int = Field(default=587, description="SMTP server port.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="`starttls` (port 587), `tls` (implicit TLS, port 465) or `none` "
+        "(a relay on the same machine only).",
+    )
+    smtp_user: str | None = Field(
+        default=None, description="SMTP user name, if the server needs one."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None,
+        description="SMTP password (from the environment only).",
+        json_schema_extra={"required": "with `CLEMENCY_SMTP_USER`"},
+    )
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description="PEM file of the certificate authority to verify the SMTP server with, for a "
+        "relay whose certificate is not from a public CA (the system's CAs when unset).",
+    )
+    smtp_timeout_seconds: float = Field(default=10.0, description="SMTP connection timeout.")
+
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _split_cidrs(cls, value: object) -> object:
+        """``"127.0.0.1/32, 10.0.0.0/8"`` from the environment; each block must parse."""
+        import ipaddress
+
+        blocks = (
+            [b.strip() for b in value.split(",") if b.strip()] if isinstance(value, str) else value
+        )
+        if isinstance(blocks, list):
+            for block in blocks:
+                ipaddress.ip_network(str(block), strict=False)  # ValueError names the bad one
+        return blocks
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
@@ -134,8 +206,8 @@ def settings_reference() -> str:
         "This page is generated from `clemency.config.Settings`; "
         "`python -m clemency.config > docs/settings.md` rewrites it.",
         "",
-        "| Variable | Default | Meaning |",
-        "|---|---|---|",
+        "| Variable | Default | Required | Meaning |",
+        "|---|---|---|---|",
     ]
     for name, field in Settings.model_fields.items():
         default = field.get_default(call_default_factory=True)
@@ -145,7 +217,11 @@ def settings_reference() -> str:
             shown = "(none)"
         else:
             shown = f"`{default}`"
-        lines.append(f"| `CLEMENCY_{name.upper()}` | {shown} | {field.description} |")
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        required = str(
+            extra.get("required", "in production" if isinstance(default, SecretStr) else "no")
+        )
+        lines.append(f"| `CLEMENCY_{name.upper()}` | {shown} | {required} | {field.description} |")
     return "\n".join(lines) + "\n"
 
 

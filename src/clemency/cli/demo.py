@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,9 +21,13 @@ def demo(
     count: Annotated[
         int, typer.Option(help="How many synthetic cases to generate.")
     ] = DEFAULT_COUNT,
-    database: Annotated[Path, typer.Option(help="The demo SQLite file.")] = Path(
-        "clemency-demo.db"
-    ),
+    database: Annotated[
+        Path | None,
+        typer.Option(
+            help="The demo SQLite file (default: CLEMENCY_DATABASE_URL if set, else "
+            "clemency-demo.db)."
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
     serve: Annotated[
@@ -30,6 +35,8 @@ def demo(
     ] = True,
 ) -> None:
     """Create the demo database if absent, seed it, print the logins and serve the web app."""
+    from sqlalchemy.engine import make_url
+
     from clemency.audit import keys as audit_keys
     from clemency.cases.demo.seed import (
         DEMO_MFA_EMAIL,
@@ -43,12 +50,26 @@ def demo(
     from clemency.db.session import make_engine, unit_of_work
     from clemency.grants.service import import_bundled_pages
 
-    url = f"sqlite:///{database}"
-    created = not database.exists()
-    key_file = demo_key_file(database)
+    if database is None and os.environ.get("CLEMENCY_DATABASE_URL"):
+        url = Settings(
+            database_url=os.environ["CLEMENCY_DATABASE_URL"], environment="development"
+        ).database_url
+    else:
+        url = f"sqlite:///{database or Path('clemency-demo.db')}"
+    shown = make_url(url).render_as_string(hide_password=True)
+    if url.startswith("sqlite"):
+        created = not Path(make_url(url).database or "").exists()
+    else:
+        created = not migrate.current_heads(url)
+    # Keys sit beside the demo's SQLite file (a real deployment keeps them elsewhere).
+    key_base = (
+        Path(make_url(url).database or "clemency-demo.db")
+        if url.startswith("sqlite")
+        else Path("clemency-demo.db")
+    )
+    key_file = demo_key_file(key_base)
     _install_demo_keys(key_file, created=created)
-    # The demo's audit key sits beside its database (a real deployment keeps it elsewhere).
-    audit_key_file = audit_keys.demo_key_file(database)
+    audit_key_file = audit_keys.demo_key_file(key_base)
     key = (
         audit_keys.load_audit_key(Settings(audit_key_file=audit_key_file))
         if audit_key_file.exists()
@@ -57,11 +78,14 @@ def demo(
     if key is None:
         key = audit_keys.write_new_key(audit_key_file)
         typer.echo(f"Made the demo's audit key {audit_key_file}.")
+    # Mail is written to a folder, never sent, in the demo.
     settings = Settings(
         database_url=url,
         environment="development",
         key_file=key_file,
         audit_key_file=audit_key_file,
+        mail_backend="file",
+        mail_dir=Path("clemency-demo-mail"),
     )
     migrate.upgrade(url)
     engine = make_engine(url)
@@ -69,7 +93,7 @@ def demo(
     try:
         with unit_of_work(engine) as session:
             if is_seeded(session):
-                typer.echo(f"Using the existing demo database {database} (delete it to reseed).")
+                typer.echo(f"Using the existing demo database {shown} (delete it to reseed).")
             else:
                 summary = seed_demo(
                     session,
@@ -83,7 +107,7 @@ def demo(
                     f"{len(pages)} sources: the Justice Department's pages and its Obama commutation list (the public record)."
                 )
                 verb = "Created" if created else "Seeded"
-                typer.echo(f"{verb} {database}: {summary.cases} cases (seed {seed}).")
+                typer.echo(f"{verb} {shown}: {summary.cases} cases (seed {seed}).")
     finally:
         engine.dispose()
     typer.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
@@ -101,6 +125,7 @@ def demo(
 
     from clemency.web.app import create_app
 
+    typer.echo("E-mail is written to clemency-demo-mail/ instead of being sent.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

@@ -42,6 +42,7 @@ def _register() -> None:
         check,
         db,
         demo,
+        doctor,
         grants,
         keys,
         petition,
@@ -64,6 +65,7 @@ def _register() -> None:
         keys,
         accounts,
         work,
+        doctor,
     ):
         module.register(app)
 

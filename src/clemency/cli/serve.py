@@ -63,13 +63,19 @@ def serve(
             "key required). Only on a machine nobody else can reach.",
         ),
     ] = False,
+    bind: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="HOST:PORT or unix:PATH to listen on (repeatable; overrides --host/--port)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web application with several workers (production profile unless
     CLEMENCY_ENVIRONMENT or --development says otherwise). Run `clemency db upgrade` first."""
-    import uvicorn
     from pydantic import ValidationError
 
     from clemency.config import get_settings
+    from clemency.web import server
 
     if development:
         os.environ["CLEMENCY_ENVIRONMENT"] = "development"
@@ -83,18 +89,12 @@ def serve(
     problem = startup_problem(settings)
     if problem is not None:
         fail(problem)
-    typer.echo(f"Serving the {settings.environment} profile on http://{host}:{port}/")
-    uvicorn.run(
-        "clemency.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips="127.0.0.1",
-        log_level="info",
-        server_header=False,
+    if not proxy_headers:
+        settings = settings.model_copy(update={"forwarded_allow_ips": ""})
+    typer.echo(
+        f"Serving the {settings.environment} profile on {', '.join(bind or [f'{host}:{port}'])}"
     )
+    server.run(settings, bind=bind or [f"{host}:{port}"], workers=workers)
 
 
 def register(app: typer.Typer) -> None:

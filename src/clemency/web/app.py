@@ -8,7 +8,6 @@ dependency; every case route gets the case authorization check through ``deps.Cu
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -81,30 +80,6 @@ def _routers() -> list[APIRouter]:
         queues.router,
         api_queues.router,
     ]
-
-
-class RequestId:
-    """Gives every request an id (echoed as ``X-Request-Id``) for logs and audit rows."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 class CatchUnexpected:
@@ -218,7 +193,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + 64 * 1024)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
-    app.add_middleware(RequestId)
+    # Request id, access log, metrics, /readyz and /metrics (outermost; keep last).
+    from clemency.web import observability
+
+    observability.install(app, settings)
     return app
 
 

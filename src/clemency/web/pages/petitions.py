@@ -271,6 +271,19 @@ async def request_letter(request: Request, db: SessionDep, case: WritableCase) -
         db.expire_all()
         return _page(request, db, case, status=error.http_status, error=error)
     link = str(request.base_url).rstrip("/") + f"/letters/{requested.token}"
+    # E-mail the private link when the contact is an address (recorded in sent_emails).
+    from clemency.ops import mail
+
+    settings = deps.settings_of(request)
+    mailed = mail.send_letter_link(
+        session=db,
+        settings=settings,
+        contact=requested.request.contact,
+        link=(settings.public_url or str(request.base_url)).rstrip("/")
+        + f"/letters/{requested.token}",
+        expires_at=requested.request.expires_at,
+        case_id=case.id,
+    )
     return _show(
         request,
         "petitions/letter_link.html",
@@ -279,6 +292,7 @@ async def request_letter(request: Request, db: SessionDep, case: WritableCase) -
             "letter": requested.letter,
             "link": link,
             "expires_at": requested.request.expires_at,
+            "mailed": mailed,
             "nav": "cases",
         },
     )

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "rules_engine_case_fact_period"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "sec_audit_key"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

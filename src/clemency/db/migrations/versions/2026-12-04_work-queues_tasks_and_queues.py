@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "work_queues"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "rules_engine_case_fact_period"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
