@@ -18,9 +18,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from clemency.cases.demo.states import state_demo_documents
 from tests.conftest import _worker_suffix, fresh_pg_database
 
 from .web import seed
+
+# The demo adds one synthetic case per state ruleset (issue #16) to every seed.
+STATE_CASES = len(state_demo_documents("demo"))
 
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -97,7 +101,7 @@ def test_backup_and_restore_round_trip(
     original = _export(database_url, tmp_path / "original.jsonl", source_data)
     copy = _export(second_database, tmp_path / "restored.jsonl", target_data)
     assert original == copy
-    assert original.count(b"\n") == 13
+    assert original.count(b"\n") == 13 + STATE_CASES
     assert (
         target_data / "documents" / "ab" / ("ab" + "1" * 30)
     ).read_bytes() == stored.read_bytes()

@@ -15,11 +15,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from clemency.cases.demo.states import state_demo_documents
 from clemency.cli.main import app
 from clemency.config import get_settings
 from clemency.crypto import keys as crypto_keys
 
 from .conftest import Store
+
+# The demo adds one synthetic case per state ruleset (issue #16) to every seed.
+STATE_CASES = len(state_demo_documents("demo"))
 
 runner = CliRunner()
 
@@ -159,7 +163,7 @@ def test_a_good_output_replaces_the_old_file_whole_and_leaves_no_temporary(in_st
     result = runner.invoke(app, ["export", "cases", "--out", str(target)])
     assert result.exit_code == 0, result.stderr
     lines = target.read_text().splitlines()
-    assert len(lines) == 7
+    assert len(lines) == 7 + STATE_CASES
     assert all(line.startswith("{") for line in lines)
     assert not list(in_store.folder.rglob("*.partial"))
 

@@ -12,9 +12,13 @@ from typer.testing import CliRunner
 
 from clemency.audit.models import AuditEvent
 from clemency.cases.demo.seed import seed_accounts
+from clemency.cases.demo.states import state_demo_documents
 from clemency.cases.models import Case
 from clemency.cli.main import app
 from clemency.db.session import session_factory
+
+# The demo adds one synthetic case per state ruleset (issue #16) to every seed.
+STATE_CASES = len(state_demo_documents("demo"))
 
 runner = CliRunner()
 
@@ -28,7 +32,7 @@ def test_demo_seeds_once_and_prints_the_logins(tmp_path: Path) -> None:
     database = tmp_path / "clemency-demo.db"
     code, out, _ = _run("demo", "--no-serve", "--count", "14", "--database", str(database))
     assert code == 0, out
-    assert "15 cases (seed 2018)" in out
+    assert f"{14 + 1 + STATE_CASES} cases (seed 2018)" in out
     assert "admin@justice-clinic.example" in out
     assert "viewer@pardon-project.example" in out
     assert "http://127.0.0.1:8000/" in out
@@ -54,7 +58,7 @@ def test_export_then_import_through_the_cli(
         f"sqlite:///{demo_db}",
     )
     assert code == 0, err
-    assert "exported 8 cases" in err
+    assert f"exported {8 + STATE_CASES} cases" in err
     with exported.open(newline="") as stream:
         rows = list(csv.reader(stream))
     rows[4][rows[0].index("stage")] = "nonsense"  # the fourth case, line 5 of the file
@@ -80,10 +84,10 @@ def test_export_then_import_through_the_cli(
         database_url,
     )
     assert code == 0, err
-    assert "imported 7 cases, skipped 1" in out
+    assert f"imported {7 + STATE_CASES} cases, skipped 1" in out
     assert "skipped: broken.csv line 5" in err
     with session_factory(engine)() as session:
-        assert session.scalar(select(func.count(Case.id))) == 7
+        assert session.scalar(select(func.count(Case.id))) == 7 + STATE_CASES
         actions = set(session.scalars(select(AuditEvent.action)))
     assert "import" in actions
 
