@@ -25,8 +25,19 @@ def _env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
         "CLEMENCY_MAIL_BACKEND": "file",
         "CLEMENCY_MAIL_DIR": str(tmp_path / "mail"),
         "CLEMENCY_PUBLIC_URL": "https://clemency.example.org",
+        "CLEMENCY_KEY_FILE": str(_key_file(tmp_path)),
         **extra,
     }
+
+
+def _key_file(tmp_path: Path) -> Path:
+    """Encryption keys, which the production profile requires."""
+    from clemency.crypto import keys as crypto_keys
+
+    path = tmp_path / "clemency.keys"
+    if not path.exists():
+        crypto_keys.write(crypto_keys.generate(), path)
+    return path
 
 
 def test_doctor_passes_on_a_sound_deployment(database_url: str, tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ from tests.ops.certs import self_signed
 
 NGINX = Path("/usr/sbin/nginx")
 SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "clemency.conf"
-DEMO_EMAIL = "admin@justice-clinic.example"
+# A volunteer: in production admins and attorneys must first set up two-factor sign-in.
+DEMO_EMAIL = "volunteer@justice-clinic.example"
 
 pytestmark = pytest.mark.slow
 
@@ -98,7 +99,7 @@ def stack(
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     seeded = subprocess.run(
         [*clemency, "demo", "--no-serve", "--count", "20", "--database", str(database)],
-        env=env,
+        env={**env, "CLEMENCY_ENVIRONMENT": "development"},  # the demo is development's
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -106,6 +107,9 @@ def stack(
         check=False,
     )
     assert seeded.returncode == 0, seeded.stderr
+    # Production needs the keys the demo made: encryption keys and the audit trail's key.
+    env["CLEMENCY_KEY_FILE"] = str(database.with_suffix(".keys"))
+    env["CLEMENCY_AUDIT_KEY_FILE"] = str(database.with_name(database.name + ".audit-key"))
     app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
     app_log = tmp_path / "serve.log"
     with app_log.open("wb") as out:

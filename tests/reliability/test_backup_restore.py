@@ -64,6 +64,18 @@ def _export(url: str, out: Path, data_dir: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.fixture
+def keys_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One keyring for this process (which seeds) and the commands it runs (which read)."""
+    from clemency.crypto import keys as crypto_keys
+
+    key_file = tmp_path / "clemency.keys"
+    crypto_keys.write(crypto_keys.generate(), key_file)
+    monkeypatch.setenv("CLEMENCY_KEY_FILE", str(key_file))
+    monkeypatch.setattr(crypto_keys, "_current", crypto_keys.read(key_file))
+
+
+@pytest.mark.usefixtures("keys_everywhere")
 def test_backup_and_restore_round_trip(
     database_url: str, second_database: str, tmp_path: Path
 ) -> None:

@@ -37,7 +37,7 @@ def test_typed_values_are_left_alone() -> None:
 def _roster(path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["person_id", "release_date"])
+        writer.writerow(["person_id", "latest_release_date"])
         for number, hostile in enumerate(HOSTILE):
             writer.writerow([hostile, "2001-01-01"])  # the person_id cell is hostile
             writer.writerow([f"p{number}", hostile])  # an invalid date quoted in the reason

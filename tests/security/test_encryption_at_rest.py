@@ -268,7 +268,8 @@ def test_the_migration_encrypts_existing_plain_text(
     monkeypatch.setenv("CLEMENCY_DATA_DIR", str(data_dir))
     get_settings.cache_clear()
     keys.install(None)
-    upgrade(database_url, "0003")
+    # Every migration but the encrypting one (the models below need the newer columns).
+    upgrade(database_url, _revision_before(database_url, "sec_files"))
     engine = make_engine(database_url)
     with unit_of_work(engine) as session:  # written before encryption existed: plain text
         from clemency.testing.factories import make_world
@@ -313,3 +314,14 @@ def test_purposes_get_different_keys() -> None:
     assert len(hmac_key) == 32
     assert data != hmac_key
     assert ring.key_for("audit-hmac") == (kid, hmac_key)  # stable
+
+
+def _revision_before(url: str, revision: str) -> str:
+    from alembic.script import ScriptDirectory
+
+    from clemency.db.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(url))
+    down = script.get_revision(revision).down_revision
+    assert isinstance(down, str)
+    return down

@@ -63,8 +63,13 @@ def test_public_pages_carry_the_headers(site: Site, path: str) -> None:
 
 
 def test_hsts_in_production(site: Site, tmp_path: Path) -> None:
+    from clemency.crypto import keys as crypto_keys
+
+    key_file = tmp_path / "clemency.keys"  # production refuses to start without keys
+    crypto_keys.write(crypto_keys.generate(), key_file)
     settings = Settings(
         environment="production",
+        key_file=key_file,
         secret_key="p" * 48,
         database_url=site.settings.database_url,
         data_dir=tmp_path / "data",

@@ -18,14 +18,15 @@ LONG_SECRET = "s" * 48
 
 @pytest.fixture
 def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Calls that reached uvicorn (nothing is served), with a clean CLEMENCY_* environment."""
-    import uvicorn
+    """Calls that reached the server runner (nothing is served), with a clean CLEMENCY_*
+    environment."""
+    from clemency.web import server
 
-    for name in ("ENVIRONMENT", "SECRET_KEY", "AUDIT_KEY_FILE", "AUDIT_KEY"):
+    for name in ("ENVIRONMENT", "SECRET_KEY", "AUDIT_KEY_FILE", "AUDIT_KEY", "KEY_FILE", "KEYS"):
         monkeypatch.setenv(f"CLEMENCY_{name}", "")  # so that teardown restores the original
         monkeypatch.delenv(f"CLEMENCY_{name}")
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(server, "run", lambda *args, **kwargs: calls.append(kwargs))
     get_settings.cache_clear()
     yield calls
     get_settings.cache_clear()
@@ -45,10 +46,20 @@ def test_serve_defaults_to_production_and_refuses_the_placeholder_secret(
     assert started == []
 
 
+def _encryption_keys(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Production also needs encryption keys (checked first); give it some."""
+    from clemency.crypto import keys as crypto_keys
+
+    key_file = tmp_path / "clemency.keys"
+    crypto_keys.write(crypto_keys.generate(), key_file)
+    monkeypatch.setenv("CLEMENCY_KEY_FILE", str(key_file))
+
+
 def test_serve_in_production_needs_an_audit_key(
     started: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("CLEMENCY_SECRET_KEY", LONG_SECRET)
+    _encryption_keys(monkeypatch, tmp_path)
     refused = _serve()
     assert refused.exit_code == 1
     assert "CLEMENCY_AUDIT_KEY_FILE" in refused.output
@@ -83,6 +94,7 @@ def test_a_broken_audit_key_file_is_one_line(
     bad.write_text("not a key\n")
     monkeypatch.setenv("CLEMENCY_SECRET_KEY", LONG_SECRET)
     monkeypatch.setenv("CLEMENCY_AUDIT_KEY_FILE", str(bad))
+    _encryption_keys(monkeypatch, tmp_path)
     result = _serve()
     assert result.exit_code == 1
     assert "64 hexadecimal characters" in result.output

@@ -354,11 +354,6 @@ _SPECS: tuple[FactSpec, ...] = (
         "bool",
         "The offense of conviction is one that carries a life sentence (whatever was imposed).",
     ),
-    _f(
-        "sex_offender_registration_required",
-        "bool",
-        "The conviction requires registration as a sex offender.",
-    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

@@ -83,7 +83,8 @@ def test_the_agreement_roster_hits_waiting_period_edges(tmp_path: Path) -> None:
     As of a leap day after 2024-05-31: before it the pardon residence rule is not vouched for,
     so no eligible_on can fall there (issue #11 item 2)."""
     as_of = date(2028, 2, 29)
-    roster = write_roster(tmp_path / "roster.csv", 3000, (as_of, INITIATIVE_AS_OF), dirty=True)
+    # Enough rows that some fall on the edge with every other pardon rule passing too.
+    roster = write_roster(tmp_path / "roster.csv", 20_000, (as_of, INITIATIVE_AS_OF), dirty=True)
     result = run(roster, "us-federal/pardon", as_of, tmp_path / "r.parquet", "duckdb")
     ((with_date, on_edge),) = duckdb.sql(
         f"SELECT count(*) FILTER (WHERE eligible_on IS NOT NULL), "

@@ -376,6 +376,13 @@ def _api_delete_case(ctx: Ctx, url: str) -> dict[str, Any]:
 
 # Every case route taking input, with a valid request for it. A new such route fails the
 # matrix until it gets an entry here (or in REVIEWED_EXCEPTIONS).
+def _snooze_until() -> str:
+    """A month from today: snoozes run after today and for at most ten years."""
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=30)).isoformat()
+
+
 BUILDERS: dict[tuple[str, str], Builder] = {
     ("PATCH", "/api/v1/cases/{case_id}"): _api_case_patch,
     ("DELETE", "/api/v1/cases/{case_id}"): _api_delete_case,
@@ -451,6 +458,23 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("GET", "/cases/{case_id}/documents/file"): lambda ctx, url: {
         "params": {"document": ctx.document()}
     },
+    # Tasks and the screening queue (issue #14): completing the sample task again is a no-op.
+    ("POST", "/cases/{case_id}/tasks"): lambda ctx, url: {"data": {"title": "matrix task"}},
+    ("POST", "/cases/{case_id}/tasks/{task_id}/done"): lambda ctx, url: {"data": {}},
+    ("POST", "/api/v1/cases/{case_id}/tasks"): lambda ctx, url: {"json": {"title": "matrix task"}},
+    ("POST", "/api/v1/cases/{case_id}/tasks/{task_id}/complete"): lambda ctx, url: {},
+    ("POST", "/queues/{case_id}/dismiss"): lambda ctx, url: {
+        "data": {"reason": "represented_elsewhere"}
+    },
+    ("POST", "/queues/{case_id}/snooze"): lambda ctx, url: {"data": {"until": _snooze_until()}},
+    ("POST", "/queues/{case_id}/restore"): lambda ctx, url: {"data": {}},
+    ("POST", "/api/v1/cases/{case_id}/queue/dismiss"): lambda ctx, url: {
+        "json": {"reason": "represented_elsewhere"}
+    },
+    ("POST", "/api/v1/cases/{case_id}/queue/snooze"): lambda ctx, url: {
+        "json": {"until": _snooze_until()}
+    },
+    ("POST", "/api/v1/cases/{case_id}/queue/restore"): lambda ctx, url: {"json": {}},
 }
 
 # Who may use a route on a case they can see, where it is not the default (every role reads;

@@ -32,7 +32,7 @@ def test_the_template_has_every_fact_column_and_a_file_of_formats(site: Site) ->
         "/screening/template-columns.csv?ruleset=us-federal/pardon"
     ).text)}  # fmt: skip
     assert set(formats) == set(header)
-    assert "YYYY-MM-DD" in formats["release_date"]["format"]
+    assert "YYYY-MM-DD" in formats["latest_release_date"]["format"]
     assert "exactly one of:" in formats["conviction_court"]["format"]
     assert "federal_district" in formats["conviction_court"]["format"]
     assert client.get("/screening/template.csv?ruleset=../../etc").status_code == 422

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "sec_accounts"
-down_revision: str | Sequence[str] | None = "sec_files"
+down_revision: str | Sequence[str] | None = "grants_commutations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

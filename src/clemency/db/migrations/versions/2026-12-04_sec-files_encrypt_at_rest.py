@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "sec_files"
-down_revision: str | Sequence[str] | None = "grants_commutations"
+down_revision: str | Sequence[str] | None = "ops"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
