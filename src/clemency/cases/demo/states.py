@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from clemency.cases.models import PART_MODELS
+
 _SOURCE = "synthetic demo (fictitious person)"
 
 
@@ -19,24 +21,7 @@ def _asserted(name: str, value_json: str) -> dict[str, Any]:
 
 
 def _empty(document: dict[str, Any]) -> dict[str, Any]:
-    for kind in (
-        "assignments",
-        "convictions",
-        "counts",
-        "sentences",
-        "custody",
-        "conduct_incidents",
-        "programs",
-        "health_notes",
-        "victim_records",
-        "documents",
-        "support_letters",
-        "petitions",
-        "petition_events",
-        "decisions",
-        "notes",
-        "asserted_facts",
-    ):
+    for kind in PART_MODELS:  # every part of a case, by its export name
         document.setdefault(kind, [])
     return document
 

@@ -16,6 +16,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from clemency.cases.models import PART_MODELS
 from clemency.cases.vocab import CASE_STAGES
 
 # Dates are computed against this fixed day, never the clock, so output is reproducible.
@@ -196,24 +197,7 @@ def _case(rng: random.Random, number: int, stage: str, organization: str) -> dic
             "intermediary_contact": None,
         },
     }
-    for kind in [
-        "assignments",
-        "convictions",
-        "counts",
-        "sentences",
-        "custody",
-        "conduct_incidents",
-        "programs",
-        "health_notes",
-        "victim_records",
-        "documents",
-        "support_letters",
-        "petitions",
-        "petition_events",
-        "decisions",
-        "notes",
-        "asserted_facts",
-    ]:
+    for kind in PART_MODELS:  # every part of a case, by its export name
         document[kind] = []
     if stage == "intake":
         document["notes"].append(_note("Letter received; records not yet requested."))
