@@ -11,8 +11,6 @@ trail recomputed without its key.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 from clemency.audit.keys import CHECKPOINT_LABEL, AuditKey
 from clemency.audit.service import Anchor, ChainReport, verify_chain
 from clemency.errors import BadInput
+from clemency.outputs import atomic_text
 
 FORMAT = "clemency-audit-checkpoint/1"
 _FIELDS = ("format", "created_at", "rows", "last_id", "head_hash", "first_keyed_id", "key_id")
@@ -62,18 +61,8 @@ def make_checkpoint(*, session: Session, key: AuditKey) -> dict[str, Any]:
 def write_checkpoint(payload: dict[str, Any], path: Path) -> None:
     """Write ``payload`` to ``path`` atomically (a temporary file in the same folder, synced,
     then renamed over): a crash leaves the old file or the new one, never half of one."""
-    text = json.dumps(payload, indent=2, sort_keys=True) + "\n"
-    folder = path.parent if str(path.parent) else Path(".")
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_text(path) as stream:
+        stream.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
 
 def read_checkpoint(path: Path, *, key: AuditKey) -> Anchor:
