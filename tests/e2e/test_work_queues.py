@@ -28,8 +28,9 @@ def _clinic_cases(server: DemoServer, *, assigned_to: str | None, count: int) ->
     from sqlalchemy import exists, select
 
     from clemency.accounts.models import Organization, User
-    from clemency.cases.models import Case, CaseAssignment, Petition
+    from clemency.cases.models import Case, CaseAssignment
     from clemency.db.session import make_engine, unit_of_work
+    from clemency.petitions.models import Petition
 
     engine = make_engine(_database(server))
     try:
@@ -69,7 +70,7 @@ def _add(server: DemoServer, *rows: object) -> None:
 
 
 def test_a_task_made_by_the_system_is_completed(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
-    from clemency.cases.models import SupportLetter
+    from clemency.petitions.models import SupportLetter
 
     volunteer = demo_server.email(CLINIC, "volunteer")
     case_id = _clinic_cases(demo_server, assigned_to=volunteer, count=1)[0]

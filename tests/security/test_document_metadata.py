@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from clemency.cases import transfer
 from clemency.cases.access import Operator
-from clemency.cases.models import Document
 from clemency.db.session import unit_of_work
 from clemency.errors import DataImportError
+from clemency.files.models import Document
 from tests.integration.web.conftest import Site, csrf_of, site  # noqa: F401 - the fixture
 from tests.unit.petitions.samples import pdf_letter
 

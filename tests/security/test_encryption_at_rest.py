@@ -15,13 +15,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from clemency.cases import files
 from clemency.cases import service as case_service
 from clemency.cases.access import Operator
 from clemency.cases.models import Case, HealthNote, VictimRecord
 from clemency.config import Settings
 from clemency.crypto import envelope, keys
 from clemency.db.session import make_engine, unit_of_work
+from clemency.files import service as files
 from tests.integration.web.conftest import Site, site  # noqa: F401 - the fixture
 
 HEALTH = "CANARY-MEDICAL-7f3a stage IV carcinoma, prognosis under twelve months"
@@ -186,7 +186,7 @@ def test_stored_files_are_encrypted_and_an_altered_file_is_refused(
     sealed = path.read_bytes()
     assert LETTER not in sealed
     assert envelope.file_key_id(sealed) == keyring.active
-    from clemency.documents.storage import BlobStore
+    from clemency.files.storage import BlobStore
 
     assert BlobStore(Path(site.settings.data_dir)).get(key) == LETTER
     path.write_bytes(sealed[:-1] + bytes([sealed[-1] ^ 1]))

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from clemency.cases.models import Document
 from clemency.db.session import unit_of_work
-from clemency.documents.text import DOCX, PDF
-from clemency.documents.uploads import check_upload
 from clemency.errors import UploadRejected
+from clemency.files.models import Document
+from clemency.files.text import DOCX, PDF
+from clemency.files.uploads import check_upload
 from tests.integration.web.conftest import Site, csrf_of, site  # noqa: F401 - the fixture
 from tests.security.hostile_files import HOSTILE, jpeg, png
 from tests.unit.petitions.samples import docx_letter, pdf_letter

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clemency.audit.models import AuditEvent
-from clemency.cases.models import Note, SupportLetter
+from clemency.cases.models import Note
+from clemency.petitions.models import SupportLetter
 from tests.integration.web.conftest import Site, csrf_of
 
 ATTORNEY = ("a", "attorney")

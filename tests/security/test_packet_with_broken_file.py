@@ -12,11 +12,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from clemency.cases.models import Document
 from clemency.db.session import unit_of_work
 from clemency.documents.models import PacketRecord
-from clemency.documents.storage import BlobStore
-from clemency.documents.text import DOCX, PDF
+from clemency.files.models import Document
+from clemency.files.storage import BlobStore
+from clemency.files.text import DOCX, PDF
 from tests.integration.petitions.test_web import client, web  # noqa: F401 - the fixture
 from tests.unit.petitions.samples import pdf_letter
 

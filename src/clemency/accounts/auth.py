@@ -21,18 +21,20 @@ a result instead of raising.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from clemency.accounts import passwords
+from clemency.accounts import feeds, passwords
 from clemency.accounts.auth_models import ApiToken, WebSession
-from clemency.accounts.models import Membership, Organization, User
+from clemency.accounts.models import ROLES, Membership, Organization, User
 from clemency.accounts.passwords import hash_password, needs_rehash, verify_password
+from clemency.accounts.service import get_user_by_email
+from clemency.accounts.tokens import aware as _aware
+from clemency.accounts.tokens import hash_token
 from clemency.audit import service as audit
 from clemency.errors import BadInput, NotFound, PermissionDenied
 
@@ -45,17 +47,6 @@ FAILED_SIGN_IN = "The e-mail address or password is not right, or the account is
 
 # Verified against when the e-mail is unknown, so both paths take the same time.
 _DUMMY_HASH = hash_password("not-a-real-password-" + secrets.token_hex(8))
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def check_password_policy(password: str, *, email: str = "", display_name: str = "") -> None:
@@ -443,7 +434,6 @@ def change_member(
     other organizations removes it from this one instead (its owner keeps their other
     memberships); enabling or unlocking such an account is refused (a system operator does it:
     ``clemency accounts enable/unlock``). Disabling ends every session of the user at once."""
-    from clemency.accounts.models import ROLES
 
     membership = _membership(session, organization_id, user_id)
     user = session.get(User, user_id)
@@ -549,7 +539,6 @@ def change_password(
     """The user changes their own password: the current one is required (a wrong one counts
     towards the lockout), the new one passes the policy. Every other session of the user ends
     and the calendar-feed link is replaced. Success and failure are audited (CJ-9)."""
-    from clemency.accounts import feeds
 
     def refuse(message: str, field: str, detail: str) -> BadInput:
         audit.record(
@@ -607,8 +596,6 @@ def operator_set_active(
 ) -> User:
     """Disable (ending every session and calendar link) or enable a whole account, in every
     organization: for a system operator, never an organization's admin."""
-    from clemency.accounts import feeds
-    from clemency.accounts.service import get_user_by_email
 
     user = get_user_by_email(session=session, email=email)
     if user is None:
@@ -632,7 +619,6 @@ def operator_set_active(
 
 
 def operator_unlock(*, session: Session, email: str, operator: str) -> User:
-    from clemency.accounts.service import get_user_by_email
 
     user = get_user_by_email(session=session, email=email)
     if user is None:

@@ -25,24 +25,14 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.auth_models import CalendarFeed
 from clemency.accounts.models import User
+from clemency.accounts.tokens import aware as _aware
+from clemency.accounts.tokens import hash_token as _hash
 from clemency.audit import service as audit
 from clemency.errors import LinkInvalid
 
 FEED_PREFIX = "cf_"
 DEFAULT_FEED_DAYS = 180
 INVALID_FEED = "This calendar link is not valid any more; make a new one on the Deadlines page."
-
-
-def _hash(raw: str) -> str:
-    from clemency.accounts.auth import hash_token
-
-    return hash_token(raw)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    from clemency.accounts.auth import _aware as aware
-
-    return aware(moment)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.models import ROLES, Invitation, Membership, Organization, User
 from clemency.accounts.passwords import check_password_policy, hash_password, verify_password
+from clemency.accounts.tokens import aware as _aware
+from clemency.accounts.tokens import hash_token as _hash
 from clemency.audit import service as audit
 from clemency.errors import BadInput, LinkInvalid, NotFound
 
@@ -42,18 +44,6 @@ REGISTERED = (
     "chose and you have joined the organization: sign in. If it already had an account, nothing "
     "was changed: sign in with that account's password and open this link again to accept."
 )
-
-
-def _hash(raw: str) -> str:
-    from clemency.accounts.auth import hash_token
-
-    return hash_token(raw)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    from clemency.accounts.auth import _aware as aware
-
-    return aware(moment)
 
 
 def _normalise_email(email: str) -> str:

@@ -36,8 +36,10 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from clemency.accounts.auth import LOCKOUT_DURATION, belongs_elsewhere, end_all_sessions
 from clemency.accounts.auth_models import RecoveryCode
-from clemency.accounts.models import PRIVILEGED_ROLES, Membership, Organization, User
+from clemency.accounts.models import MFA_POLICIES, PRIVILEGED_ROLES, Membership, Organization, User
+from clemency.accounts.tokens import aware as _aware
 from clemency.audit import service as audit
 from clemency.errors import BadInput, NotFound, PermissionDenied
 
@@ -96,7 +98,6 @@ def is_required(memberships: Iterable[tuple[Organization, str]], *, environment:
 
 def set_policy(*, session: Session, admin: User, organization_id: int, policy: str) -> None:
     """An admin sets their organization's policy (the caller checked they administer it)."""
-    from clemency.accounts.models import MFA_POLICIES
 
     if policy not in MFA_POLICIES:
         raise BadInput(f"Choose one of {', '.join(MFA_POLICIES)}.", field="mfa_policy")
@@ -270,7 +271,6 @@ def verify_second_factor(
 ) -> bool:
     """The code step of sign-in: a TOTP code or a recovery code. Counts failures and locks the
     account after :data:`MFA_FAILURE_THRESHOLD` in a row; audits every attempt."""
-    from clemency.accounts.auth import LOCKOUT_DURATION, _aware
 
     locked_until = _aware(user.locked_until)
     if locked_until is not None and locked_until > now:
@@ -301,7 +301,6 @@ def verify_second_factor(
 
 
 def _clear(session: Session, user: User, now: datetime) -> None:
-    from clemency.accounts.auth import end_all_sessions
 
     user.totp_secret = None
     user.totp_pending_secret = None
@@ -319,7 +318,6 @@ def reset_by_admin(
     """An admin of the organization resets a member's second factor (lost phone and codes).
     Only for an account that belongs to this organization alone: an account shared with other
     organizations is reset by a system operator (``clemency accounts mfa-reset``)."""
-    from clemency.accounts.auth import belongs_elsewhere
 
     membership = session.scalar(
         select(Membership).where(

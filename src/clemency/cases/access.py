@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, event, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Membership, User
@@ -138,24 +138,31 @@ def permissions(session: Session, actor: Actor, case: Case) -> frozenset[Permiss
     return _ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
-def visible_cases_clause(actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause selecting exactly the cases ``actor`` may see (lists agree with get)."""
+def visible_cases_clause(
+    session: Session, actor: Actor, *, organization: ColumnElement[int] | None = None
+) -> ColumnElement[bool]:
+    """A WHERE clause selecting exactly the cases ``actor`` may see (lists agree with get):
+    every case of an organization where the user is an admin, attorney or viewer, and the
+    cases assigned to them where they are a volunteer. The user's memberships are read first
+    (once per unit of work), so the database filters on ``organization_id IN (...)`` through an
+    index instead of running a correlated sub-query per row. ``organization`` replaces the
+    column in that filter (the case list passes ``Case.organization_id + 0`` to steer SQLite's
+    planner away from the index when it walks names)."""
     if isinstance(actor, Operator):
         return true()
     if not actor.is_active:
         return false()
-    org_wide = exists().where(
-        Membership.user_id == actor.id,
-        Membership.organization_id == Case.organization_id,
-        Membership.role.in_(sorted(_SEES_WHOLE_ORGANIZATION)),
-    )
-    volunteer_here = exists().where(
-        Membership.user_id == actor.id,
-        Membership.organization_id == Case.organization_id,
-        Membership.role == "volunteer",
-    )
-    assigned = exists().where(CaseAssignment.case_id == Case.id, CaseAssignment.user_id == actor.id)
-    return or_(org_wide, and_(volunteer_here, assigned))
+    column = Case.organization_id.expression if organization is None else organization
+    memberships = roles_of(session, actor).items()
+    whole = sorted(org for org, role in memberships if role in _SEES_WHOLE_ORGANIZATION)
+    assigned_only = sorted(org for org, role in memberships if role == "volunteer")
+    clauses: list[ColumnElement[bool]] = []
+    if whole:
+        clauses.append(column.in_(whole))
+    if assigned_only:
+        assigned = select(CaseAssignment.case_id).where(CaseAssignment.user_id == actor.id)
+        clauses.append(and_(column.in_(assigned_only), Case.id.in_(assigned)))
+    return or_(*clauses) if clauses else false()
 
 
 def may_create_in(session: Session, actor: Actor, organization_id: int) -> bool:

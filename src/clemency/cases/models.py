@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -29,8 +30,11 @@ from clemency.crypto.columns import EncryptedText
 from clemency.db.base import Base, TimestampMixin, VersionedMixin, enum_type
 from clemency.errors import BadInput
 
+if TYPE_CHECKING:  # the parts other domains own; their relationships are named by string
+    from clemency.files.models import Document
+    from clemency.petitions.models import Decision, Petition, PetitionEvent, SupportLetter
+
 BOP_REGISTER_RE = re.compile(r"^\d{5}-\d{3}$")
-OPA_CASE_NUMBER_RE = re.compile(r"^[PC]\d{6}$")
 
 _CASCADE = "all, delete-orphan"
 
@@ -330,128 +334,6 @@ class VictimRecord(TimestampMixin, VersionedMixin, Base):
     )
 
 
-class SupportLetter(TimestampMixin, VersionedMixin, Base):
-    """A letter of support, tracked from request to acceptance."""
-
-    __tablename__ = "support_letters"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
-    author_name: Mapped[str] = mapped_column(String(200))
-    author_title: Mapped[str | None] = mapped_column(String(200))
-    author_relationship: Mapped[str | None] = mapped_column(String(200))
-    is_relative: Mapped[bool | None] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(enum_type("letter_status", vocab.LETTER_STATUSES, 16))
-    requested_on: Mapped[date | None] = mapped_column(Date)
-    received_on: Mapped[date | None] = mapped_column(Date)
-    decided_on: Mapped[date | None] = mapped_column(Date)  # accepted or rejected
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
-
-
-class Document(TimestampMixin, VersionedMixin, Base):
-    """A stored file: the bytes live under the storage key (never a user-chosen path)."""
-
-    __tablename__ = "documents"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
-    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str | None] = mapped_column(String(100))
-    doc_type: Mapped[str] = mapped_column(enum_type("document_type", vocab.DOCUMENT_TYPES))
-    sha256: Mapped[str] = mapped_column(String(64))
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
-    dated_on: Mapped[date | None] = mapped_column(Date)
-    source: Mapped[str | None] = mapped_column(String(200))
-
-
-class Petition(TimestampMixin, VersionedMixin, Base):
-    """A petition to one authority. ``status`` is the latest *known* status; its history, with
-    who knew it and from which source, is in :class:`PetitionEvent`."""
-
-    __tablename__ = "petitions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
-    jurisdiction: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(enum_type("petition_kind", vocab.PETITION_KINDS, 16))
-    case_number: Mapped[str | None] = mapped_column(String(32))
-    filed_on: Mapped[date | None] = mapped_column(Date)
-    channel: Mapped[str | None] = mapped_column(
-        enum_type("petition_channel", vocab.PETITION_CHANNELS, 16)
-    )
-    status: Mapped[str] = mapped_column(
-        enum_type("petition_status", vocab.PETITION_STATUSES), default="draft"
-    )
-    relief_requested: Mapped[str | None] = mapped_column(Text)
-
-    case: Mapped[Case] = relationship(back_populates="petitions")
-    events: Mapped[list[PetitionEvent]] = relationship(
-        cascade=_CASCADE, order_by="PetitionEvent.occurred_on, PetitionEvent.id"
-    )
-
-    @validates("case_number", "jurisdiction")
-    def _check_case_number(self, key: str, value: str | None) -> str | None:
-        """Federal OPA numbers are P or C plus six digits; state numbers are kept as given.
-        Checked whichever of the two fields is set last."""
-        if key == "case_number" and value == "":
-            value = None
-        jurisdiction = value if key == "jurisdiction" else self.jurisdiction
-        number = value if key == "case_number" else self.case_number
-        if jurisdiction == "us-federal" and number and not OPA_CASE_NUMBER_RE.match(number):
-            raise BadInput(
-                f"Federal case number {number!r} is not in the form C123456 or P123456 "
-                "(C for commutation, P for pardon, then six digits).",
-                field="case_number",
-            )
-        return value
-
-
-class PetitionEvent(TimestampMixin, VersionedMixin, Base):
-    """One dated status in a petition's history: who knew it, and from which source."""
-
-    __tablename__ = "petition_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
-    petition_id: Mapped[int] = mapped_column(
-        ForeignKey("petitions.id", ondelete="CASCADE"), index=True
-    )
-    status: Mapped[str] = mapped_column(enum_type("event_status", vocab.PETITION_STATUSES))
-    occurred_on: Mapped[date] = mapped_column(Date)
-    occurred_on_precision: Mapped[str] = mapped_column(
-        enum_type("event_date_precision", vocab.DATE_PRECISIONS, 8), default="day"
-    )
-    learned_on: Mapped[date | None] = mapped_column(Date)  # when we found out
-    source: Mapped[str] = mapped_column(enum_type("event_source", vocab.EVENT_SOURCES, 16))
-    source_detail: Mapped[str | None] = mapped_column(Text)  # URL, letter reference, …
-    known_by: Mapped[str | None] = mapped_column(String(200))  # who knew: petitioner, OPA, …
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    note: Mapped[str | None] = mapped_column(Text)
-
-
-class Decision(TimestampMixin, VersionedMixin, Base):
-    """A clemency decision. ``petition_id`` is empty for a grant made outside the process."""
-
-    __tablename__ = "decisions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
-    petition_id: Mapped[int | None] = mapped_column(
-        ForeignKey("petitions.id", ondelete="SET NULL"), index=True
-    )
-    kind: Mapped[str] = mapped_column(enum_type("decision_kind", vocab.PETITION_KINDS, 16))
-    outcome: Mapped[str] = mapped_column(enum_type("decision_outcome", vocab.DECISION_OUTCOMES))
-    decided_on: Mapped[date | None] = mapped_column(Date)
-    decided_on_precision: Mapped[str] = mapped_column(
-        enum_type("decision_date_precision", vocab.DATE_PRECISIONS, 8), default="day"
-    )
-    decided_by: Mapped[str | None] = mapped_column(String(200))
-    terms: Mapped[str | None] = mapped_column(Text)
-    conditions: Mapped[str | None] = mapped_column(Text)
-    source_detail: Mapped[str | None] = mapped_column(Text)
-
-
 class Note(TimestampMixin, VersionedMixin, Base):
     """A free-text working note on the case."""
 
@@ -484,7 +366,10 @@ class CaseFact(TimestampMixin, VersionedMixin, Base):
     valid_until: Mapped[date | None] = mapped_column(Date)
 
 
-# Every part of a case by its export name, in dependency order (parents before children).
+# Every part of a case by its export name, in dependency order (parents before children). The
+# parts this package owns are listed here; the domains that own the others (``files``,
+# ``petitions``) add theirs with :func:`register_part` when their models are imported, and
+# ``clemency.db.models`` (the one registry of models) imports them all.
 PART_MODELS: dict[str, type[Base]] = {
     "assignments": CaseAssignment,
     "convictions": Conviction,
@@ -495,14 +380,44 @@ PART_MODELS: dict[str, type[Base]] = {
     "programs": ProgramRecord,
     "health_notes": HealthNote,
     "victim_records": VictimRecord,
-    "documents": Document,
-    "support_letters": SupportLetter,
-    "petitions": Petition,
-    "petition_events": PetitionEvent,
-    "decisions": Decision,
     "notes": Note,
     "asserted_facts": CaseFact,
 }
+
+
+#: The export order of every part, whoever owns it: parents before children.
+PART_ORDER: tuple[str, ...] = (
+    "assignments",
+    "convictions",
+    "counts",
+    "sentences",
+    "custody",
+    "conduct_incidents",
+    "programs",
+    "health_notes",
+    "victim_records",
+    "documents",
+    "support_letters",
+    "petitions",
+    "petition_events",
+    "decisions",
+    "notes",
+    "asserted_facts",
+)
+
+
+def register_part(name: str, model: type[Base]) -> None:
+    """Add another domain's part of a case to :data:`PART_MODELS`, in its place in
+    :data:`PART_ORDER`. Registering the same part again is a no-op."""
+    if name not in PART_ORDER:
+        raise ValueError(f"part {name!r} is not in cases.models.PART_ORDER")
+    if PART_MODELS.get(name) not in (None, model):
+        raise ValueError(f"part {name!r} is already registered to {PART_MODELS[name].__name__}")
+    items = sorted({**PART_MODELS, name: model}.items(), key=lambda kv: PART_ORDER.index(kv[0]))
+    PART_MODELS.clear()
+    PART_MODELS.update(items)
+
+
 # Parts only roles with ``Permission.SENSITIVE`` may read or change (security.md PR-1
 # "restricted"): one rule for all of them in the service, web pages, API and export.
 SENSITIVE_PARTS: frozenset[str] = frozenset({"health_notes", "victim_records"})

@@ -14,6 +14,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
 from sqlalchemy.types import TypeDecorator
 
+from clemency.cases.validation import check_row, check_value
 from clemency.db.base import Base
 from clemency.errors import BadInput
 
@@ -61,7 +62,6 @@ def coerce(model: type[Base], name: str, raw: Any) -> Any:
 
     Raises :class:`BadInput` naming the field, the value and the expected form.
     """
-    from clemency.cases.validation import check_value
 
     return check_value(model, name, _convert(model, name, raw))
 
@@ -147,7 +147,6 @@ def coerce_values(model: type[Base], values: dict[str, Any], allowed: list[str])
                 field=name,
             )
         out[name] = coerce(model, name, raw)
-    from clemency.cases.validation import check_row
 
     check_row(model, out)
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,13 +47,11 @@ __all__ = [
     "add_part",
     "assign",
     "check_version",
-    "count_for_user",
     "create_case",
     "delete_case",
     "delete_part",
     "get_for_user",
     "get_part",
-    "list_for_user",
     "list_parts",
     "refuse_sensitive_part",
     "unassign",
@@ -167,56 +165,6 @@ def open_for_user(
     if audit_read and need is Permission.READ:
         _audit(session, user, "read", "case", case.id, case)
     return case, allowed
-
-
-def list_for_user(
-    *,
-    session: Session,
-    user: Actor,
-    search: str | None = None,
-    stage: str | None = None,
-    organization_id: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[Case]:
-    """The cases ``user`` may see, newest first, optionally filtered by name, register number,
-    reference or stage. The listing itself is audited as one ``read`` of ``case_list``."""
-    query = select(Case).join(Case.person).where(access.visible_cases_clause(user))
-    if organization_id is not None:
-        query = query.where(Case.organization_id == organization_id)
-    if stage:
-        query = query.where(Case.stage == stage)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Person.given_name + " " + Person.family_name).like(pattern),
-                func.lower(Person.family_name).like(pattern),
-                Person.bop_register_number.like(pattern),
-                func.lower(Case.reference).like(pattern),
-            )
-        )
-    cases = list(session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)))
-    _audit(
-        session,
-        user,
-        "read",
-        "case_list",
-        None,
-        None,
-        detail=f"{len(cases)} cases listed",
-        organization_id=organization_id,
-    )
-    return cases
-
-
-def count_for_user(*, session: Session, user: Actor) -> int:
-    """How many cases ``user`` may see (not audited: no case content is read)."""
-    query = select(func.count(Case.id)).where(access.visible_cases_clause(user))
-    return int(session.scalar(query) or 0)
-
-
-# --------------------------------------------------------------------------- optimistic locking
 
 
 def check_version(obj: Base, expected_version: int) -> None:

@@ -121,7 +121,7 @@ def export_cases(
     query = (
         select(Case, Organization.slug)
         .join(Organization, Organization.id == Case.organization_id)
-        .where(access.visible_cases_clause(user))
+        .where(access.visible_cases_clause(session, user))
         .order_by(Organization.slug, Case.reference)
         .options(*(selectinload(getattr(Case, kind)) for kind in PART_MODELS))
         .options(selectinload(Case.person))

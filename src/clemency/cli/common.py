@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
@@ -75,10 +74,6 @@ def read_input(path: Path, *, limit: int, what: str) -> str:
             f"{path} line {line}: not UTF-8 text (byte {error.start}); save the {what} file "
             "as UTF-8."
         )
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
 
 
 def database_error_message(error: BaseException) -> str | None:

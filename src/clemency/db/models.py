@@ -8,6 +8,7 @@ from clemency.audit import models as audit_models
 from clemency.cases import models as cases_models
 from clemency.db.base import Base
 from clemency.documents import models as documents_models
+from clemency.files import models as files_models
 from clemency.grants import models as grants_models
 from clemency.ops import models as ops_models
 from clemency.petitions import models as petitions_models
@@ -24,6 +25,7 @@ __all__ = [
     "auth_models",
     "cases_models",
     "documents_models",
+    "files_models",
     "grants_models",
     "ops_models",
     "petitions_models",

@@ -60,6 +60,12 @@ def available() -> list[str]:
     return sorted(f"{p.parent.name}/{p.stem}" for p in FORMS_DIR.glob("*/*.yaml"))
 
 
+def form_id_for(jurisdiction: str, kind: str) -> str | None:
+    """The packet form for a petition of ``kind`` in ``jurisdiction``, if one exists."""
+    candidate = f"{jurisdiction}/{kind}"
+    return candidate if candidate in available() else None
+
+
 @cache
 def load(form_id: str) -> tuple[FormSpec, str]:
     """The form spec and the sha256 of its file; unknown ids list the known ones."""

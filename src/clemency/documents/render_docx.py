@@ -19,7 +19,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from clemency.documents.assemble import Packet
-from clemency.documents.text import PDF, TEXT, attachment_text
+from clemency.files.text import PDF, TEXT, attachment_text
 
 RED = RGBColor(0xB0, 0x00, 0x00)
 

@@ -20,7 +20,7 @@ import jinja2
 from pypdf import PdfReader, PdfWriter
 
 from clemency.documents.assemble import Packet
-from clemency.documents.text import PDF, TEXT, attachment_text
+from clemency.files.text import PDF, TEXT, attachment_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,13 +21,22 @@ from clemency.cases import access
 from clemency.cases import facts as case_facts
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor
-from clemency.cases.models import Case, Conviction, Document, Petition, Sentence
+from clemency.cases.models import Case, Conviction, Sentence
 from clemency.config import Settings
 from clemency.documents import assemble as asm
+from clemency.documents import forms
 from clemency.documents.models import PacketRecord
-from clemency.documents.storage import BlobStore
-from clemency.documents.text import DOCX, PDF, TEXT, unreadable_reason
-from clemency.errors import BadInput, ClemencyError
+from clemency.errors import BadInput, ClemencyError, NotFound
+
+if TYPE_CHECKING:  # packets are made for a petition; petitions sit above documents
+    from clemency.petitions.models import Petition
+from clemency.accounts.models import Organization
+from clemency.cases.access import Permission
+from clemency.config import get_settings
+from clemency.documents.models import PetitionAnswer
+from clemency.files.models import Document
+from clemency.files.storage import BlobStore
+from clemency.files.text import DOCX, PDF, TEXT, unreadable_reason
 
 #: Document types attached to a packet as exhibits (never medical records or correspondence).
 EXHIBIT_TYPES = (
@@ -98,7 +108,6 @@ def _conviction(c: Conviction, release_date: date | None) -> asm.ConvictionData:
 
 
 def _answers(session: Session, case: Case) -> dict[str, str]:
-    from clemency.petitions.models import PetitionAnswer
 
     rows = session.scalars(select(PetitionAnswer).where(PetitionAnswer.case_id == case.id))
     return {r.key: r.text for r in rows}
@@ -189,7 +198,6 @@ def packet_input(
         if p.status != "draft"
     )
     org = case.organization_id
-    from clemency.accounts.models import Organization
 
     organization = session.get(Organization, org)
     return asm.PacketInput(
@@ -237,10 +245,8 @@ def missing_for_petition(
     settings: Settings | None = None,
 ) -> tuple[str, ...]:
     """What the petition's packet still lacks (the submit guard uses it)."""
-    from clemency.config import get_settings
-    from clemency.petitions.service import form_id_for
 
-    form_id = form_id_for(petition)
+    form_id = forms.form_id_for(petition.jurisdiction, petition.kind)
     if form_id is None:
         return (f"no packet form exists for {petition.jurisdiction} {petition.kind} petitions",)
     data = packet_input(
@@ -272,7 +278,11 @@ def generate(
     if fmt not in FORMATS:
         raise BadInput(f"format must be pdf or docx, not {fmt!r}.", field="format")
     case = case_service.get_for_user(session=session, user=user, case_id=case_id)
-    petition = session.get(Petition, petition_id) if petition_id is not None else None
+    petition = None
+    if petition_id is not None:  # only a petition of this case
+        petition = next((p for p in case.petitions if p.id == petition_id), None)
+        if petition is None:
+            raise NotFound(f"case {case_id} has no petition {petition_id}.")
     data = packet_input(
         session=session,
         case=case,
@@ -327,8 +337,6 @@ def generate(
 
 def set_answers(*, session: Session, user: Actor, case_id: int, answers: dict[str, str]) -> None:
     """Save draft answers (``answers.reasons``, ``person.address``, ...); empty text deletes."""
-    from clemency.cases.access import Permission
-    from clemency.petitions.models import PetitionAnswer
 
     case = case_service.get_for_user(
         session=session, user=user, case_id=case_id, need=Permission.WRITE, audit_read=False

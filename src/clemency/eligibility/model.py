@@ -307,8 +307,62 @@ def _parameters(data: LineDict, path: Path) -> dict[str, Parameter]:
 
 
 def load_rule(path: Path, expected_id: str) -> Rule:
+    """Read and check one rule file; every mistake names its line and how to fix it."""
     data = _mapping(load_yaml(path), path, "rule")
     _unknown_keys(data, RULE_KEYS, path)
+    rule_id, kind, reference = _rule_header(data, path, expected_id)
+    start, until, basis = _effective(data, path)
+    outside = data.get("outside_effective", "pass")
+    if outside not in ("pass", "fail"):
+        raise rule_error(
+            path,
+            data.line_of("outside_effective"),
+            f"unknown outside_effective {outside!r}",
+            "write pass or fail",
+        )
+    params = _parameters(data, path)
+    param_types = {name: p.type for name, p in params.items()}
+    when, wait_until = _conditions(data, path, param_types)
+    show: dict[str, expr.Node] = {}
+    raw_show = data.get("show") or LineDict()
+    if not isinstance(raw_show, LineDict):
+        raise rule_error(
+            path, data.line_of("show"), "`show` must map names to expressions", "see docs/rules.md"
+        )
+    for name, source in raw_show.items():
+        show[name], _ = _expression(source, raw_show, name, path, param_types)
+    texts = _explanations(data, path, allowed=set(FACTS) | set(params) | set(show) | EXPLAIN_NAMES)
+    facts: dict[str, None] = {}
+    for node in (when, wait_until):
+        if node is not None:
+            for name in expr.facts_read(node):
+                facts.setdefault(name, None)
+    url = reference.get("url")
+    return Rule(
+        id=rule_id,
+        slug=path.name.removesuffix(".yaml"),
+        title=_text(data, "title", path),
+        required=kind == "required",
+        citation=str(reference["citation"]),
+        url=str(url) if url else None,
+        effective_from=start,
+        effective_until=until,
+        outside_effective=outside,
+        basis=basis,
+        parameters=params,
+        when=when,
+        wait_until=wait_until,
+        show=show,
+        explain=texts,
+        path=path,
+        facts=list(facts),
+        when_source=str(data["when"]) if when is not None else None,
+        wait_until_source=str(data["wait_until"]) if wait_until is not None else None,
+    )
+
+
+def _rule_header(data: LineDict, path: Path, expected_id: str) -> tuple[str, str, LineDict]:
+    """The rule's id (which must match its file), kind and reference (a citation is required)."""
     rule_id = _text(data, "id", path)
     if rule_id != expected_id:
         raise rule_error(
@@ -333,6 +387,11 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             "missing `reference.citation`",
             'add reference: {citation: "28 CFR 1.2", url: https://…}',
         )
+    return rule_id, str(kind), reference
+
+
+def _effective(data: LineDict, path: Path) -> tuple[date, date | None, Literal["law", "knowledge"]]:
+    """The period the rule is in force (``from``, ``until``) and what ``from`` rests on."""
     effective = data.get("effective")
     if not isinstance(effective, LineDict) or "from" not in effective:
         raise rule_error(
@@ -370,16 +429,13 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             f"effective.until {until.isoformat()} is before effective.from {start.isoformat()}",
             "write an `until` on or after `from`",
         )
-    outside = data.get("outside_effective", "pass")
-    if outside not in ("pass", "fail"):
-        raise rule_error(
-            path,
-            data.line_of("outside_effective"),
-            f"unknown outside_effective {outside!r}",
-            "write pass or fail",
-        )
-    params = _parameters(data, path)
-    param_types = {name: p.type for name, p in params.items()}
+    return start, until, "law" if basis == "law" else "knowledge"
+
+
+def _conditions(
+    data: LineDict, path: Path, param_types: Mapping[str, expr.Type]
+) -> tuple[expr.Node | None, expr.Node | None]:
+    """``when`` (a condition) and ``wait_until`` (a date); a rule has at least one."""
     when = wait_until = None
     if "when" in data:
         when, kind_when = _expression(data["when"], data, "when", path, param_types)
@@ -408,21 +464,17 @@ def load_rule(path: Path, expected_id: str) -> Rule:
             "the rule has neither `when` nor `wait_until`",
             "add a condition under `when:`",
         )
-    show: dict[str, expr.Node] = {}
-    raw_show = data.get("show") or LineDict()
-    if not isinstance(raw_show, LineDict):
-        raise rule_error(
-            path, data.line_of("show"), "`show` must map names to expressions", "see docs/rules.md"
-        )
-    for name, source in raw_show.items():
-        show[name], _ = _expression(source, raw_show, name, path, param_types)
+    return when, wait_until
+
+
+def _explanations(data: LineDict, path: Path, *, allowed: set[str]) -> dict[str, str]:
+    """``explain.pass``, ``fail`` and ``unknown`` (and optionally ``not_in_effect``), each using
+    only names the rule can fill in."""
     explain = data.get("explain")
     if not isinstance(explain, LineDict):
         raise rule_error(
             path, data.line, "missing `explain`", "add explain: {pass: …, fail: …, unknown: …}"
         )
-    allowed = set(FACTS) | set(params) | set(show) | EXPLAIN_NAMES
-    texts: dict[str, str] = {}
     for outcome in ("pass", "fail", "unknown"):
         if not isinstance(explain.get(outcome), str):
             raise rule_error(
@@ -431,6 +483,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
                 f"missing explanation `explain.{outcome}`",
                 f'add {outcome}: "…"',
             )
+    texts: dict[str, str] = {}
     for key, text in explain.items():
         if key not in ("pass", "fail", "unknown", "not_in_effect"):
             raise rule_error(
@@ -457,33 +510,7 @@ def load_rule(path: Path, expected_id: str) -> Rule:
                     "use a fact, a parameter, a `show` name, as_of, wait_until or missing",
                 )
         texts[key] = str(text)
-    facts: dict[str, None] = {}
-    for node in (when, wait_until):
-        if node is not None:
-            for name in expr.facts_read(node):
-                facts.setdefault(name, None)
-    url = reference.get("url")
-    return Rule(
-        id=rule_id,
-        slug=path.name.removesuffix(".yaml"),
-        title=_text(data, "title", path),
-        required=kind == "required",
-        citation=str(reference["citation"]),
-        url=str(url) if url else None,
-        effective_from=start,
-        effective_until=until,
-        outside_effective=outside,
-        basis=basis,
-        parameters=params,
-        when=when,
-        wait_until=wait_until,
-        show=show,
-        explain=texts,
-        path=path,
-        facts=list(facts),
-        when_source=str(data["when"]) if when is not None else None,
-        wait_until_source=str(data["wait_until"]) if wait_until is not None else None,
-    )
+    return texts
 
 
 def load_ruleset_dir(folder: Path) -> Ruleset:

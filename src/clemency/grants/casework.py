@@ -100,7 +100,11 @@ def organization_rows(
     """One anonymous row per visible case: stage, jurisdiction, outcome, year, days in stage."""
     query = (
         select(Case)
-        .where(and_(Case.organization_id == organization_id, access.visible_cases_clause(user)))
+        .where(
+            and_(
+                Case.organization_id == organization_id, access.visible_cases_clause(session, user)
+            )
+        )
         .options(selectinload(Case.decisions), selectinload(Case.petition_events))
         .order_by(Case.id)
     )

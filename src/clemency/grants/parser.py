@@ -25,7 +25,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
@@ -748,6 +747,57 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     digest = sha256 or sha256_of(data)
     soup = BeautifulSoup(text, "lxml")
     warnings: list[str] = []
+    title, president, term = _title_and_president(soup, warnings)
+    default_kind = _kind_from_text(title) or "pardon"
+    loose: list[str] = []
+    sections = _read_sections(_page_root(soup), title, warnings, loose)
+    page = _PageContext(
+        title=title,
+        president=president,
+        default_kind=default_kind,
+        source_file=source_file,
+        digest=digest,
+    )
+    grants: list[Grant] = []
+    for section in sections:
+        for entry in section.entries:
+            grants.append(_grant(entry, section, page, entry_index=len(grants) + 1))
+    section_models = [
+        Section(
+            heading=section.heading,
+            grant_date=section.grant_date,
+            layouts=sorted(set(section.layouts)),
+            grant_count=len(section.entries),
+            warrant_url=section.warrant_url,
+        )
+        for section in sections
+    ]
+    source_url = _source_url(soup, text)
+    for grant in grants:
+        grant.source_url = source_url
+        if grant.provenance is not None:
+            grant.provenance.source_url = source_url
+    if not grants:
+        warnings.append("no grants found on the page")
+    return ParsedPage(
+        source_file=source_file,
+        source_sha256=digest,
+        source_url=source_url,
+        source_description=f"the Justice Department page {title!r}",
+        licence=PUBLIC_DOMAIN,
+        title=title,
+        president=president,
+        term=term,
+        default_kind=default_kind,
+        sections=section_models,
+        grants=grants,
+        warnings=warnings,
+        unassigned_text=loose,
+    )
+
+
+def _title_and_president(soup: BeautifulSoup, warnings: list[str]) -> tuple[str, str, str | None]:
+    """The page title (its ``h1``, else ``<title>``), and the president and term it names."""
     h1 = soup.find("h1")
     title = _text(h1) if isinstance(h1, Tag) else _text(soup.title) if soup.title else ""
     if not title and soup.title is not None:
@@ -755,15 +805,17 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
     president_match = _PRESIDENT.search(title)
     if president_match is None:
         warnings.append(f"could not read the president from the title {title!r}")
-        president, term = "unknown", None
-    else:
-        president = _WS.sub(" ", president_match.group("name")).strip()
-        term = president_match.group("term")
-    default_kind = _kind_from_text(title) or "pardon"
-    root = _page_root(soup)
+        return title, "unknown", None
+    president = _WS.sub(" ", president_match.group("name")).strip()
+    return title, president, president_match.group("term")
 
+
+def _read_sections(
+    root: Tag, title: str, warnings: list[str], loose: list[str]
+) -> list[_SectionState]:
+    """Walk the page's headings, links, tables and lines in document order into sections of
+    entries (a dated heading starts a section; an undated one may set the kind that follows)."""
     sections: list[_SectionState] = []
-    loose: list[str] = []
     current = _SectionState(heading="", grant_date=None, kind=None)
     reader = _LabelReader(current, LAYOUT_PARAGRAPHS, warnings, loose)
     table_number = 0  # tables and text blocks counted in document order, for provenance
@@ -795,25 +847,9 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                 current.warrant_url = event.href
         elif isinstance(event, _Table):
             table_number += 1
-            grid = _grid(event.tag)
-            header = next(
-                (
-                    (index, roles)
-                    for index, row in enumerate(grid[:3])
-                    if (roles := _header_roles(row)) is not None
-                ),
-                None,
-            )
             if current not in sections:
                 sections.append(current)
-            if header is not None:
-                _read_column_table(grid, header[0], header[1], current, table_number)
-                current.layouts.append(LAYOUT_COLUMNS)
-            else:
-                table_reader = _LabelReader(current, LAYOUT_LABEL_TABLE, warnings, loose)
-                _read_label_table(event.tag, table_reader, table_number)
-                table_reader.close()
-                current.layouts.append(LAYOUT_LABEL_TABLE)
+            _read_table(event.tag, current, table_number, warnings, loose)
         else:
             before = len(current.entries)
             block_number += 1
@@ -824,98 +860,90 @@ def parse_html(html: str | bytes, *, source_file: str, sha256: str | None = None
                 if LAYOUT_PARAGRAPHS not in current.layouts:
                     current.layouts.append(LAYOUT_PARAGRAPHS)
     reader.close()
+    return sections
 
-    grants: list[Grant] = []
-    section_models: list[Section] = []
-    for section in sections:
-        for entry in section.entries:
-            flags = list(entry.flags)
-            name, aliases = parse_name(entry.name_text)
-            convictions = [
-                _conviction(raw, flags) for raw in entry.convictions if any(raw.values())
-            ]
-            if not convictions:
-                flags.append("no_conviction_stated")
-            if all(c.court_id is None for c in convictions) and "court_not_recognized" not in flags:
-                flags.append("court_missing")
-            if section.grant_date is None:
-                flags.append("no_grant_date")
-            kind = section.kind or _kind_from_text(entry.terms or "") or default_kind
-            terms = parse_terms(entry.terms) if entry.terms else None
-            if terms is not None and terms.unparsed:
-                flags.append("terms_partly_understood")
-            grant_class = classifier.classify_grant(convictions)
-            grants.append(
-                Grant(
-                    president=president,
-                    grant_date=section.grant_date,
-                    section_heading=section.heading,
-                    kind=kind,
-                    name=name,
-                    name_text=_WS.sub(" ", entry.name_text).strip(),
-                    aliases=aliases,
-                    convictions=convictions,
-                    terms_text=entry.terms,
-                    terms=terms,
-                    warrant_url=section.warrant_url,
-                    record_url=entry.record_url,
-                    layout=entry.layout,
-                    entry_index=len(grants) + 1,
-                    source_file=source_file,
-                    source_sha256=digest,
-                    source_url=None,
-                    category=grant_class.category,
-                    category_rule=grant_class.rule,
-                    flags=sorted(set(flags)),
-                    unparsed=entry.unparsed,
-                    provenance=Provenance(
-                        source=f"the Justice Department page {title!r}",
-                        source_file=source_file,
-                        source_sha256=digest,
-                        licence=PUBLIC_DOMAIN,
-                        location=(
-                            f"{entry.where}, {entry.layout}"
-                            if entry.where is not None
-                            else f"entry {len(grants) + 1}, {entry.layout}"
-                        ),
-                    ),
-                )
-            )
-        section_models.append(
-            Section(
-                heading=section.heading,
-                grant_date=section.grant_date,
-                layouts=sorted(set(section.layouts)),
-                grant_count=len(section.entries),
-                warrant_url=section.warrant_url,
-            )
-        )
-    source_url = _source_url(soup, text)
-    for grant in grants:
-        grant.source_url = source_url
-        if grant.provenance is not None:
-            grant.provenance.source_url = source_url
-    if not grants:
-        warnings.append("no grants found on the page")
-    return ParsedPage(
-        source_file=source_file,
-        source_sha256=digest,
-        source_url=source_url,
-        source_description=f"the Justice Department page {title!r}",
-        licence=PUBLIC_DOMAIN,
-        title=title,
-        president=president,
-        term=term,
-        default_kind=default_kind,
-        sections=section_models,
-        grants=grants,
-        warnings=warnings,
-        unassigned_text=loose,
+
+def _read_table(
+    tag: Tag, current: _SectionState, table_number: int, warnings: list[str], loose: list[str]
+) -> None:
+    """A table is read by its column headers when it has them, else as label/value rows."""
+    grid = _grid(tag)
+    header = next(
+        (
+            (index, roles)
+            for index, row in enumerate(grid[:3])
+            if (roles := _header_roles(row)) is not None
+        ),
+        None,
     )
+    if header is not None:
+        _read_column_table(grid, header[0], header[1], current, table_number)
+        current.layouts.append(LAYOUT_COLUMNS)
+    else:
+        table_reader = _LabelReader(current, LAYOUT_LABEL_TABLE, warnings, loose)
+        _read_label_table(tag, table_reader, table_number)
+        table_reader.close()
+        current.layouts.append(LAYOUT_LABEL_TABLE)
 
 
-def parse_file(path: Path) -> ParsedPage:
-    """Parse a saved page or a commutation CSV at ``path`` (see :mod:`clemency.grants.sources`)."""
-    from clemency.grants.sources import parse_source
+@dataclass(frozen=True)
+class _PageContext:
+    """What every grant of a page shares."""
 
-    return parse_source(path)
+    title: str
+    president: str
+    default_kind: str
+    source_file: str
+    digest: str
+
+
+def _grant(entry: _Entry, section: _SectionState, page: _PageContext, *, entry_index: int) -> Grant:
+    """One grant from one entry of a section, with its flags and provenance."""
+    flags = list(entry.flags)
+    name, aliases = parse_name(entry.name_text)
+    convictions = [_conviction(raw, flags) for raw in entry.convictions if any(raw.values())]
+    if not convictions:
+        flags.append("no_conviction_stated")
+    if all(c.court_id is None for c in convictions) and "court_not_recognized" not in flags:
+        flags.append("court_missing")
+    if section.grant_date is None:
+        flags.append("no_grant_date")
+    kind = section.kind or _kind_from_text(entry.terms or "") or page.default_kind
+    terms = parse_terms(entry.terms) if entry.terms else None
+    if terms is not None and terms.unparsed:
+        flags.append("terms_partly_understood")
+    grant_class = classifier.classify_grant(convictions)
+    return Grant(
+        president=page.president,
+        grant_date=section.grant_date,
+        section_heading=section.heading,
+        kind=kind,
+        name=name,
+        name_text=_WS.sub(" ", entry.name_text).strip(),
+        aliases=aliases,
+        convictions=convictions,
+        terms_text=entry.terms,
+        terms=terms,
+        warrant_url=section.warrant_url,
+        record_url=entry.record_url,
+        layout=entry.layout,
+        entry_index=entry_index,
+        source_file=page.source_file,
+        source_sha256=page.digest,
+        source_url=None,
+        category=grant_class.category,
+        category_rule=grant_class.rule,
+        flags=sorted(set(flags)),
+        unparsed=entry.unparsed,
+        provenance=Provenance(
+            source=f"the Justice Department page {page.title!r}",
+            source_file=page.source_file,
+            source_sha256=page.digest,
+            licence=PUBLIC_DOMAIN,
+            location=(
+                f"{entry.where}, {entry.layout}"
+                if entry.where is not None
+                else f"entry {entry_index}, {entry.layout}"
+            ),
+        ),
+    )

@@ -18,19 +18,21 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clemency.accounts.models import Organization
 from clemency.audit import service as audit
-from clemency.cases import access, files
+from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
-from clemency.cases.models import Case, SupportLetter
+from clemency.cases.models import Case
 from clemency.config import Settings
-from clemency.documents.text import DOCX, PDF, TEXT
-from clemency.documents.uploads import SUPPORT_LETTER, check_upload
 from clemency.eligibility.dates import add_days
 from clemency.errors import BadInput, LinkInvalid, NotFound
+from clemency.files import service as files
+from clemency.files.text import DOCX, PDF, TEXT
+from clemency.files.uploads import SUPPORT_LETTER, check_upload
 from clemency.petitions import links
 from clemency.petitions.deadlines import LETTER_FOLLOW_UP_DAYS
-from clemency.petitions.models import LetterRequest
+from clemency.petitions.models import LetterRequest, SupportLetter
 
 _EXT = {PDF: "pdf", DOCX: "docx", TEXT: "txt"}
 
@@ -170,7 +172,6 @@ def open_link(*, session: Session, token: str, now: datetime) -> LinkView:
     case = session.get(Case, request.case_id)
     assert letter is not None
     assert case is not None
-    from clemency.accounts.models import Organization
 
     org = session.get(Organization, case.organization_id)
     return LinkView(

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from clemency.eligibility.dates import add_days
 from clemency.errors import IllegalTransition, RuleFileError
 
 LIFECYCLE_DIR = Path(__file__).parent / "lifecycles"
@@ -201,7 +202,6 @@ def _guard_deemed_window(ctx: TransitionContext, params: Mapping[str, Any]) -> V
     days = ctx.data.get("window_days")
     if not isinstance(rec_on, date) or not isinstance(days, int):
         return Verdict(False, ("no adverse recommendation is on record",))
-    from clemency.eligibility.dates import add_days
 
     closes = add_days(rec_on, days)
     if ctx.on < closes:

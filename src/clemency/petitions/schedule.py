@@ -10,15 +10,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clemency.accounts.models import Membership, User
+from clemency.accounts.models import User
 from clemency.cases import access
 from clemency.cases import facts as case_facts
 from clemency.cases.access import Actor
-from clemency.cases.models import Case, Decision
+from clemency.cases.models import Case
 from clemency.errors import PermissionDenied
 from clemency.petitions import deadlines as dl
 from clemency.petitions import letters as letter_service
 from clemency.petitions import service as petition_service
+from clemency.petitions.ical import calendar
+from clemency.petitions.models import Decision
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,9 @@ def _collect(session: Session, cases: list[Case], since: date | None) -> list[Ca
 def for_user(*, session: Session, user: Actor, since: date | None = None) -> list[CaseDeadline]:
     """Deadlines of every case ``user`` may see (the same clause as the case list)."""
     cases = list(
-        session.scalars(select(Case).where(access.visible_cases_clause(user)).order_by(Case.id))
+        session.scalars(
+            select(Case).where(access.visible_cases_clause(session, user)).order_by(Case.id)
+        )
     )
     return _collect(session, cases, since)
 
@@ -120,7 +124,7 @@ def upcoming(
     cases = list(
         session.scalars(
             select(Case)
-            .where(Case.id.in_(sorted(set(case_ids))), access.visible_cases_clause(user))
+            .where(Case.id.in_(sorted(set(case_ids))), access.visible_cases_clause(session, user))
             .order_by(Case.id)
         )
     )
@@ -138,7 +142,7 @@ def for_organization(
             raise PermissionDenied("Only admins and attorneys see the organization's deadlines.")
     visible = session.scalars(
         select(Case)
-        .where(Case.organization_id == organization_id, access.visible_cases_clause(user))
+        .where(Case.organization_id == organization_id, access.visible_cases_clause(session, user))
         .order_by(Case.id)
     )
     return _collect(session, list(visible), since)
@@ -170,7 +174,7 @@ def page_for_user(
     from sqlalchemy.orm import selectinload
 
     page = max(1, page)
-    clause = access.visible_cases_clause(user)
+    clause = access.visible_cases_clause(session, user)
     query = select(Case).where(clause)
     if organization_id is not None:
         if isinstance(user, User):
@@ -209,15 +213,8 @@ def page_for_user(
     return DeadlinePage(_collect(session, cases[:per_page], None), page, per_page, has_next)
 
 
-def organizations_of(*, session: Session, user: User) -> list[int]:
-    return list(
-        session.scalars(select(Membership.organization_id).where(Membership.user_id == user.id))
-    )
-
-
 def ical_for_user(*, session: Session, user: User, now: datetime) -> str:
     """The user's deadlines from 90 days ago on, as an iCalendar document."""
-    from clemency.petitions.ical import calendar
 
     items = for_user(session=session, user=user, since=now.date() - timedelta(days=90))
     deadlines = [

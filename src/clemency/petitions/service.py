@@ -28,13 +28,20 @@ from clemency.cases import access
 from clemency.cases import facts as case_facts
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Operator, Permission
-from clemency.cases.models import Case, Decision, Petition, PetitionEvent
+from clemency.cases.models import Case
 from clemency.cases.vocab import EVENT_SOURCES, PETITION_KINDS, PETITION_STATUSES
 from clemency.config import Settings
+from clemency.documents import service as documents
 from clemency.errors import BadInput, NotFound
 from clemency.petitions import lifecycle as lifecycle_mod
 from clemency.petitions.lifecycle import Lifecycle, TransitionContext
-from clemency.petitions.models import PetitionStage, initial_stage_values
+from clemency.petitions.models import (
+    Decision,
+    Petition,
+    PetitionEvent,
+    PetitionStage,
+    initial_stage_values,
+)
 
 #: Store roles -> lifecycle roles. Viewers make no transitions.
 ROLE_MAP = {"admin": "staff", "attorney": "staff", "volunteer": "volunteer", "viewer": "viewer"}
@@ -82,7 +89,6 @@ class PetitionView:
     carried_over: bool
     known: KnownStatus | None
     next_steps: tuple[NextStep, ...]
-    form_id: str | None
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,6 @@ def lifecycle_role(session: Session, user: Actor, case: Case) -> str:
     if isinstance(user, Operator):
         return "staff"
     return ROLE_MAP.get(access.role_in(session, user, case.organization_id) or "", "viewer")
-
-
-def form_id_for(petition: Petition) -> str | None:
-    from clemency.documents import forms
-
-    candidate = f"{petition.jurisdiction}/{petition.kind}"
-    return candidate if candidate in forms.available() else None
 
 
 def _machine(jurisdiction: str) -> Lifecycle:
@@ -186,7 +185,6 @@ def view(session: Session, petition: Petition, role: str | None = None) -> Petit
             NextStep(t.name, t.label, t.requires, t.side_exit)
             for t in machine.next_steps(st.stage, role)
         ),
-        form_id=form_id_for(petition),
     )
 
 
@@ -308,8 +306,6 @@ def transition(
     spec = machine.transition(name)
     packet_missing = None
     if spec is not None and any(g.name == "packet_complete" for g in spec.guards):
-        from clemency.documents import service as documents
-
         packet_missing = documents.missing_for_petition(
             session=session, case=case, petition=petition, as_of=on, settings=settings
         )

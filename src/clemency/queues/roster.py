@@ -133,7 +133,9 @@ def _cases_by_register(session: Session, user: Actor, registers: set[str]) -> di
         for case_id, register in session.execute(
             select(Case.id, Person.bop_register_number)
             .join(Person, Person.id == Case.person_id)
-            .where(Person.bop_register_number.in_(chunk), access.visible_cases_clause(user))
+            .where(
+                Person.bop_register_number.in_(chunk), access.visible_cases_clause(session, user)
+            )
             .order_by(Case.id)
         ):
             found.setdefault(str(register), []).append(int(case_id))

@@ -22,8 +22,9 @@ from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
-from clemency.cases.models import Case, Person, Petition
+from clemency.cases.models import Case, Person
 from clemency.errors import BadInput
+from clemency.petitions.models import Petition
 from clemency.queues.models import DISMISS_REASONS, NOTE_MAX, QueueDecision
 from clemency.reviews import service as reviews
 from clemency.reviews.models import CaseScreening
@@ -108,7 +109,7 @@ def queue(
         select(Case.id)
         .join(CaseScreening, CaseScreening.case_id == Case.id)
         .where(
-            access.visible_cases_clause(user),
+            access.visible_cases_clause(session, user),
             _qualifying(today, within_days),
             ~exists().where(Petition.case_id == Case.id),
             _view_clause(view, today),
@@ -321,7 +322,7 @@ def report(*, session: Session, user: Actor, today: date) -> Report:
         select(QueueDecision.state, QueueDecision.reason, func.count())
         .join(Case, Case.id == QueueDecision.case_id)
         .where(
-            access.visible_cases_clause(user),
+            access.visible_cases_clause(session, user),
             or_(QueueDecision.state == "dismissed", QueueDecision.snoozed_until > today),
         )
         .group_by(QueueDecision.state, QueueDecision.reason)

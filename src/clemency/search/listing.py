@@ -13,13 +13,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, String, and_, false, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.cases import access
-from clemency.cases.models import Case, CaseAssignment, Person, Petition, full_name
+from clemency.cases.models import Case, CaseAssignment, Person, full_name
+from clemency.eligibility import list_rulesets
+from clemency.petitions.models import Petition
 from clemency.reviews.models import CaseScreening
 from clemency.search import service as search
 from clemency.search.models import LIST_INDEXES  # noqa: F401 - the list relies on them
@@ -72,34 +74,12 @@ class CasePage:
 def visible_clause(
     session: Session, user: User, *, walk_names: bool = False
 ) -> ColumnElement[bool]:
-    """``access.visible_cases_clause`` with the user's memberships read first, so that the
-    database filters on ``organization_id IN (…)`` through an index instead of running
-    correlated sub-queries per row. Same policy, same roles (a test compares the two on every
-    user); when in doubt the store's clause is the reference."""
-    if not user.is_active:
-        return false()
-    memberships = access.roles_of(session, user).items()
-    org_wide_roles = access._SEES_WHOLE_ORGANIZATION  # the store's policy, not a copy of it
-    whole = sorted(org for org, role in memberships if role in org_wide_roles)
-    assigned_only = sorted(org for org, role in memberships if role == "volunteer")
-    clauses: list[ColumnElement[bool]] = []
-    organization: ColumnElement[int] = Case.organization_id.expression
+    """The store's visibility rule (``access.visible_cases_clause``). Sorting by name on
+    SQLite, the organization filter is written so that SQLite walks the people's name index and
+    stops at one page instead of choosing the organization index and sorting it all."""
     if walk_names and session.get_bind().dialect.name == "sqlite":
-        # Sorting by name: keep SQLite from choosing the organization index (and sorting the
-        # whole organization) over walking the people's name index and stopping at one page.
-        organization = Case.organization_id + 0
-    if whole:
-        clauses.append(organization.in_(whole))
-    if assigned_only:
-        clauses.append(
-            and_(
-                organization.in_(assigned_only),
-                Case.id.in_(
-                    select(CaseAssignment.case_id).where(CaseAssignment.user_id == user.id)
-                ),
-            )
-        )
-    return or_(*clauses) if clauses else false()
+        return access.visible_cases_clause(session, user, organization=Case.organization_id + 0)
+    return access.visible_cases_clause(session, user)
 
 
 Narrowed = tuple[list[int] | None, ColumnElement[bool] | None]
@@ -272,7 +252,6 @@ def count_cases(
 def jurisdictions(extra_paths: tuple[Path, ...] = ()) -> list[str]:
     """The jurisdictions to filter by: those that have rulesets (no scan of the cases, and
     nothing learned about other organizations' cases)."""
-    from clemency.eligibility import list_rulesets
 
     return sorted({ruleset.jurisdiction for ruleset in list_rulesets(extra_paths)})
 

@@ -29,9 +29,10 @@ from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
-from clemency.cases.models import Case, CaseAssignment, Petition, SupportLetter
+from clemency.cases.models import Case, CaseAssignment
 from clemency.errors import BadInput, NotFound
 from clemency.petitions import schedule
+from clemency.petitions.models import Petition, SupportLetter
 from clemency.tasks.models import TITLE_MAX, Task
 
 LETTER_RETURN_DAYS = 14
@@ -76,7 +77,7 @@ def for_user(*, session: Session, user: User, limit: int = 10) -> list[MyTask]:
         .where(
             Task.done_at.is_(None),
             or_(Task.assignee_id == user.id, and_(Task.assignee_id.is_(None), assigned_case)),
-            access.visible_cases_clause(user),
+            access.visible_cases_clause(session, user),
         )
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id)
         .limit(limit)

@@ -239,16 +239,3 @@ def api_reference(app: FastAPI) -> dict[str, Any]:
         "openapi_version": document.get("openapi", ""),
         "nav": "",
     }
-
-
-def route_table(app: FastAPI) -> list[tuple[str, frozenset[str], APIRoute]]:
-    """Every HTTP route of ``app`` as ``(path, methods, route)``, however it was included
-    (the authorization tests enumerate this, so a new route cannot be forgotten)."""
-    from fastapi.routing import iter_route_contexts
-
-    table: list[tuple[str, frozenset[str], APIRoute]] = []
-    for context in iter_route_contexts(app.routes):
-        route = context.original_route
-        if isinstance(route, APIRoute) and context.path is not None:
-            table.append((context.path, frozenset(route.methods or ()), route))
-    return table

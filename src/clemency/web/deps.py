@@ -18,7 +18,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -29,13 +29,13 @@ from clemency.accounts import auth
 from clemency.accounts.auth_models import WebSession
 from clemency.accounts.models import User
 from clemency.audit import service as audit
-from clemency.cases import files
 from clemency.cases import service as case_service
 from clemency.cases.access import Permission
 from clemency.cases.models import Case
 from clemency.config import Settings
 from clemency.db.session import unit_of_work
 from clemency.errors import NotAuthenticated, PermissionDenied
+from clemency.files import service as files
 
 SESSION_COOKIE = "clemency_session"
 SECURE_SESSION_COOKIE = "__Host-clemency_session"
@@ -282,7 +282,3 @@ async def get_admin_organization(request: Request, identity: CurrentIdentity) ->
 
 
 AdminOrganization = Annotated[int, Depends(get_admin_organization)]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

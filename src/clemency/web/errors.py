@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -31,6 +30,7 @@ from clemency.errors import (
     PermissionDenied,
 )
 from clemency.web import htmx
+from clemency.web.routing import route_table
 
 log = logging.getLogger("clemency.web")
 
@@ -45,10 +45,6 @@ def wants_json(scope: Scope) -> bool:
         if name == b"accept":
             accept = value.decode("latin-1")
     return "application/json" in accept and "text/html" not in accept
-
-
-def error_payload(error: ClemencyError) -> dict[str, Any]:
-    return error.to_dict()
 
 
 def _html_error(request: Request, error: ClemencyError) -> Response:
@@ -81,8 +77,6 @@ def render_error_bytes(scope: Scope, error: ClemencyError) -> tuple[int, str, by
 def allowed_methods(request: Request) -> list[str]:
     """The methods the routes at this request's path take (for a 405's ``Allow`` header)."""
     from starlette.routing import compile_path
-
-    from clemency.web.app import route_table
 
     methods: set[str] = set()
     for path, route_methods, _route in route_table(request.app):

@@ -16,10 +16,12 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
 from sqlalchemy.types import TypeDecorator
 
+from clemency.cases import vocab
 from clemency.cases.models import PART_MODELS, Case, Person
 from clemency.cases.serialize import coerce, editable_columns
 from clemency.db.base import Base
 from clemency.errors import BadInput
+from clemency.search import listing
 
 # What a person sees for each part, in the order of the case page.
 PART_TITLES: dict[str, str] = {
@@ -210,3 +212,28 @@ def part_model(kind: str) -> type[Base]:
 
 
 PERSON_FIELDS = describe(Person)
+
+
+def case_filters(
+    q: str,
+    stage: str,
+    jurisdiction: str,
+    assignee: str,
+    outcome: str,
+    sort: str,
+    order: str,
+    page: int,
+) -> listing.CaseFilters:
+    """The case list's query parameters, cleaned (an unknown value means no filter)."""
+    return listing.CaseFilters(
+        q=q.strip()[:200],
+        stage=stage if stage in vocab.CASE_STAGES else "",
+        jurisdiction=jurisdiction.strip()[:32],
+        assignee=assignee if assignee == "me" or assignee.isdigit() else "",
+        outcome=outcome
+        if outcome in ("eligible", "ineligible", "needs_review", "unscreened")
+        else "",
+        sort=sort if sort in listing.SORTS else "updated",
+        descending=order != "asc",
+        page=max(1, page),
+    )

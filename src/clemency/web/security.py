@@ -126,7 +126,7 @@ async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
 def attachment(content: bytes, media_type: str, filename: str, **headers: str) -> Response:
     """A download that is never rendered in the browser: ``Content-Disposition: attachment``
     with a harmless file name, ``nosniff``, a sandboxing CSP and no caching."""
-    from clemency.cases.files import safe_filename
+    from clemency.files.service import safe_filename
 
     return Response(
         content,

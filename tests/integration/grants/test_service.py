@@ -13,7 +13,7 @@ from clemency.db.session import make_engine, session_factory, unit_of_work
 from clemency.errors import ParseError
 from clemency.grants import service
 from clemency.grants.models import TABLES, GrantConviction, GrantRecord, GrantSource
-from clemency.grants.parser import parse_file
+from clemency.grants.sources import parse_source
 from tests.conftest import DOJ_PAGES
 
 PAGES = DOJ_PAGES
@@ -46,7 +46,7 @@ def test_import_is_idempotent_per_page_hash(engine: Engine, tmp_path: Path) -> N
     assert first.created
     assert first.grant_count == 212
     stored = counts(engine)
-    parsed = parse_file(OBAMA)
+    parsed = parse_source(OBAMA)
     assert stored == (1, 212, sum(len(g.convictions) for g in parsed.grants))
 
     with unit_of_work(engine) as session:
@@ -70,7 +70,7 @@ def test_import_is_idempotent_per_page_hash(engine: Engine, tmp_path: Path) -> N
 def test_stored_grants_read_back_as_parsed(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         service.import_page(session=session, path=OBAMA)
-    parsed = parse_file(OBAMA).grants
+    parsed = parse_source(OBAMA).grants
     with session_factory(engine)() as session:
         loaded = service.list_grants(session=session)
         assert loaded == parsed
@@ -79,7 +79,7 @@ def test_stored_grants_read_back_as_parsed(engine: Engine) -> None:
             select(GrantRecord).where(GrantRecord.name == "Herbert Eugene Bennett")
         ).one()
         assert record.source.file_name == OBAMA.name
-        assert record.source.sha256 == parse_file(OBAMA).source_sha256
+        assert record.source.sha256 == parse_source(OBAMA).source_sha256
         conviction = record.convictions[0]
         assert conviction.court_id == "txnd"
         assert conviction.probation_months == 36

@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clemency.cases.models import Document, SupportLetter
 from clemency.config import Settings
 from clemency.documents import service as documents
 from clemency.documents.models import PacketRecord
 from clemency.errors import BadInput, LinkInvalid, UploadRejected
+from clemency.files.models import Document
 from clemency.petitions import letters
+from clemency.petitions.models import SupportLetter
 from tests.unit.petitions.samples import docx_letter, pdf_letter
 
 from .builders import make_alice

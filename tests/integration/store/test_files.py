@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clemency.audit.models import AuditEvent
-from clemency.cases import files
 from clemency.errors import CaseNotFound, UploadRejected
+from clemency.files import service as files
 from clemency.testing.factories import World
 
 

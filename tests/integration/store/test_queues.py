@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clemency.audit.models import AuditEvent
-from clemency.cases.models import Petition
 from clemency.errors import BadInput, CaseNotFound, PermissionDenied
+from clemency.petitions.models import Petition
 from clemency.queues import service as queues
 from clemency.reviews.models import CaseScreening
 from clemency.testing.factories import World, make_case

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from clemency.audit.models import AuditEvent
-from clemency.cases.models import Petition, SupportLetter
 from clemency.errors import BadInput, CaseNotFound, NotFound, PermissionDenied
+from clemency.petitions.models import Petition, SupportLetter
 from clemency.tasks import service as tasks
 from clemency.tasks.models import Task
 from clemency.testing.factories import World

@@ -17,6 +17,7 @@ from clemency.cases.demo.seed import seed_demo
 from clemency.cases.demo.states import state_demo_documents
 from clemency.cases.models import Case
 from clemency.errors import DataImportError
+from clemency.search import listing
 
 # The demo adds one synthetic case per state ruleset (issue #16) to every seed.
 STATE_CASES = len(state_demo_documents("demo"))
@@ -161,6 +162,7 @@ def test_a_user_exports_only_what_they_may_see(session: Session) -> None:
     out = io.StringIO()
     transfer.write_documents(transfer.export_cases(session=session, user=volunteer), out, "json")
     exported = {json.loads(line)["reference"] for line in out.getvalue().splitlines()}
-    visible = {case.reference for case in cases.list_for_user(session=session, user=volunteer)}
+    listed = listing.list_cases(session=session, user=volunteer, filters=listing.CaseFilters())
+    visible = {row.reference for row in listed.rows}
     assert exported == visible
     assert "AMJ-14873" not in exported  # not assigned to the volunteer

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from clemency.cases.models import Document
 from clemency.db.session import unit_of_work
+from clemency.files.models import Document
 from tests.integration.web.conftest import Site, csrf_of
 
 

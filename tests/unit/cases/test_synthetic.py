@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from clemency.cases.demo.synthetic import synthetic_documents
-from clemency.cases.models import BOP_REGISTER_RE, OPA_CASE_NUMBER_RE
+from clemency.cases.models import BOP_REGISTER_RE
 from clemency.cases.vocab import CASE_STAGES
+from clemency.petitions.models import OPA_CASE_NUMBER_RE
 
 
 def _generate(seed: int) -> list[dict[str, object]]:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from clemency.errors import ParseError
-from clemency.grants.parser import parse_file, parse_html
+from clemency.grants.parser import parse_html
+from clemency.grants.sources import parse_source
 
 
 def wrap(title: str, body: str) -> str:
@@ -201,9 +202,9 @@ def test_a_file_that_is_not_html_is_refused_with_its_name(tmp_path: Path) -> Non
     path = tmp_path / "notes.txt"
     path.write_text("just words, no markup\n" * 3)
     with pytest.raises(ParseError, match=r"notes\.txt: this is not an HTML page"):
-        parse_file(path)
+        parse_source(path)
     with pytest.raises(ParseError, match="cannot read"):
-        parse_file(tmp_path / "missing.html")
+        parse_source(tmp_path / "missing.html")
 
 
 PARAGRAPH_CELLS = wrap(

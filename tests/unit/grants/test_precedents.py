@@ -9,9 +9,10 @@ from functools import cache
 import pytest
 
 from clemency.errors import FactsError
-from clemency.grants.parser import parse_file, parse_html
+from clemency.grants.parser import parse_html
 from clemency.grants.precedents import find_precedents
 from clemency.grants.schemas import Grant
+from clemency.grants.sources import parse_source
 from tests.conftest import DOJ_PAGES
 
 
@@ -20,7 +21,7 @@ def real_grants() -> tuple[Grant, ...]:
     files = sorted(DOJ_PAGES.glob("*.html"))
     if not files:
         pytest.skip("shared data missing")
-    return tuple(g for path in files for g in parse_file(path).grants)
+    return tuple(g for path in files for g in parse_source(path).grants)
 
 
 COMMUTATIONS = """<html><head><title>Commutations Granted by President Jane Q. Public</title></head><body>

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from clemency.grants.parser import parse_file
 from clemency.grants.schemas import Grant, ParsedPage
+from clemency.grants.sources import parse_source
 from tests.conftest import DOJ_PAGES
 
 PAGES = DOJ_PAGES
@@ -35,7 +35,7 @@ def page(name: str) -> ParsedPage:
     path = PAGES / name
     if not path.exists():
         pytest.skip(f"shared data missing: {path}")
-    return parse_file(path)
+    return parse_source(path)
 
 
 def independent_count(path: Path) -> int:

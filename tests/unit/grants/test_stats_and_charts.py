@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from clemency.grants import charts, reference, stats
-from clemency.grants.parser import parse_file
 from clemency.grants.schemas import CATEGORIES, Grant
+from clemency.grants.sources import parse_source
 from tests.conftest import DOJ_PAGES
 
 PAGES = DOJ_PAGES
@@ -22,7 +22,7 @@ def all_grants() -> tuple[Grant, ...]:
     files = sorted(PAGES.glob("*.html"))
     if len(files) != 3:
         pytest.skip(f"shared data missing: {PAGES}")
-    return tuple(g for path in files for g in parse_file(path).grants)
+    return tuple(g for path in files for g in parse_source(path).grants)
 
 
 def test_counts_by_president_and_year_add_up() -> None:

@@ -13,7 +13,7 @@ from clemency.documents.assemble import (
     PersonData,
     PriorPetition,
 )
-from clemency.documents.text import DOCX, PDF, TEXT
+from clemency.files.text import DOCX, PDF, TEXT
 
 ALICE_OFFENSES = (
     "Conspiracy to possess with intent to distribute cocaine",

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clemency.documents.text import DOCX, PDF, TEXT
-from clemency.documents.uploads import check_upload
 from clemency.errors import LinkInvalid, UploadRejected
+from clemency.files.text import DOCX, PDF, TEXT
+from clemency.files.uploads import check_upload
 from clemency.petitions import links
 
 from .samples import docx_letter, pdf_letter

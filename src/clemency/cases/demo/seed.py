@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clemency.accounts import mfa
 from clemency.accounts import service as accounts
 from clemency.accounts.models import ROLES, Organization
 from clemency.accounts.passwords import hash_password
@@ -18,6 +19,7 @@ from clemency.cases.access import Operator
 from clemency.cases.demo.alice import alice_document
 from clemency.cases.demo.states import state_demo_documents
 from clemency.cases.demo.synthetic import synthetic_documents
+from clemency.config import get_settings
 
 DEMO_PASSWORD = "clemency-demo"  # noqa: S105 - documented in docs/demo.md, demo database only
 # One extra demo login with two-factor sign-in enrolled; its TOTP secret is published in
@@ -85,9 +87,6 @@ def _seed_mfa_user(
     session: Session, password_hash: str, secret_key: str | None
 ) -> tuple[str, str, str]:
     from datetime import UTC, datetime
-
-    from clemency.accounts import mfa
-    from clemency.config import get_settings
 
     key = secret_key if secret_key is not None else get_settings().secret_key.get_secret_value()
     name = dict(DEMO_ORGANIZATIONS)[DEMO_MFA_ORGANIZATION]

@@ -33,6 +33,7 @@ from clemency.web.deps import (
     WritableCase,
     now,
 )
+from clemency.web.forms import case_filters
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
@@ -62,12 +63,10 @@ def list_cases(
     page: Annotated[int, Query(ge=1, le=listing.MAX_PAGE)] = 1,
 ) -> CaseList:
     """Cases you may see, searched (names, register numbers, offenses) and filtered."""
-    from clemency.web.pages.cases import _filters
-
     result = listing.list_cases(
         session=db,
         user=identity.user,
-        filters=_filters(q, stage, jurisdiction, assignee, outcome, sort, order, page),
+        filters=case_filters(q, stage, jurisdiction, assignee, outcome, sort, order, page),
     )
     return CaseList(
         items=[

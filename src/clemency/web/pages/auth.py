@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clemency.accounts import auth, mfa
+from clemency.accounts import auth, mfa, tokens
 from clemency.accounts.auth_models import WebSession
 from clemency.accounts.models import User
 from clemency.web import deps
@@ -173,7 +173,7 @@ def mfa_step(
         now=moment,
     )
     if not accepted:
-        locked = auth._aware(user.locked_until)
+        locked = tokens.aware(user.locked_until)
         if locked is not None and locked > moment:
             pending.ended_at = moment
             return _login_page(request, error=auth.FAILED_SIGN_IN, email="", status=401)

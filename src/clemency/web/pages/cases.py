@@ -37,30 +37,6 @@ NEW_CASE_PERSON_FIELDS = forms.describe(
 )
 
 
-def _filters(
-    q: str,
-    stage: str,
-    jurisdiction: str,
-    assignee: str,
-    outcome: str,
-    sort: str,
-    order: str,
-    page: int,
-) -> listing.CaseFilters:
-    return listing.CaseFilters(
-        q=q.strip()[:200],
-        stage=stage if stage in vocab.CASE_STAGES else "",
-        jurisdiction=jurisdiction.strip()[:32],
-        assignee=assignee if assignee == "me" or assignee.isdigit() else "",
-        outcome=outcome
-        if outcome in ("eligible", "ineligible", "needs_review", "unscreened")
-        else "",
-        sort=sort if sort in listing.SORTS else "updated",
-        descending=order != "asc",
-        page=max(1, page),
-    )
-
-
 Q = Annotated[str, Query(max_length=200)]
 SEARCH_FORM_ID = "case-search"  # the id of the search form in cases/list.html
 
@@ -151,7 +127,7 @@ def case_list(
     order: Q = "desc",
     page: int = 1,
 ) -> Response:
-    filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
+    filters = forms.case_filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
     context = _list_context(request, db, identity, filters, with_count=True, with_options=True)
     return render(request, "cases/list.html", context)
 
@@ -176,7 +152,7 @@ def case_rows(
     line) and puts the list's own address in the browser: replacing the current history entry
     while the person types in the search form, adding one when they follow a page link, so Back
     goes to the previous page of results as it does without JavaScript."""
-    filters = _filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
+    filters = forms.case_filters(q, stage, jurisdiction, assignee, outcome, sort, order, page)
     fragment = htmx.is_htmx(request)
     context = _list_context(request, db, identity, filters, with_count=fragment, with_options=False)
     context["count_oob"] = fragment

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from clemency.cases import files
 from clemency.cases.vocab import DOCUMENT_TYPES
 from clemency.errors import BadInput, ClemencyError
+from clemency.files import service as files
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, SettingsDep, WritableCase
 from clemency.web.security import attachment
 from clemency.web.templating import render

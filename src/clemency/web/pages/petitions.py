@@ -15,15 +15,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from clemency.accounts import feeds
-from clemency.cases import files
-from clemency.cases.models import SupportLetter
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
 from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound
+from clemency.files import service as files
 from clemency.petitions import interview as interview_service
 from clemency.petitions import letters as letter_service
 from clemency.petitions import lifecycle, schedule
 from clemency.petitions import service as petition_service
+from clemency.petitions.models import SupportLetter
 from clemency.web import deps
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
 from clemency.web.security import attachment
@@ -100,7 +100,12 @@ def _page(
         "letter_requests": requests,
         "forms": packet_forms.available(),
         "default_form": next(
-            (v.form_id for v in views if v.form_id is not None and v.is_open),
+            (
+                form_id
+                for v in views
+                if v.is_open
+                and (form_id := packet_forms.form_id_for(v.jurisdiction, v.kind)) is not None
+            ),
             next((f for f in packet_forms.available() if f.startswith(c.jurisdiction + "/")), ""),
         ),
         "jurisdiction_kinds": lifecycle.load(c.jurisdiction).spec.kinds

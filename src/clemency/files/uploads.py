@@ -28,8 +28,8 @@ import struct
 import zipfile
 from dataclasses import dataclass
 
-from clemency.documents.text import DOCX, PDF, TEXT
 from clemency.errors import EmptyUpload, UploadRejected
+from clemency.files.text import DOCX, PDF, TEXT
 
 PNG = "image/png"
 JPEG = "image/jpeg"

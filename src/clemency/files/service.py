@@ -30,12 +30,13 @@ from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor
-from clemency.cases.models import Case, Document
+from clemency.cases.models import Case
 from clemency.cases.vocab import DOCUMENT_TYPES
 from clemency.db.session import unit_of_work_key
-from clemency.documents.storage import BlobStore
-from clemency.documents.uploads import CASE_DOCUMENT, check_upload
 from clemency.errors import BadInput, ClemencyError
+from clemency.files.models import Document
+from clemency.files.storage import BlobStore
+from clemency.files.uploads import CASE_DOCUMENT, check_upload
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
