@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clemency.cases.models import Case
-
 from tests.integration.web.conftest import Site, csrf_of
 
 
