@@ -21,6 +21,10 @@ DOCS = ROOT / "docs"
 
 #: Rulesets that are criteria filed on another relief's form, not a relief of their own.
 FILED_WITH = {"us-federal/clemency-initiative-2014": "us-federal/commutation"}
+#: Reliefs decided by a court, not by the clemency authority: a petition kind and a form, but
+#: the jurisdiction's clemency lifecycle does not walk them (the granted certificate reaches the
+#: Governor as a pardon application, Cal. Penal Code §4852.16).
+COURT_PETITIONS = {"us-ca/certificate-of-rehabilitation"}
 
 
 def jurisdiction_folders() -> list[Path]:
@@ -65,12 +69,28 @@ def test_every_jurisdiction_has_a_lifecycle_covering_its_reliefs(jurisdiction: s
     machine = lifecycle.load(jurisdiction)
     assert machine.spec.jurisdiction == jurisdiction
     for ruleset in rulesets_of(jurisdiction):
+        if ruleset.id in FILED_WITH or ruleset.id in COURT_PETITIONS:
+            continue
+        assert ruleset.relief in machine.spec.kinds, (
+            f"{jurisdiction}.yaml: add {ruleset.relief!r} to kinds"
+        )
+    for kind in machine.spec.kinds:
+        assert kind in PETITION_KINDS, (
+            f"{jurisdiction}.yaml: kind {kind!r} is not in cases/vocab.py PETITION_KINDS "
+            "(add it there and widen the column by a migration if it is longer)"
+        )
+
+
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
+def test_every_relief_is_a_petition_kind(jurisdiction: str) -> None:
+    # A case can carry a petition for every relief a ruleset screens for (issue #16).
+    for ruleset in rulesets_of(jurisdiction):
         if ruleset.id in FILED_WITH:
             continue
-        if ruleset.relief in PETITION_KINDS:
-            assert ruleset.relief in machine.spec.kinds, (
-                f"{jurisdiction}.yaml: add {ruleset.relief!r} to kinds"
-            )
+        assert ruleset.relief in PETITION_KINDS, (
+            f"{ruleset.id}: relief {ruleset.relief!r} is not a petition kind; add it to "
+            "cases/vocab.py PETITION_KINDS (and widen the column by a migration if it is longer)"
+        )
 
 
 @pytest.mark.parametrize("jurisdiction", JURISDICTIONS)

@@ -34,7 +34,21 @@ INCIDENT_SEVERITIES: tuple[str, ...] = ("greatest", "high", "moderate", "low")
 SERIOUS_SEVERITIES: frozenset[str] = frozenset({"greatest", "high"})
 PROGRAM_KINDS: tuple[str, ...] = ("education", "vocational", "treatment", "work", "faith", "other")
 LETTER_STATUSES: tuple[str, ...] = ("requested", "received", "accepted", "rejected")
-PETITION_KINDS: tuple[str, ...] = ("pardon", "commutation", "remission", "reprieve")
+# Kinds of relief a petition asks for: the four of the federal and most state constitutions, then
+# the states' own reliefs (docs/jurisdictions.md). Every ruleset's `relief` is one of these
+# (tests/unit/test_jurisdictions.py), so a case can carry a petition for it.
+PETITION_KINDS: tuple[str, ...] = (
+    "pardon",
+    "commutation",
+    "remission",
+    "reprieve",
+    "conditional-pardon",  # Texas (Tex. Const. art. IV §11(b)), Florida (art. IV §8(a))
+    "restoration-of-rights",  # civil rights: Georgia, Florida, Texas (CCP art. 48.05)
+    "firearm-authority",  # firearm rights: Florida specific authority, Georgia restoration
+    "certificate-of-rehabilitation",  # California superior court (Penal Code §4852.01 ff.)
+)
+#: Width of the petition and decision `kind` columns (the longest kind above fits).
+PETITION_KIND_LENGTH = 32
 PETITION_CHANNELS: tuple[str, ...] = (
     "mail",
     "email",

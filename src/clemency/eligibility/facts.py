@@ -354,6 +354,19 @@ _SPECS: tuple[FactSpec, ...] = (
         "bool",
         "The offense of conviction is one that carries a life sentence (whatever was imposed).",
     ),
+    # --- states' further reliefs (issue #16: Florida commutation, Texas restoration; docs/facts.md) ---
+    _f(
+        "serving_minimum_mandatory",
+        "bool",
+        "The prison term being served includes a minimum mandatory sentence (Florida Rules of "
+        "Executive Clemency, Rule 5.B: one-half served instead of one-third).",
+    ),
+    _f(
+        "foreign_conviction",
+        "bool",
+        "The conviction was entered by a court of another country (Tex. Code Crim. Proc. "
+        "art. 48.05(a)(2)(B)).",
+    ),
 )
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}

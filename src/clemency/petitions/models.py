@@ -66,7 +66,9 @@ class Petition(TimestampMixin, VersionedMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = _case_fk()
     jurisdiction: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(enum_type("petition_kind", vocab.PETITION_KINDS, 16))
+    kind: Mapped[str] = mapped_column(
+        enum_type("petition_kind", vocab.PETITION_KINDS, vocab.PETITION_KIND_LENGTH)
+    )
     case_number: Mapped[str | None] = mapped_column(String(32))
     filed_on: Mapped[date | None] = mapped_column(Date)
     channel: Mapped[str | None] = mapped_column(
@@ -132,7 +134,9 @@ class Decision(TimestampMixin, VersionedMixin, Base):
     petition_id: Mapped[int | None] = mapped_column(
         ForeignKey("petitions.id", ondelete="SET NULL"), index=True
     )
-    kind: Mapped[str] = mapped_column(enum_type("decision_kind", vocab.PETITION_KINDS, 16))
+    kind: Mapped[str] = mapped_column(
+        enum_type("decision_kind", vocab.PETITION_KINDS, vocab.PETITION_KIND_LENGTH)
+    )
     outcome: Mapped[str] = mapped_column(enum_type("decision_outcome", vocab.DECISION_OUTCOMES))
     decided_on: Mapped[date | None] = mapped_column(Date)
     decided_on_precision: Mapped[str] = mapped_column(

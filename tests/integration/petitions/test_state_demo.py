@@ -72,6 +72,40 @@ EXPECTED = [
         None,
         "us-ga/restoration-of-rights",
     ),
+    # Florida commutation (Rule 5.B): custody from 2022-01-01 on a 120-month term, which ends
+    # 2032-01-01, 3653 days; one-third is 1218 days (1218 * 3 = 3654 >= 3653), reached
+    # 2025-05-03; no minimum mandatory sentence.
+    ("SYN-US-FL-C1", "us-fl/commutation", date(2026, 1, 1), "eligible", None, "us-fl/commutation"),
+    # Florida restoration of civil rights (Rules 5.E, 9.A): completed 2022-06-30, five years
+    # run to 2027-06-30; restitution paid, nothing pending, no waiver.
+    (
+        "SYN-US-FL-R1",
+        "us-fl/restoration-of-rights",
+        date(2026, 1, 1),
+        "ineligible",
+        date(2027, 6, 30),
+        "us-fl/restoration-of-rights",
+    ),
+    # Texas art. 48.05: a federal fraud offense (no violence, drugs or firearms), sentence
+    # completed 2022-09-01, convicted 2019-03-01 (three years on 2022-03-01), one conviction.
+    (
+        "SYN-US-TX-R1",
+        "us-tx/restoration-of-rights",
+        date(2026, 1, 1),
+        "eligible",
+        None,
+        "us-tx/restoration-of-rights",
+    ),
+    # Georgia firearm rights (475-3-.10(4)): a Georgia conviction, not federal; completed
+    # 2019-05-01, five years free of criminal involvement on 2024-05-01.
+    (
+        "SYN-US-GA-F1",
+        "us-ga/firearm-authority",
+        date(2026, 1, 1),
+        "eligible",
+        None,
+        "us-ga/firearm-authority",
+    ),
 ]
 
 

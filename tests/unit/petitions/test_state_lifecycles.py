@@ -22,7 +22,7 @@ def ctx(**data: object) -> TransitionContext:
 
 def test_texas_governor_acts_only_on_a_board_majority_of_seven() -> None:
     m = lifecycle.load("us-tx")
-    assert set(m.spec.kinds) == {"pardon", "commutation"}
+    assert set(m.spec.kinds) == {"pardon", "commutation", "restoration-of-rights"}
     # Tex. Const. art. IV §11(b): a majority of the Board; three of seven is not one.
     with pytest.raises(IllegalTransition, match="3 votes for; at least 4 are needed"):
         m.check("board_vote", "recommend_to_governor", ctx(votes_for=3, votes_against=4))
@@ -131,3 +131,26 @@ def test_florida_governor_with_two_cabinet_members() -> None:
     assert granted == "granted"
     # The Governor alone may deny, at any stage.
     assert m.check("submitted", "governor_denies", ctx(decided_on=ON)) == "denied"
+
+
+def test_florida_commutation_starts_with_a_request_for_review() -> None:
+    # Rules of Executive Clemency, Rule 8.B: the Governor and one Board member grant the review,
+    # then the Commission investigates; the Governor may still deny at that stage.
+    m = lifecycle.load("us-fl")
+    assert {"pardon", "commutation", "restoration-of-rights", "firearm-authority"} <= set(
+        m.spec.kinds
+    )
+    assert m.check("submitted", "review_granted", ctx()) == "merit_review"
+    assert m.check("merit_review", "investigate", ctx()) == "under_investigation"
+    assert m.check("merit_review", "governor_denies", ctx(decided_on=ON)) == "denied"
+    # A restoration of civil rights may go to the Board without a hearing (Rule 9).
+    assert m.check("under_investigation", "decide_without_hearing", ctx()) == "board_vote"
+    with pytest.raises(IllegalTransition):
+        m.check(
+            "merit_review", "grant", ctx(decided_on=ON, terms="x", votes_for=3, votes_against=0)
+        )
+
+
+def test_georgia_board_restores_rights_and_firearm_rights_by_the_same_vote() -> None:
+    m = lifecycle.load("us-ga")
+    assert set(m.spec.kinds) == {"pardon", "restoration-of-rights", "firearm-authority"}

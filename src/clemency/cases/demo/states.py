@@ -299,7 +299,7 @@ def pennsylvania_document(organization_slug: str) -> dict[str, Any]:
                 }
             ],
             "petitions": [_draft("us-pa", "commutation", "Commutation of life imprisonment")],
-            "asserted_facts": [],
+            "asserted_facts": [_asserted("has_prior_denial", "false")],
         }
     )
 
@@ -408,8 +408,8 @@ def new_york_pardon_document(organization_slug: str) -> dict[str, Any]:
 
 def georgia_restoration_document(organization_slug: str) -> dict[str, Any]:
     """Georgia restoration of civil and political rights for a federal conviction of a Georgia
-    resident, completed 2023-08-15: eligible on 2026-01-01 (us-ga/restoration-of-rights).
-    No petition: restoration is not a petition kind of the store yet."""
+    resident, completed 2023-08-15: eligible on 2026-01-01 (us-ga/restoration-of-rights),
+    with a draft petition of the kind ``restoration-of-rights``."""
     return _empty(
         {
             "format": "clemency.case/1",
@@ -454,12 +454,174 @@ def georgia_restoration_document(organization_slug: str) -> dict[str, Any]:
                     "is_transfer_out": False,
                 }
             ],
+            "petitions": [
+                _draft(
+                    "us-ga", "restoration-of-rights", "Restoration of civil and political rights"
+                )
+            ],
             "asserted_facts": [
                 _asserted("resides_in_jurisdiction", "true"),
                 _asserted("sentence_completed_date", '"2023-08-15"'),
                 _asserted("law_abiding_since_completion", "true"),
             ],
         }
+    )
+
+
+def _count(offense_text: str, category: str) -> dict[str, Any]:
+    return {
+        "conviction": 1,
+        "number": 1,
+        "offense_text": f"{offense_text} (synthetic)",
+        "statute": None,
+        "category": category,
+    }
+
+
+def _custody(facility: str, started_on: str, released_on: str | None) -> dict[str, Any]:
+    return {
+        "facility": facility,
+        "started_on": started_on,
+        "projected_release_on": None,
+        "released_on": released_on,
+        "is_transfer_out": False,
+    }
+
+
+def _relief_case(
+    organization_slug: str, reference: str, jurisdiction: str, summary: str, **parts: Any
+) -> dict[str, Any]:
+    return _empty(
+        {
+            "format": "clemency.case/1",
+            "organization": organization_slug,
+            "reference": reference,
+            "stage": "screening",
+            "jurisdiction": jurisdiction,
+            "summary": "Synthetic demo case (fictitious person). " + summary,
+            "criminal_history_checked_on": None,
+            "conduct_record_checked_on": None,
+            "is_synthetic": True,
+            **parts,
+        }
+    )
+
+
+def florida_commutation_document(organization_slug: str) -> dict[str, Any]:
+    """A Florida prisoner four years into a ten-year term (custody from 2022-01-01): one-third
+    is 1218 of 3653 days, reached 2025-05-03, so eligible on 2026-01-01 to ask for a review
+    (us-fl/commutation)."""
+    return _relief_case(
+        organization_slug,
+        "SYN-US-FL-C1",
+        "us-fl",
+        "Florida commutation of sentence: ten years for burglary from 2022-01-01, no minimum "
+        "mandatory. Typical determination on 2026-01-01: eligible to file a Request for Review "
+        "(us-fl/commutation), one-third having been served on 2025-05-03.",
+        person=_person("Synthetic Teodoro", "Example-Fl", "1994-02-11"),
+        convictions=[
+            _conviction("2021-10-04", "2021-12-15", "other", "Synthetic Circuit Court, Leon County")
+        ],
+        counts=[_count("Burglary of an unoccupied structure", "other")],
+        sentences=[_prison(120)],
+        custody=[_custody("Synthetic Correctional Institution (FDC)", "2022-01-01", None)],
+        petitions=[_draft("us-fl", "commutation", "Commutation of sentence")],
+        asserted_facts=[
+            _asserted("serving_minimum_mandatory", "false"),
+            _asserted("eligibility_waiver_granted", "false"),
+        ],
+    )
+
+
+def florida_restoration_document(organization_slug: str) -> dict[str, Any]:
+    """Florida restoration of civil rights: all sentences and supervision completed 2022-06-30,
+    so ineligible on 2026-01-01 until five years later, 2027-06-30
+    (us-fl/restoration-of-rights)."""
+    return _relief_case(
+        organization_slug,
+        "SYN-US-FL-R1",
+        "us-fl",
+        "Florida restoration of civil rights: a 2018 felony (uttering a forged instrument), "
+        "probation completed 2022-06-30, restitution paid, nothing pending. Typical "
+        "determination on 2026-01-01: ineligible until 2027-06-30 "
+        "(us-fl/restoration-of-rights), unless the Governor and two Cabinet members waive the "
+        "five years.",
+        person=_person("Synthetic Renata", "Example-Fl", "1985-12-01"),
+        convictions=[
+            _conviction(
+                "2018-05-14", "2018-06-29", "fraud", "Synthetic Circuit Court, Orange County"
+            )
+        ],
+        counts=[_count("Uttering a forged instrument", "fraud")],
+        sentences=[{**_prison(0), "prison_months": None, "probation_months": 48}],
+        petitions=[_draft("us-fl", "restoration-of-rights", "Restoration of civil rights")],
+        asserted_facts=[
+            _asserted("sentence_completed_date", '"2022-06-30"'),
+            _asserted("eligibility_waiver_granted", "false"),
+            _asserted("owes_restitution", "false"),
+            _asserted("has_pending_charges", "false"),
+        ],
+    )
+
+
+def texas_restoration_document(organization_slug: str) -> dict[str, Any]:
+    """Texas restoration of civil rights for a single federal fraud conviction of 2019-03-01,
+    sentence completed 2022-09-01: eligible on 2026-01-01 (us-tx/restoration-of-rights)."""
+    return _relief_case(
+        organization_slug,
+        "SYN-US-TX-R1",
+        "us-federal",
+        "Texas restoration of civil rights (Code Crim. Proc. art. 48.05): a single federal "
+        "wire fraud conviction of 2019-03-01, sentence completed 2022-09-01, no other "
+        "conviction. Typical determination on 2026-01-01: eligible "
+        "(us-tx/restoration-of-rights), three years having passed on 2022-03-01.",
+        person=_person("Synthetic Bartholomew", "Example-Tx", "1975-09-30"),
+        convictions=[
+            {
+                **_conviction("2019-03-01", "2019-06-03", "fraud", None),
+                "court_kind": "federal_district",
+                "court_name": "Synthetic U.S. District Court, W.D. Tex.",
+            }
+        ],
+        counts=[_count("Wire fraud", "fraud")],
+        sentences=[_prison(24)],
+        custody=[_custody("Synthetic Federal Prison Camp", "2019-07-01", "2021-03-01")],
+        petitions=[
+            _draft("us-tx", "restoration-of-rights", "Restoration of civil rights (art. 48.05)")
+        ],
+        asserted_facts=[
+            _asserted("foreign_conviction", "false"),
+            _asserted("prior_convictions_count", "0"),
+            _asserted("sentence_completed_date", '"2022-09-01"'),
+            _asserted("law_abiding_since_completion", "true"),
+        ],
+    )
+
+
+def georgia_firearm_document(organization_slug: str) -> dict[str, Any]:
+    """Georgia restoration of firearm rights: a Georgia felony, every sentence completed
+    2019-05-01 and law-abiding since, so eligible on 2026-01-01 (us-ga/firearm-authority)."""
+    return _relief_case(
+        organization_slug,
+        "SYN-US-GA-F1",
+        "us-ga",
+        "Georgia restoration of firearm rights: a 2012 felony (theft by taking), every "
+        "sentence completed 2019-05-01, no criminal involvement since. Typical determination "
+        "on 2026-01-01: eligible (us-ga/firearm-authority), five years having passed on "
+        "2024-05-01; asked for with the pardon application.",
+        person=_person("Synthetic Winifred", "Example-Ga", "1988-03-17"),
+        convictions=[
+            _conviction(
+                "2012-04-09", "2012-05-21", "fraud", "Synthetic Superior Court, Bibb County"
+            )
+        ],
+        counts=[_count("Theft by taking", "fraud")],
+        sentences=[{**_prison(0), "prison_months": None, "probation_months": 84}],
+        petitions=[_draft("us-ga", "firearm-authority", "Restoration of firearm rights")],
+        asserted_facts=[
+            _asserted("sentence_completed_date", '"2019-05-01"'),
+            _asserted("law_abiding_since_completion", "true"),
+        ],
     )
 
 
@@ -473,4 +635,8 @@ def state_demo_documents(organization_slug: str) -> list[dict[str, Any]]:
         florida_document(organization_slug),
         new_york_pardon_document(organization_slug),
         georgia_restoration_document(organization_slug),
+        florida_commutation_document(organization_slug),
+        florida_restoration_document(organization_slug),
+        texas_restoration_document(organization_slug),
+        georgia_firearm_document(organization_slug),
     ]

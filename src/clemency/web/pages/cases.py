@@ -182,7 +182,8 @@ def new_case_form(request: Request, identity: CurrentIdentity) -> Response:
             "orgs": _creatable_orgs(identity),
             "case_fields": CASE_FIELDS[:3],
             "person_fields": NEW_CASE_PERSON_FIELDS,
-            "values": {"stage": "intake", "jurisdiction": "us-federal"},
+            # No default jurisdiction: the field is required, so the person chooses (issue #16).
+            "values": {"stage": "intake"},
             "errors": {},
         },
     )
@@ -206,7 +207,7 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
                 organization_id=int(org_raw),
                 reference=case_values["reference"],
                 stage=case_values.get("stage") or "intake",
-                jurisdiction=case_values.get("jurisdiction") or "us-federal",
+                jurisdiction=case_values["jurisdiction"],
                 person=person_values,
             )
             return RedirectResponse(f"/cases/{case.id}?saved=1", status_code=303)
