@@ -85,17 +85,18 @@ def _rename(old: str, new: str, negated: bool) -> None:
             sa.select(petition_answers.c.case_id).where(petition_answers.c.key == new_key)
         )
     }
-    for row in bind.execute(
+    answers = bind.execute(
         sa.select(petition_answers.c.id, petition_answers.c.case_id).where(
             petition_answers.c.key == old_key
         )
-    ).all():
-        if row.case_id in answered:
-            bind.execute(sa.delete(petition_answers).where(petition_answers.c.id == row.id))
+    ).all()
+    for answer in answers:
+        if answer.case_id in answered:
+            bind.execute(sa.delete(petition_answers).where(petition_answers.c.id == answer.id))
         else:
             bind.execute(
                 sa.update(petition_answers)
-                .where(petition_answers.c.id == row.id)
+                .where(petition_answers.c.id == answer.id)
                 .values(key=new_key)
             )
 
