@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from clemency.eligibility import evaluate, list_rulesets, load_ruleset, validate_facts
+from clemency.eligibility import evaluate, load_folder, load_ruleset, validate_facts
 from clemency.eligibility.dates import add_days
 from clemency.eligibility.engine import (
     evaluate_rule,
@@ -35,7 +35,8 @@ from clemency.eligibility.engine import (
     waiting_opens_on,
 )
 from clemency.eligibility.facts import FACTS
-from clemency.eligibility.model import Rule, Ruleset
+from clemency.eligibility.model import MANIFEST, Rule, Ruleset
+from clemency.eligibility.registry import builtin_root
 from clemency.petitions import lifecycle as lifecycle_mod
 
 Kind = Literal["opens", "due", "follow_up", "expires", "event"]
@@ -181,10 +182,13 @@ REAPPLY_ROLE = "reapply_after_denial"
 
 
 def reapply_rules(jurisdiction: str, kind: str) -> list[tuple[Ruleset, Rule]]:
-    """Every re-application rule for petitions of ``kind`` in ``jurisdiction``."""
+    """Every re-application rule for petitions of ``kind`` in ``jurisdiction`` (shipped
+    rulesets, laid out as ``<jurisdiction>/<relief>/``)."""
+    # shipped rulesets live in <jurisdiction>/<relief>/: read only this jurisdiction's folders
+    folders = sorted(p.parent for p in (builtin_root() / jurisdiction).glob(f"*/{MANIFEST}"))
     return [
         (ruleset, rule)
-        for ruleset in list_rulesets()
+        for ruleset in map(load_folder, folders)
         if ruleset.jurisdiction == jurisdiction and kind in relief_kinds(ruleset)
         for rule in ruleset.rules
         if rule.slug == REAPPLY_ROLE and rule.wait_until is not None

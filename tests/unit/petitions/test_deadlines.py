@@ -1,4 +1,6 @@
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -373,3 +375,43 @@ def test_state_notice_period_before_a_hearing(monkeypatch: pytest.MonkeyPatch) -
     items = dl.compute(DeadlineInputs(facts={"jurisdiction": "us-ok"}, petitions=[p]))
     assert_boundary(one(items, "us-ok.notice_to_da"), date(2026, 1, 30))
     assert_boundary(one(items, "us-ok.hearing_on"), date(2026, 3, 1))
+
+
+def test_any_ruleset_with_a_reapplication_rule_gets_a_date_without_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The convention of docs/rules.md: a Pennsylvania pardon ruleset gaining a
+    ``reapply_after_denial`` rule (as another branch adds) gives ``us-pa.reapply_on`` with no
+    change in Python or in the lifecycle file. The wait here is a test value, not the law."""
+    from clemency.eligibility.registry import builtin_root
+
+    folder = tmp_path / "us-pa" / "pardon"
+    shutil.copytree(builtin_root() / "us-pa" / "pardon", folder)
+    manifest = folder / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().rstrip("\n") + "\n  - reapply_after_denial\n")
+    (folder / "reapply_after_denial.yaml").write_text(
+        """id: us-pa.pardon.reapply_after_denial
+title: Test wait after a denial
+kind: required
+reference:
+  citation: test value
+  url: https://example.org
+effective: {from: 2000-01-01, basis: law}
+parameters:
+  reapply_years:
+    description: test
+    values: {2000-01-01: 2}
+wait_until: "if(has_prior_denial, add_years(last_denial_date, reapply_years), as_of)"
+explain:
+  pass: "ok"
+  fail: "wait until {wait_until}"
+  unknown: "unknown ({missing})"
+"""
+    )
+    monkeypatch.setattr(dl, "builtin_root", lambda: tmp_path)
+    p = PetitionSnapshot(
+        id="p", jurisdiction="us-pa", kind="pardon", stage="denied", decided_on=date(2024, 2, 29)
+    )
+    d = one(dl.compute(DeadlineInputs(petitions=[p])), "us-pa.reapply_on")
+    assert_boundary(d, date(2026, 2, 28))
+    assert d.citation.startswith("us-pa.pardon.reapply_after_denial")
