@@ -21,8 +21,8 @@ def test_rule_has_cases_for_each_outcome_and_its_effective_date(
     assert tests_file.is_file(), f"write {tests_file}"
     cases = load_cases(tests_file)
     outcomes = {case.expect.get("rule") for case in cases}
-    # A re-application rule stating no wait at all (every dated value 0: the Pardon Attorney's
-    # "You do NOT need to wait") cannot fail; its cases show it passing on the denial day.
+    # A re-application rule stating no wait at all (no parameter, or every dated value 0: the
+    # Pardon Attorney's "You do NOT need to wait") cannot fail; its cases show it passing.
     no_wait = rule.slug == "reapply_after_denial" and all(
         value == 0 for p in rule.parameters.values() for _, value in p.values
     )
