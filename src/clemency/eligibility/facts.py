@@ -208,12 +208,6 @@ _SPECS: tuple[FactSpec, ...] = (
         "declined",
     ),
     _f(
-        "supervision_discharge_date",
-        "date",
-        "Date of discharge from probation, parole or other supervision for the conviction (for a "
-        "sentence without supervision, the day the sentence was completed).",
-    ),
-    _f(
         "certificate_of_rehabilitation_granted",
         "bool",
         "California: a superior court granted a Certificate of Rehabilitation (Penal Code "
@@ -284,12 +278,6 @@ _SPECS: tuple[FactSpec, ...] = (
         "§ 42-1-12).",
     ),
     _f(
-        "convicted_since_sentence_completed",
-        "bool",
-        "Convicted of any offense after completing the sentence(s) (Georgia: a law-abiding "
-        "life since completion).",
-    ),
-    _f(
         "fines_and_restitution_paid",
         "bool",
         "Every fine, fee and restitution order of the sentence(s) is paid in full.",
@@ -323,10 +311,13 @@ _SPECS: tuple[FactSpec, ...] = (
         "Day of release from the most recent confinement served for the most recent conviction "
         "(after any revocation too); empty if never confined or still confined.",
     ),
+    # --- one fact for one thing (issue #11): renamed facts, kept together (see RENAMED) ---
     _f(
         "supervision_end_date",
         "date",
-        "Last day of the current (or last) term of probation, parole or supervised release.",
+        "Last day of the current (or last) term of probation, parole or supervised release: "
+        "the day of discharge from it (for a sentence without supervision, the day the "
+        "sentence was completed).",
     ),
     _f(
         "execution_date_set",
@@ -337,8 +328,10 @@ _SPECS: tuple[FactSpec, ...] = (
     _f(
         "law_abiding_since_completion",
         "bool",
-        "No new offense (conviction or pending charge) since the sentence was completed.",
+        "Not convicted of any offense since the sentence(s) were completed (pending charges are "
+        "the fact has_pending_charges).",
     ),
+    # --- end of the renamed facts ---
     _f(
         "resides_in_jurisdiction",
         "bool",
@@ -371,6 +364,14 @@ _SPECS: tuple[FactSpec, ...] = (
 
 FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}
 
+#: Facts merged into another (issue #11, "one fact for one thing"): old name -> (new name,
+#: whether the value is negated). Stored case facts were renamed by the Alembic migration
+#: ``rules_fact_renames``; a roster or facts file using an old name is refused with the new one.
+RENAMED: Mapping[str, tuple[str, bool]] = {
+    "supervision_discharge_date": ("supervision_end_date", False),
+    "convicted_since_sentence_completed": ("law_abiding_since_completion", True),
+}
+
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 
@@ -385,6 +386,15 @@ def did_you_mean(name: str) -> str:
     guess = nearest_fact(name)
     hint = f" Did you mean `{guess}`?" if guess else ""
     return f"{hint} Facts are listed in docs/facts.md."
+
+
+def renamed_hint(name: str) -> str:
+    """How to fix an unknown fact name: its new name if it was renamed, else the nearest."""
+    if name not in RENAMED:
+        return did_you_mean(name)
+    new, negated = RENAMED[name]
+    flip = " with the value negated (true becomes false)" if negated else ""
+    return f" It was renamed `{new}`: rename it{flip}. Facts are listed in docs/facts.md."
 
 
 INT_FACT_MAX = 2**31 - 1
@@ -471,7 +481,7 @@ def validate_facts(raw: Mapping[str, object], *, ignore_unknown: bool = False) -
         if spec is None:
             if ignore_unknown:
                 continue
-            raise FactsError(f"unknown fact `{name}`.{did_you_mean(name)}", fact=name)
+            raise FactsError(f"unknown fact `{name}`.{renamed_hint(name)}", fact=name)
         typed = coerce_fact(spec, value)
         if typed is not None:
             facts[name] = typed

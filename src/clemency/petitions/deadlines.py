@@ -4,10 +4,14 @@ Every :class:`Deadline` cites the rule it comes from. Nothing here reads the clo
 caller passes ``as_of`` to :meth:`Deadline.status`. Arithmetic follows
 :mod:`clemency.eligibility.dates` (29 February + 1 year = 28 February).
 
-The federal pardon waiting period and the capital filing window are not computed here: they
-come from the rulesets (``us-federal/pardon`` and the ``capital_timetable`` rule of
-``us-federal/commutation``), evaluated with their dated parameters, so the calendar and the
-determination cannot disagree (tested in tests/property/test_deadline_agreement.py).
+No jurisdiction is named here. Which deadlines a jurisdiction's petitions have is data: the
+``calendar`` of its lifecycle file (an eligibility ruleset, deemed denial, docketing inquiry,
+the capital timetable, with their citations and dated parameters). Waiting periods are not
+computed here: they come from the rulesets, evaluated with their dated parameters, so the
+calendar and the determination cannot disagree (tests/property/test_deadline_agreement.py):
+the day a petition may be filed (``waiting_opens_on``), the capital filing window (a rule's
+``show`` value) and the re-application date after a denial (the first day a ruleset's
+``*.reapply_after_denial`` rule passes).
 
 Boundary convention: a deadline's ``due_on`` is the first day on which the thing happens or
 may happen (eligibility opens, the window closes, the follow-up is due). On ``due_on`` the
@@ -21,21 +25,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from clemency.eligibility import evaluate, load_ruleset
-from clemency.eligibility.dates import add_days, add_months
-from clemency.eligibility.engine import show_value, waiting_opens_on
+from clemency.eligibility import evaluate, load_folder, load_ruleset, validate_facts
+from clemency.eligibility.dates import add_days
+from clemency.eligibility.engine import (
+    evaluate_rule,
+    judge_rule,
+    relief_kinds,
+    show_value,
+    waiting_opens_on,
+)
+from clemency.eligibility.facts import FACTS
+from clemency.eligibility.model import MANIFEST, Rule, Ruleset
+from clemency.eligibility.registry import builtin_root
 from clemency.petitions import lifecycle as lifecycle_mod
 
 Kind = Literal["opens", "due", "follow_up", "expires", "event"]
 Status = Literal["upcoming", "due", "passed"]
 
 LETTER_FOLLOW_UP_DAYS = 21
-# 28 CFR 1.10(a) and (b) parts that no ruleset encodes (the 30-day petition window is the
-# capital_timetable rule's)
-CAPITAL_NOTICE_MIN_DAYS = 120
-CAPITAL_SUPPORT_DAYS = 15
-PARDON_RULESET = "us-federal/pardon"
-CAPITAL_RULESET, CAPITAL_RULE = "us-federal/commutation", "capital_timetable"
 
 
 @dataclass(frozen=True)
@@ -114,15 +121,22 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def pardon_eligibility(
-    facts: Mapping[str, Any], as_of: date, case_ref: str | None = None
+def _short_id(ruleset_id: str) -> str:
+    return ruleset_id.replace("/", ".")
+
+
+def eligibility_opens(
+    spec: lifecycle_mod.EligibilityDeadlineSpec,
+    facts: Mapping[str, Any],
+    as_of: date,
+    case_ref: str | None = None,
 ) -> Deadline | None:
-    """The day the federal pardon ruleset's waiting periods are met (``us-federal/pardon``:
-    five years from release or sentencing, the end of supervision), from the ruleset itself.
+    """The day a ruleset's required waiting periods are met (``us-federal/pardon``: five years
+    from release or sentencing, the end of supervision), from the ruleset itself.
 
     ``None`` when the ruleset cannot give that day (a fact missing, still in custody).
     """
-    ruleset = load_ruleset(PARDON_RULESET)
+    ruleset = load_ruleset(spec.ruleset)
     known = {name: value for name, value in facts.items() if name in ruleset.facts_used()}
     opens = waiting_opens_on(ruleset, known, as_of)
     if opens is None:
@@ -138,25 +152,132 @@ def pardon_eligibility(
             f"(rules: {', '.join(blocking)}); check them before filing."
         )
     return Deadline(
-        key="us-federal.pardon_eligible_on",
-        title="Federal pardon petition may be filed",
+        key=f"{_short_id(spec.ruleset)}_eligible_on",
+        title=spec.title,
         due_on=opens,
         kind="opens",
-        citation=f"28 CFR 1.2 ({PARDON_RULESET} ruleset {ruleset.version})",
+        citation=f"{spec.citation} ({spec.ruleset} ruleset {ruleset.version})",
         explanation=explanation,
         case_ref=case_ref,
         warning=warning,
     )
 
 
-def capital_petition_due_on(notice: date) -> date:
-    """Last day to file after notice of the execution date: the ``capital_timetable`` rule's
-    ``filing_deadline`` (28 CFR 1.10(b)), with its parameter in force on the notice day."""
-    rule = load_ruleset(CAPITAL_RULESET).rule(CAPITAL_RULE)
+def capital_petition_due_on(notice: date, timetable: lifecycle_mod.CapitalTimetableSpec) -> date:
+    """Last day to file after notice of the execution date: the timetable rule's ``show``
+    value (``capital_timetable.filing_deadline``, 28 CFR 1.10(b)), with its parameter in
+    force on the notice day."""
+    rule = load_ruleset(timetable.ruleset).rule(timetable.rule)
     facts = {"is_capital_case": True, "execution_date_set": True, "execution_notice_date": notice}
-    due = show_value(rule, "filing_deadline", facts, notice)
+    due = show_value(rule, timetable.show, facts, notice)
     assert isinstance(due, date)
     return due
+
+
+#: The role of a re-application rule: a rule whose id ends in ``.reapply_after_denial`` and
+#: that has a ``wait_until``, in any ruleset of the petition's jurisdiction and relief. The
+#: denied petition supplies its facts ``has_prior_denial`` and ``last_denial_date``; any other
+#: fact it reads comes from the case (docs/rules.md, "Re-application after a denial").
+REAPPLY_ROLE = "reapply_after_denial"
+
+
+def reapply_rules(jurisdiction: str, kind: str) -> list[tuple[Ruleset, Rule]]:
+    """Every re-application rule for petitions of ``kind`` in ``jurisdiction`` (shipped
+    rulesets, laid out as ``<jurisdiction>/<relief>/``)."""
+    # shipped rulesets live in <jurisdiction>/<relief>/: read only this jurisdiction's folders
+    folders = sorted(p.parent for p in (builtin_root() / jurisdiction).glob(f"*/{MANIFEST}"))
+    return [
+        (ruleset, rule)
+        for ruleset in map(load_folder, folders)
+        if ruleset.jurisdiction == jurisdiction and kind in relief_kinds(ruleset)
+        for rule in ruleset.rules
+        if rule.slug == REAPPLY_ROLE and rule.wait_until is not None
+    ]
+
+
+def first_day_passing(rule: Rule, facts: Mapping[str, Any], start: date) -> date | None:
+    """The first day on or after ``start`` on which ``rule`` passes, each day judged with the
+    parameters in force on it (a wait shortened or dropped later opens on the day it
+    changes); ``None`` when it does not pass for a reason other than time, or not by the
+    last change of its parameters or period."""
+    changes = {rule.effective_from, *(d for p in rule.parameters.values() for d, _ in p.values)}
+    if rule.effective_until is not None:
+        changes.add(add_days(rule.effective_until, 1))
+    days = [start, *sorted(d for d in changes if d > start)]
+    for i, day in enumerate(days):
+        result = judge_rule(rule, facts, day)
+        if result.outcome == "pass":
+            return day
+        following = days[i + 1] if i + 1 < len(days) else None
+        waited = result.wait_date
+        if (
+            result.time_only
+            and waited is not None
+            and (following is None or waited < following)
+            and judge_rule(rule, facts, waited).outcome == "pass"
+        ):
+            return waited
+    return None
+
+
+def reapplication(
+    p: PetitionSnapshot, facts: Mapping[str, Any], case_ref: str | None = None
+) -> list[Deadline]:
+    """When a new petition may be filed after the denial of ``p``: the first day each
+    re-application rule of its jurisdiction and relief passes (see :data:`REAPPLY_ROLE`).
+
+    A yes/no fact the rule reads that the case does not hold is taken as ``False`` (no
+    exception applies: the date is the latest the wait can run), a date it does not hold as
+    the day of the decision (the earliest it can be); both are named in the warning.
+    """
+    decided = p.decided_on
+    if decided is None:
+        return []
+    out: list[Deadline] = []
+    for ruleset, rule in reapply_rules(p.jurisdiction, p.kind):
+        known: dict[str, Any] = {n: facts[n] for n in rule.facts if facts.get(n) is not None}
+        known.update(has_prior_denial=True, last_denial_date=decided)
+        typed = validate_facts(known)
+        assumed: list[str] = []
+        for name in rule.facts:
+            value, is_date = typed.get(name), FACTS[name].type == "date"
+            if value is None:
+                typed[name] = decided if is_date else False
+                assumed.append(f"{name} = {'the decision day' if is_date else 'no'}")
+            elif isinstance(value, date) and is_date and value < decided:
+                # a notice of an earlier denial: the notice of this one cannot precede it
+                typed[name] = decided
+                assumed.append(f"{name} = the decision day (the one on record is earlier)")
+        opens = first_day_passing(rule, typed, decided)
+        if opens is None:
+            continue
+        before = evaluate_rule(rule, typed, decided)
+        warnings = []
+        if assumed:
+            warnings.append("Not on record, assumed: " + "; ".join(assumed) + ".")
+        if not rule.vouched(decided):
+            warnings.append(
+                f"Clemency does not vouch for {rule.id} before {rule.effective_from.isoformat()}: "
+                "a new petition may have been possible earlier."
+            )
+        out.append(
+            Deadline(
+                key=f"{p.jurisdiction}.reapply_on",
+                title="A new petition may be filed",
+                due_on=opens,
+                kind="opens",
+                citation=f"{rule.id} ({ruleset.id} ruleset {ruleset.version})",
+                explanation=(
+                    evaluate_rule(rule, typed, opens).explanation
+                    if opens == decided or before.outcome != "fail"
+                    else before.explanation
+                ),
+                case_ref=case_ref,
+                subject_ref=p.id,
+                warning=" ".join(warnings) or None,
+            )
+        )
+    return out
 
 
 def _petition_deadlines(
@@ -164,90 +285,96 @@ def _petition_deadlines(
 ) -> list[Deadline]:
     out: list[Deadline] = []
     machine = lifecycle_mod.load(p.jurisdiction)
+    calendar = machine.spec.calendar
     open_ = machine.is_open(p.stage)
     outcome = machine.state(p.stage).outcome
-    # 28 CFR 1.8(b): deemed denial after an adverse recommendation (never in capital cases).
+    deemed = calendar.deemed_denial
     if (
-        p.jurisdiction == "us-federal"
+        deemed is not None
         and open_
         and p.adverse_recommendation_on is not None
-        and facts.get("is_capital_case") is not True
+        and (deemed.in_capital_cases or facts.get("is_capital_case") is not True)
     ):
-        window = int(machine.spec.parameter("deemed_denial_days", p.adverse_recommendation_on))
+        window = int(machine.spec.parameter(deemed.days_parameter, p.adverse_recommendation_on))
+        note = f"; {deemed.explanation}" if deemed.explanation else ""
         out.append(
             Deadline(
-                key="us-federal.deemed_denial_on",
+                key=f"{p.jurisdiction}.deemed_denial_on",
                 title="Deemed denied if the President has not acted",
                 due_on=add_days(p.adverse_recommendation_on, window),
                 kind="due",
-                citation="28 CFR 1.8(b)",
+                citation=deemed.citation,
                 explanation=(
                     f"{window} days after the adverse recommendation of "
-                    f"{p.adverse_recommendation_on.isoformat()} (window in effect on that date; "
-                    "a 90-day window is proposed by RIN 1105-AB76)."
+                    f"{p.adverse_recommendation_on.isoformat()} (window in effect on that date"
+                    f"{note})."
                 ),
                 case_ref=case_ref,
                 subject_ref=p.id,
             )
         )
-    # OPA case-search page: not docketed 8 weeks after submission -> inquire.
-    if p.jurisdiction == "us-federal" and p.stage in ("submitted", "received") and p.filed_on:
-        weeks = int(machine.spec.parameter("docketing_inquiry_weeks", p.filed_on))
+    inquiry = calendar.docketing_inquiry
+    if inquiry is not None and p.stage in inquiry.stages and p.filed_on:
+        weeks = int(machine.spec.parameter(inquiry.weeks_parameter, p.filed_on))
         out.append(
             Deadline(
-                key="us-federal.docketing_inquiry_on",
+                key=f"{p.jurisdiction}.docketing_inquiry_on",
                 title="Not yet docketed: check the OPA lookup, then inquire",
                 due_on=add_days(p.filed_on, 7 * weeks),
                 kind="follow_up",
-                citation="OPA case-search page (justice.gov/pardon/search-pending-clemency-case-files)",
+                citation=inquiry.citation,
                 explanation=f"{weeks} weeks after submission on {p.filed_on.isoformat()}.",
                 case_ref=case_ref,
                 subject_ref=p.id,
             )
         )
-    # 28 CFR 1.10: capital-case timetable.
-    if p.execution_notice_on is not None and open_:
+    timetable = calendar.capital_timetable
+    if timetable is not None and p.execution_notice_on is not None and open_:
         n = p.execution_notice_on
-        due = capital_petition_due_on(n)
+        due = capital_petition_due_on(n, timetable)
         out.append(
             Deadline(
-                key="us-federal.capital_petition_due_on",
+                key=f"{p.jurisdiction}.capital_petition_due_on",
                 title="Capital clemency petition due",
                 due_on=due,
                 kind="due",
-                citation="28 CFR 1.10(b) (us-federal.commutation.capital_timetable)",
+                citation=timetable.citation,
                 explanation=f"{(due - n).days} days after notice of the execution date ({n.isoformat()}).",
                 case_ref=case_ref,
                 subject_ref=p.id,
             )
         )
         if p.filed_on is not None:
+            support = int(
+                machine.spec.parameter(timetable.supporting_papers_days_parameter, p.filed_on)
+            )
             out.append(
                 Deadline(
-                    key="us-federal.capital_supporting_papers_due_on",
+                    key=f"{p.jurisdiction}.capital_supporting_papers_due_on",
                     title="Capital case: supporting papers due",
-                    due_on=add_days(p.filed_on, CAPITAL_SUPPORT_DAYS),
+                    due_on=add_days(p.filed_on, support),
                     kind="due",
-                    citation="28 CFR 1.10(b)",
-                    explanation=f"{CAPITAL_SUPPORT_DAYS} days after the petition was filed ({p.filed_on.isoformat()}).",
+                    citation=timetable.supporting_papers_citation,
+                    explanation=f"{support} days after the petition was filed ({p.filed_on.isoformat()}).",
                     case_ref=case_ref,
                     subject_ref=p.id,
                 )
             )
         if p.execution_on is not None:
-            earliest = add_days(n, CAPITAL_NOTICE_MIN_DAYS)
+            notice_days = int(machine.spec.parameter(timetable.notice_min_days_parameter, n))
+            earliest = add_days(n, notice_days)
             out.append(
                 Deadline(
-                    key="us-federal.execution_on",
+                    key=f"{p.jurisdiction}.execution_on",
                     title="Scheduled execution date",
                     due_on=p.execution_on,
                     kind="event",
-                    citation="28 CFR 1.10(a)",
-                    explanation=f"Notice given {n.isoformat()}; at least {CAPITAL_NOTICE_MIN_DAYS} days' notice is required.",
+                    citation=timetable.notice_min_citation,
+                    explanation=f"Notice given {n.isoformat()}; at least {notice_days} days' notice is required.",
                     case_ref=case_ref,
                     subject_ref=p.id,
                     warning=(
-                        f"Less than {CAPITAL_NOTICE_MIN_DAYS} days' notice: the execution date precedes {earliest.isoformat()}."
+                        f"Less than {notice_days} days' notice: the execution date precedes {earliest.isoformat()}."
                         if p.execution_on < earliest
                         else None
                     ),
@@ -280,26 +407,8 @@ def _petition_deadlines(
                     subject_ref=p.id,
                 )
             )
-    # Re-application after a denial, per jurisdiction.
-    if outcome == "denied" and p.decided_on is not None:
-        months = machine.spec.reapply_months(p.kind, p.decided_on)
-        if months is not None:
-            out.append(
-                Deadline(
-                    key=f"{p.jurisdiction}.reapply_on",
-                    title="A new petition may be filed",
-                    due_on=add_months(p.decided_on, months),
-                    kind="opens",
-                    citation=machine.spec.reapply_citation,
-                    explanation=(
-                        "No waiting period after the denial."
-                        if months == 0
-                        else f"{months} months after the denial of {p.decided_on.isoformat()}."
-                    ),
-                    case_ref=case_ref,
-                    subject_ref=p.id,
-                )
-            )
+    if outcome == "denied":
+        out.extend(reapplication(p, facts, case_ref))
     return out
 
 
@@ -339,15 +448,19 @@ def compute(inputs: DeadlineInputs) -> list[Deadline]:
     """Every deadline for one case, sorted by date."""
     out: list[Deadline] = []
     facts = inputs.facts
-    pardoned = any(g.kind == "pardon" for g in inputs.grants)
+    jurisdiction = facts.get("jurisdiction")
     if (
-        facts.get("jurisdiction", "us-federal") == "us-federal"
-        and not pardoned
+        isinstance(jurisdiction, str)
+        and jurisdiction in lifecycle_mod.available()
         and inputs.as_of is not None
     ):
-        d = pardon_eligibility(facts, inputs.as_of, inputs.case_ref)
-        if d is not None:
-            out.append(d)
+        for spec in lifecycle_mod.load(jurisdiction).spec.calendar.eligibility:
+            granted = relief_kinds(load_ruleset(spec.ruleset))
+            if any(g.kind in granted for g in inputs.grants):
+                continue
+            d = eligibility_opens(spec, facts, inputs.as_of, inputs.case_ref)
+            if d is not None:
+                out.append(d)
     for p in inputs.petitions:
         for d in _petition_deadlines(p, facts, inputs.case_ref):
             moot = d.key.endswith(".reapply_on") and any(

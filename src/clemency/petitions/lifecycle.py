@@ -75,6 +75,58 @@ class NoticePeriodSpec(_Strict):
     citation: str
 
 
+class EligibilityDeadlineSpec(_Strict):
+    """A ruleset whose waiting periods give the day a petition may first be filed."""
+
+    ruleset: str
+    title: str
+    citation: str
+
+
+class DeemedDenialSpec(_Strict):
+    """Deemed denial a number of days (a dated lifecycle parameter) after an adverse
+    recommendation while the petition is open."""
+
+    days_parameter: str
+    citation: str
+    explanation: str = ""
+    in_capital_cases: bool = False
+
+
+class DocketingInquirySpec(_Strict):
+    """Inquire when a petition is still not docketed some weeks (a dated lifecycle
+    parameter) after it was filed."""
+
+    weeks_parameter: str
+    stages: tuple[str, ...]
+    citation: str
+
+
+class CapitalTimetableSpec(_Strict):
+    """The capital-case timetable after notice of an execution date: the last filing day is a
+    ``show`` value of a ruleset's rule; supporting papers and the minimum notice are dated
+    lifecycle parameters."""
+
+    ruleset: str
+    rule: str
+    show: str
+    citation: str
+    supporting_papers_days_parameter: str
+    supporting_papers_citation: str
+    notice_min_days_parameter: str
+    notice_min_citation: str
+
+
+class CalendarSpec(_Strict):
+    """Which deadlines of :mod:`clemency.petitions.deadlines` this jurisdiction has (none by
+    default): the calendar names no jurisdiction, it reads this."""
+
+    eligibility: tuple[EligibilityDeadlineSpec, ...] = ()
+    deemed_denial: DeemedDenialSpec | None = None
+    docketing_inquiry: DocketingInquirySpec | None = None
+    capital_timetable: CapitalTimetableSpec | None = None
+
+
 class LifecycleSpec(_Strict):
     jurisdiction: str
     version: str
@@ -87,11 +139,10 @@ class LifecycleSpec(_Strict):
     transitions: tuple[TransitionSpec, ...]
     #: Dated parameters, e.g. the deemed-denial window: {name: {effective-date: value}}.
     parameters: dict[str, dict[date, Any]] = Field(default_factory=dict)
-    #: Re-application interval after a denial, in months, per kind ("*" for any kind),
-    #: keyed by effective date, with its citation.
-    reapply_after_months: dict[str, dict[date, int]] = Field(default_factory=dict)
-    reapply_citation: str = ""
     notice_periods: tuple[NoticePeriodSpec, ...] = ()
+    #: The deadlines this jurisdiction's petitions have beyond hearings and re-application
+    #: (re-application waits are rules of the rulesets: ``*.reapply_after_denial``).
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
 
     @model_validator(mode="after")
     def _check_references(self) -> LifecycleSpec:
@@ -115,6 +166,25 @@ class LifecycleSpec(_Strict):
                         f"transition {t.name!r} uses unknown guard {g.name!r}; guards are "
                         + ", ".join(sorted(GUARDS))
                     )
+        cal = self.calendar
+        wanted = [
+            *([cal.deemed_denial.days_parameter] if cal.deemed_denial else []),
+            *([cal.docketing_inquiry.weeks_parameter] if cal.docketing_inquiry else []),
+            *(
+                [
+                    cal.capital_timetable.supporting_papers_days_parameter,
+                    cal.capital_timetable.notice_min_days_parameter,
+                ]
+                if cal.capital_timetable
+                else []
+            ),
+        ]
+        for name in wanted:
+            if name not in self.parameters:
+                raise ValueError(f"calendar names parameter {name!r}, which is not in parameters")
+        for stage in cal.docketing_inquiry.stages if cal.docketing_inquiry else ():
+            if stage not in names:
+                raise ValueError(f"calendar docketing_inquiry names unknown state {stage!r}")
         return self
 
     def parameter(self, name: str, on: date) -> Any:
@@ -124,12 +194,6 @@ class LifecycleSpec(_Strict):
             raise KeyError(f"{self.jurisdiction} lifecycle has no parameter {name!r}")
         current = [d for d in sorted(values) if d <= on]
         return values[current[-1]] if current else values[min(values)]
-
-    def reapply_months(self, kind: str, on: date) -> int | None:
-        """Months to wait after a denial decided on ``on``; None when no rule is known."""
-        values = self.reapply_after_months.get(kind) or self.reapply_after_months.get("*")
-        current = [d for d in sorted(values or {}) if d <= on]
-        return values[current[-1]] if values and current else None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ _BOOL_SHARE = {
     "meritorious_service": 0.05,
     "is_determinate_sentence": 0.6,
     "has_prior_denial": 0.15,
+    "law_abiding_since_completion": 0.85,  # true is the usual answer (no new conviction)
 }
 
 _JURISDICTIONS = [

@@ -80,7 +80,10 @@ def test_alice_marie_johnson_denial_commutation_outside_the_process_then_pardon(
     assert (v.stage, v.is_open, v.next_steps) == ("denied", False, ())
     d = deadlines_by_key(session, case)
     assert set(d) == {"us-federal.reapply_on"}
-    assert_boundary(d["us-federal.reapply_on"], date(2018, 1, 1))  # 1-year practice [unverified]
+    # OPA FAQ: no waiting period; Clemency vouches for that answer from 2024-05-31 only, and
+    # the deadline says it cannot tell whether a new petition was possible earlier.
+    assert_boundary(d["us-federal.reapply_on"], date(2024, 5, 31))
+    assert "does not vouch" in (d["us-federal.reapply_on"].warning or "")
 
     with pytest.raises(IllegalTransition, match=r"none \(the petition is closed\)"):
         petitions.transition(

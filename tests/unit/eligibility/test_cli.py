@@ -51,7 +51,9 @@ def test_check_text_is_an_explanation_tree() -> None:
     )
     assert code == 0
     assert "Outcome: ELIGIBLE" in out
-    assert "└─ [????] Merit factor: meritorious service" in out
+    assert "├─ [????] Merit factor: meritorious service" in out
+    # before 2024-05-31 Clemency does not vouch for the Pardon Attorney's no-wait answer
+    assert "└─ [NOT VOUCHED] No waiting period after a denial" in out
 
 
 def test_check_refuses_a_facts_file_with_an_unknown_fact(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def test_the_json_is_exactly_the_determination_shape() -> None:
         "granted",  # additive: grants on a stored case record (empty for facts alone)
     ]
     assert data["ruleset"]["id"] == "us-federal/pardon"
-    assert data["ruleset"]["version"] == "2024.1"
+    assert data["ruleset"]["version"] == "2026.1"
     assert len(data["ruleset"]["sha256"]) == 64
     assert data["as_of"] == "2019-01-01"
     assert data["eligible_on"] is None

@@ -203,15 +203,19 @@ transitions:
         )
     with pytest.raises(RuleFileError, match="no lifecycle for 'us-zz'"):
         lifecycle.load("us-zz")
+    good = text.replace("to: nowhere", "to: draft")
+    calendar = "calendar: {deemed_denial: {days_parameter: window_days, citation: x}}\n"
+    with pytest.raises(RuleFileError, match="calendar names parameter 'window_days'"):
+        lifecycle.parse(good + calendar, "us-xx.yaml")
+    with pytest.raises(RuleFileError, match="reapply_after_months"):
+        lifecycle.parse(good + "reapply_after_months: {'*': {2020-01-01: 12}}\n", "us-xx.yaml")
 
 
 def test_dated_parameter_picks_the_value_in_effect() -> None:
     m = lifecycle.load("us-federal")
     assert m.spec.parameter("deemed_denial_days", date(2026, 1, 1)) == 30
-    assert m.spec.reapply_months("commutation", date(2017, 1, 13)) == 12
-    assert m.spec.reapply_months("commutation", date(2023, 12, 31)) == 12
-    assert m.spec.reapply_months("commutation", date(2024, 1, 1)) == 0
-    assert m.spec.reapply_months("pardon", date(2019, 5, 1)) == 24
+    assert m.spec.parameter("capital_notice_min_days", date(2000, 8, 2)) == 120
+    assert m.spec.parameter("capital_supporting_papers_days", date(2026, 1, 1)) == 15
 
 
 def test_observation_naming_a_stage_or_a_closed_state() -> None:

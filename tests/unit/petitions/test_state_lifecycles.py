@@ -9,6 +9,7 @@ import pytest
 
 from clemency.errors import IllegalTransition
 from clemency.petitions import lifecycle
+from clemency.petitions.deadlines import reapply_rules
 from clemency.petitions.lifecycle import TransitionContext
 
 ON = date(2026, 3, 2)
@@ -37,7 +38,11 @@ def test_texas_governor_acts_only_on_a_board_majority_of_seven() -> None:
     # The Governor may decline a recommendation, and cannot grant without one.
     assert m.check(state, "deny", ctx(decided_on=ON)) == "denied"
     assert "grant" not in {t.name for t in m.next_steps("board_vote")}
-    assert m.spec.reapply_months("pardon", date(2024, 1, 1)) == 24
+    # The re-application wait is the ruleset's rule, not the lifecycle's.
+    assert "reapply_after_months" not in type(m.spec).model_fields
+    assert [r.id for _, r in reapply_rules("us-tx", "pardon")] == [
+        "us-tx.pardon.reapply_after_denial"
+    ]
 
 
 def test_california_twice_convicted_needs_four_justices() -> None:
@@ -59,7 +64,7 @@ def test_california_twice_convicted_needs_four_justices() -> None:
     assert "grant" not in {t.name for t in m.next_steps("referred")}
     # A Certificate of Rehabilitation may go to the Governor without a Board investigation.
     assert m.check("submitted", "governor_reviews", ctx()) == "governor_review"
-    assert m.spec.reapply_months("pardon", ON) is None
+    assert reapply_rules("us-ca", "pardon") == []
 
 
 def test_illinois_board_advises_and_the_governor_decides() -> None:
@@ -75,8 +80,10 @@ def test_illinois_board_advises_and_the_governor_decides() -> None:
     # (b-5): registered victims notified at least 30 days before the hearing.
     notices = {n.key: n.days_before for n in m.spec.notice_periods}
     assert notices["victim_notice"] == 30
-    # (a-5): one full year after the Governor's denial.
-    assert m.spec.reapply_months("pardon", ON) == 12
+    # (a-5): one full year after the Governor's denial, a rule of each Illinois ruleset.
+    for kind in ("pardon", "commutation"):
+        ((_, rule),) = reapply_rules("us-il", kind)
+        assert rule.params_on(ON) == {"reapply_years": 1}
 
 
 def test_pennsylvania_majority_and_unanimity_for_death_or_life() -> None:
@@ -113,7 +120,6 @@ def test_pennsylvania_majority_and_unanimity_for_death_or_life() -> None:
         m.check("merit_review", "grant_hearing", ctx(votes_for=2, votes_against=3, hearing_on=ON))
         == "hearing_scheduled"
     )
-    assert m.spec.reapply_months("pardon", ON) is None
 
 
 def test_florida_governor_with_two_cabinet_members() -> None:

@@ -192,7 +192,7 @@ def california_document(organization_slug: str) -> dict[str, Any]:
                 _asserted("felony_convictions_count", "1"),
                 _asserted("certificate_of_rehabilitation_granted", "false"),
                 _asserted("exceptional_circumstances", "false"),
-                _asserted("supervision_discharge_date", '"2018-06-30"'),
+                _asserted("supervision_end_date", '"2018-06-30"'),
             ],
         }
     )
@@ -342,7 +342,7 @@ def florida_document(organization_slug: str) -> dict[str, Any]:
             "sentences": [{**_prison(0), "prison_months": None, "probation_months": 36}],
             "petitions": [_draft("us-fl", "pardon", "Full pardon")],
             "asserted_facts": [
-                _asserted("supervision_discharge_date", '"2019-09-30"'),
+                _asserted("supervision_end_date", '"2019-09-30"'),
                 _asserted("eligibility_waiver_granted", "false"),
                 _asserted("owes_restitution", "false"),
                 _asserted("outstanding_court_debt_dollars", "300"),
