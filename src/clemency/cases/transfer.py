@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, selectinload
 from clemency.accounts import service as accounts
 from clemency.accounts.models import Organization, User
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, validation
 from clemency.cases.access import Actor, Operator, Permission
 from clemency.cases.models import PART_MODELS, SENSITIVE_PARTS, Case, Person
 from clemency.cases.serialize import (
@@ -490,6 +490,15 @@ class _ImportContext:
             ]
             if kind in _REFERENCED_KINDS and items:
                 self.session.flush()  # later parts point at these rows' ids
+        problems = validation.case_violations(
+            case.person.date_of_birth,
+            [
+                {n: getattr(c, n) for n in ("convicted_on", "sentenced_on")}
+                for c in built["convictions"]
+            ],
+        )
+        if problems:
+            raise validation.refusal(problems)
         return case
 
     def _refuse_sensitive_parts(self, document: dict[str, Any], case: Case) -> None:
