@@ -89,7 +89,10 @@ def list_cases(
 
 @router.post("/cases", status_code=201)
 def create_case(body: CaseCreate, db: SessionDep, identity: CurrentIdentity) -> dict[str, Any]:
-    """Open a case with its person (201 with the case)."""
+    """Open a case with its person (201 with the case). Bad values: 422 ``bad_input`` with
+    every problem in ``details.errors`` (``[{field, message}]``). A person matching one of
+    another case of the organization: 409 ``conflict`` with ``details.existing_case_id``,
+    unless ``confirm_different_person``."""
     case = case_service.create_case(
         session=db,
         user=identity.user,
@@ -99,6 +102,7 @@ def create_case(body: CaseCreate, db: SessionDep, identity: CurrentIdentity) -> 
         stage=body.stage,
         summary=body.summary,
         person=body.person,
+        confirm_different_person=body.confirm_different_person,
     )
     out = row_to_dict(case)
     out["person"] = row_to_dict(case.person)
