@@ -369,3 +369,16 @@ def normalized_name(*parts: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.casefold().replace("-", " ").split())
+
+
+def stored_problems(model: type, values: Mapping[str, Any]) -> list[str]:
+    """What a *stored* row needs corrected, by the same field checks as on entry (a row saved
+    before a check existed, e.g. jurisdiction "Federal"): one sentence per bad field, for a
+    "needs correction" flag in lists. Never raises."""
+    problems: list[str] = []
+    for name, value in values.items():
+        try:
+            check_value(model, name, value)
+        except BadInput as error:
+            problems.append(error.message)
+    return problems

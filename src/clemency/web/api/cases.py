@@ -79,6 +79,7 @@ def list_cases(
                 jurisdiction=r.jurisdiction,
                 stage=r.stage,
                 updated_at=r.updated_at.isoformat(),
+                needs_correction=list(r.needs_correction),
             )
             for r in result.rows
         ],

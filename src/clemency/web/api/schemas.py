@@ -83,6 +83,7 @@ class CaseSummary(BaseModel):
     jurisdiction: str
     stage: str
     updated_at: str
+    needs_correction: list[str] = []  # a row stored before the entry checks: what to correct
 
 
 class CaseList(BaseModel):
