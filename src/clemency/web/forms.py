@@ -16,8 +16,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
 from sqlalchemy.types import TypeDecorator
 
-from clemency.cases.models import PART_MODELS, Case, Person
 from clemency.cases import validation
+from clemency.cases.models import PART_MODELS, Case, Person
 from clemency.cases.serialize import coerce, editable_columns
 from clemency.db.base import Base
 from clemency.errors import BadInput
