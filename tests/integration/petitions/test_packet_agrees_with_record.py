@@ -34,7 +34,9 @@ def _alice(session: Session) -> Case:
 
 
 def _pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages
+    )
 
 
 def _docx_text(data: bytes) -> str:
@@ -79,7 +81,9 @@ def test_only_the_cases_own_jurisdiction_forms(session: Session, settings: Setti
     offered = forms.for_jurisdiction(alice.jurisdiction)
     assert offered == ["us-federal/commutation", "us-federal/pardon"]
     assert all(not f.startswith(("us-ga/", "us-ny/", "us-ok/")) for f in offered)
-    with pytest.raises(BadInput, match=r"us-ga/pardon is for us-ga, and this case is in us-federal"):
+    with pytest.raises(
+        BadInput, match=r"us-ga/pardon is for us-ga, and this case is in us-federal"
+    ):
         documents.generate(
             session=session,
             user=Operator("test"),
