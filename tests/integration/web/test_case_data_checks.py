@@ -355,3 +355,15 @@ def test_duplicate_of_a_case_the_volunteer_cannot_open_names_no_case(
     assert refused.status_code == 409
     assert "existing_case_id" not in refused.json()["details"]
     assert "VOL-1" not in refused.text
+
+
+def test_packet_forms_are_the_cases_own_jurisdictions(
+    api: tuple[TestClient, dict[str, str], Site],
+) -> None:
+    client, headers, site = api
+    created = _create(client, headers, site, "FORM-1", jurisdiction="us-federal")
+    listed = client.get(f"/api/v1/cases/{created.json()['id']}/packet-forms").json()
+    assert listed["forms"] == ["us-federal/commutation", "us-federal/pardon"]
+    page = client.get(f"/cases/{created.json()['id']}/packet", params={"form": "us-ga/pardon"})
+    assert page.status_code == 422
+    assert "us-ga/pardon is for us-ga, and this case is in us-federal" in page.text

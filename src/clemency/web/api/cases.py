@@ -161,6 +161,19 @@ def update_person(
     return row_to_dict(person)
 
 
+@router.get("/cases/{case_id}/packet-forms")
+def packet_forms(case: CurrentCase) -> dict[str, Any]:
+    """The petition forms a packet can be generated with for this case: its own
+    jurisdiction's only (another jurisdiction's form is refused when generating)."""
+    from clemency.documents import forms
+
+    return {
+        "case_id": case.id,
+        "jurisdiction": case.case.jurisdiction,
+        "forms": forms.for_jurisdiction(case.case.jurisdiction),
+    }
+
+
 def _as_of(request: Request, value: date | None) -> date:
     return value or now(request).date()
 
