@@ -355,7 +355,8 @@ def find_duplicate_person(
 ) -> tuple[Case, str] | None:
     """An existing case of ``organization_id`` whose person has the register number of
     ``person`` (coerced values), or the same name (case, accents, spacing ignored) and date of
-    birth; with what matched. Other organizations are never looked at."""
+    birth (unless both have register numbers, and they differ); with what matched. Other
+    organizations are never looked at."""
     in_org = select(Case).join(Case.person).where(Case.organization_id == organization_id)
     number = person.get("bop_register_number")
     if number:
@@ -368,6 +369,8 @@ def find_duplicate_person(
     wanted = validation.normalized_name(person.get("given_name"), person.get("family_name"))
     for candidate in session.scalars(in_org.where(Person.date_of_birth == born)):
         other = candidate.person
+        if number and other.bop_register_number and other.bop_register_number != number:
+            continue  # stored under another register number: another person (as screening)
         if validation.normalized_name(other.given_name, other.family_name) == wanted:
             return candidate, f"name and date of birth ({born.isoformat()})"
     return None
