@@ -21,25 +21,35 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from clemency.accounts.models import Membership, User
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, validation
 from clemency.cases.access import Actor, Operator, Permission
 from clemency.cases.models import (
     PART_MODELS,
     SENSITIVE_PARTS,
     Case,
     CaseAssignment,
+    Conviction,
     Person,
 )
 from clemency.cases.serialize import (
-    check_required,
+    coerce_all,
     coerce_values,
     editable_columns,
     jsonable,
+    required_columns,
     row_to_dict,
     server_set_columns,
 )
 from clemency.db.base import Base
-from clemency.errors import BadInput, CaseNotFound, NotFound, PermissionDenied, StaleWrite
+from clemency.errors import (
+    BadInput,
+    CaseNotFound,
+    ClemencyError,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    StaleWrite,
+)
 
 __all__ = [
     "Actor",
@@ -245,6 +255,99 @@ def _refuse_duplicate_reference(session: Session, organization_id: int, referenc
         )
 
 
+class DuplicatePerson(ClemencyError):
+    """The person of a new case looks like the person of an existing case of the same
+    organization (same register number, or same name and date of birth). ``fields`` name the
+    existing case when the user may open it."""
+
+    code = ErrorCode.CONFLICT
+    http_status = 409
+
+
+def _missing(model: type[Base], values: dict[str, Any]) -> list[validation.Violation]:
+    return [
+        validation.Violation(name, f"{validation.field_label(name)} is required.")
+        for name in required_columns(model)
+        if values.get(name) is None
+    ]
+
+
+def _fields(problems: list[validation.Violation]) -> set[str]:
+    return {problem.field for problem in problems}
+
+
+def _stored(obj: Base) -> dict[str, Any]:
+    """The stored values of ``obj``'s editable columns (for the row checks of an update)."""
+    return {name: getattr(obj, name) for name in editable_columns(type(obj))}
+
+
+def _check_case_level(
+    case: Case,
+    *,
+    date_of_birth: Any = None,
+    conviction: dict[str, Any] | None = None,
+    field: str | None = None,
+) -> None:
+    """The checks across the person and the convictions (age at conviction) with one new or
+    changed value: the person's date of birth (against every conviction), or one conviction's
+    row as it would be saved (only that one: a row stored before the check is left alone)."""
+    born = date_of_birth if date_of_birth is not None else case.person.date_of_birth
+    rows = [_stored(c) for c in case.convictions] if conviction is None else [conviction]
+    problems = validation.case_violations(born, rows, field)
+    if problems:
+        raise validation.refusal(problems)
+
+
+def find_duplicate_person(
+    session: Session, organization_id: int, person: dict[str, Any]
+) -> tuple[Case, str] | None:
+    """An existing case of ``organization_id`` whose person has the register number of
+    ``person`` (coerced values), or the same name (case, accents, spacing ignored) and date of
+    birth (unless both have register numbers, and they differ); with what matched. Other
+    organizations are never looked at."""
+    in_org = select(Case).join(Case.person).where(Case.organization_id == organization_id)
+    number = person.get("bop_register_number")
+    if number:
+        same = session.scalar(in_org.where(Person.bop_register_number == number).limit(1))
+        if same is not None:
+            return same, f"register number {number}"
+    born = person.get("date_of_birth")
+    if born is None:
+        return None
+    wanted = validation.normalized_name(person.get("given_name"), person.get("family_name"))
+    for candidate in session.scalars(in_org.where(Person.date_of_birth == born)):
+        other = candidate.person
+        if number and other.bop_register_number and other.bop_register_number != number:
+            continue  # stored under another register number: another person (as screening)
+        if validation.normalized_name(other.given_name, other.family_name) == wanted:
+            return candidate, f"name and date of birth ({born.isoformat()})"
+    return None
+
+
+def _refuse_duplicate_person(
+    session: Session, user: Actor, organization_id: int, person: dict[str, Any]
+) -> None:
+    found = find_duplicate_person(session, organization_id, person)
+    if found is None:
+        return
+    existing, matched = found
+    if Permission.READ in access.permissions(session, user, existing):
+        raise DuplicatePerson(
+            f"This person may already have a case: case {existing.reference} (id {existing.id}) "
+            f"has the same {matched}. Open that case, or confirm that this is a different "
+            "person to open a new one.",
+            existing_case_id=existing.id,
+            existing_reference=existing.reference,
+            matched=matched,
+        )
+    raise DuplicatePerson(
+        f"This person may already have a case in this organization (same {matched}), one you "
+        "are not assigned to: ask an attorney or administrator of the organization, or "
+        "confirm that this is a different person to open a new one.",
+        matched=matched,
+    )
+
+
 def create_case(
     *,
     session: Session,
@@ -256,23 +359,35 @@ def create_case(
     stage: str = "intake",
     is_synthetic: bool = False,
     summary: str | None = None,
+    confirm_different_person: bool = False,
 ) -> Case:
-    """Open a case with its person. A volunteer who opens a case is assigned to it."""
+    """Open a case with its person. A volunteer who opens a case is assigned to it.
+
+    Every problem with the values is reported at once (:class:`BadInput` with ``errors``). A
+    person who matches one of another case of the organization (:func:`find_duplicate_person`)
+    is refused with :class:`DuplicatePerson` unless ``confirm_different_person``."""
     if not access.may_create_in(session, user, organization_id):
         raise PermissionDenied(
             "Your role does not allow opening cases in this organization.",
             organization_id=organization_id,
         )
-    person_values = coerce_values(Person, person, editable_columns(Person))
-    check_required(Person, person_values)
-    case_values = coerce_values(
+    person_values, problems = coerce_all(Person, person, editable_columns(Person))
+    problems += [p for p in _missing(Person, person_values) if p.field not in _fields(problems)]
+    case_values, case_problems = coerce_all(
         Case,
         {"reference": reference, "stage": stage, "jurisdiction": jurisdiction, "summary": summary},
         CASE_EDITABLE,
     )
-    if not case_values.get("reference"):
-        raise BadInput("A case needs a reference (e.g. 'A-0001').", field="reference")
+    problems += case_problems
+    if not case_values.get("reference") and not case_problems:
+        problems.append(
+            validation.Violation("reference", "A case needs a reference (e.g. 'A-0001').")
+        )
+    if problems:
+        raise validation.refusal(problems)
     _refuse_duplicate_reference(session, organization_id, case_values["reference"])
+    if not confirm_different_person:
+        _refuse_duplicate_person(session, user, organization_id, person_values)
     case = Case(
         organization_id=organization_id,
         person=Person(**person_values),
@@ -283,7 +398,10 @@ def create_case(
     session.flush()
     if isinstance(user, User) and access.role_in(session, user, organization_id) == "volunteer":
         session.add(CaseAssignment(case_id=case.id, user_id=user.id))
-    _audit(session, user, "create", "case", case.id, case, [*sorted(case_values), "person"])
+    detail = None
+    if confirm_different_person and find_duplicate_person(session, organization_id, person_values):
+        detail = "confirmed as a different person than a matching case"
+    _audit(session, user, "create", "case", case.id, case, [*sorted(case_values), "person"], detail)
     session.flush()
     return case
 
@@ -299,7 +417,7 @@ def update_case(
     """Change case-level fields (stage, jurisdiction, summary, completeness dates, reference)."""
     case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.WRITE)
     check_version(case, expected_version)
-    values = coerce_values(Case, changes, CASE_EDITABLE)
+    values = coerce_values(Case, changes, CASE_EDITABLE, current=_stored(case))
     if values.get("reference") not in (None, case.reference):
         _refuse_duplicate_reference(session, case.organization_id, values["reference"])
     changed = _apply(case, values)
@@ -321,7 +439,10 @@ def update_person(
     case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.WRITE)
     person = case.person
     check_version(person, expected_version)
-    changed = _apply(person, coerce_values(Person, changes, editable_columns(Person)))
+    values = coerce_values(Person, changes, editable_columns(Person), current=_stored(person))
+    if values.get("date_of_birth") is not None:
+        _check_case_level(case, date_of_birth=values["date_of_birth"], field="date_of_birth")
+    changed = _apply(person, values)
     if changed:
         _flush_or_stale(session, person)
         _audit(session, user, "update", "person", person.id, case, changed)
@@ -522,9 +643,13 @@ def add_part(
         session=session, user=user, case_id=case_id, need=_need_for(kind, True), audit_read=False
     )
     _check_sensitive_write(session, user, case, kind)
-    clean = coerce_values(model, values, _caller_columns(kind, model, values))
-    check_required(model, clean)
+    clean, problems = coerce_all(model, values, _caller_columns(kind, model, values))
+    problems += [p for p in _missing(model, clean) if p.field not in _fields(problems)]
+    if problems:
+        raise validation.refusal(problems)
     _check_parent(session, case, model, clean)
+    if model is Conviction:
+        _check_case_level(case, conviction=clean)
     clean.update(_server_values(kind, user))
     part = model(case_id=case.id, **clean)
     session.add(part)
@@ -546,8 +671,12 @@ def update_part(
     """Change the given fields of one part, refusing a stale ``expected_version``."""
     model = _part_model(kind)
     case, part = _writable_part(session, user, case_id, kind, part_id, expected_version)
-    clean = coerce_values(model, changes, _caller_columns(kind, model, changes))
+    clean = coerce_values(
+        model, changes, _caller_columns(kind, model, changes), current=_stored(part)
+    )
     _check_parent(session, case, model, clean)
+    if model is Conviction and {"convicted_on", "sentenced_on"} & set(clean):
+        _check_case_level(case, conviction=_stored(part) | clean)
     changed = _apply(part, clean)
     if changed:
         _flush_or_stale(session, part)

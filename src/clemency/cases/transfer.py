@@ -34,14 +34,16 @@ from sqlalchemy.orm import Session, selectinload
 from clemency.accounts import service as accounts
 from clemency.accounts.models import Organization, User
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, validation
 from clemency.cases.access import Actor, Operator, Permission
 from clemency.cases.models import PART_MODELS, SENSITIVE_PARTS, Case, Person
 from clemency.cases.serialize import (
     check_required,
+    coerce_all,
     coerce_values,
     editable_columns,
     jsonable,
+    required_columns,
     server_set_columns,
 )
 from clemency.cases.service import CASE_EDITABLE
@@ -366,6 +368,12 @@ def import_cases(
             case = context.build(row, organization)
             session.flush()
             _audit_import(session, user, case, f"line {line} of {source_name}")
+        except BadInput as error:  # every violation of the row, each on its own line
+            savepoint.rollback()
+            report.problems.extend(
+                Problem(line, v.message, reference) for v in validation.violations_of(error)
+            )
+            continue
         except (ClemencyError, IntegrityError, ValueError, TypeError, KeyError) as error:
             savepoint.rollback()
             report.problems.append(Problem(line, _describe(error), reference))
@@ -385,6 +393,16 @@ def import_cases(
         f"{len(report.imported)} imported, {len(report.problems)} skipped from {source_name}",
     )
     return report
+
+
+def _within(where: str, error: BadInput) -> BadInput:
+    """``error`` with each of its violations placed in the document (``custody[2]: …``)."""
+    return validation.refusal(
+        [
+            validation.Violation(v.field, f"{where}: {v.message}")
+            for v in validation.violations_of(error)
+        ]
+    )
 
 
 def _describe(error: Exception) -> str:
@@ -409,6 +427,10 @@ def _audit_import(session: Session, user: Actor, case: Case | None, detail: str)
         case_id=case.id if case is not None else None,
         detail=detail,
     )
+
+
+class _PointsAtABadPart(Exception):
+    """A part pointing at a part of the same document that was refused (already reported)."""
 
 
 class _ImportContext:
@@ -451,14 +473,31 @@ class _ImportContext:
             raise BadInput(f"unknown field(s) {', '.join(unknown)}")
         if not access.may_create_in(self.session, self.user, organization.id):
             raise BadInput(f"you may not create cases in organization {organization.slug!r}")
-        case_values = coerce_values(
+        case_values, problems = coerce_all(
             Case, {name: document.get(name) for name in CASE_FIELDS}, CASE_FIELDS
         )
-        missing = [
-            name for name in ("reference", "stage", "jurisdiction") if not case_values.get(name)
+        problems += [
+            validation.Violation(name, f"{name} missing")
+            for name in ("reference", "stage", "jurisdiction")
+            if not case_values.get(name) and name not in {p.field for p in problems}
         ]
-        if missing:
-            raise BadInput(f"{', '.join(missing)} missing")
+        person_doc = document.get("person")
+        if not isinstance(person_doc, dict):
+            problems.append(
+                validation.Violation(
+                    "person", "person is missing (an object with at least given_name, family_name)"
+                )
+            )
+            person_doc = {}
+        person_values, person_problems = coerce_all(Person, person_doc, editable_columns(Person))
+        problems += person_problems
+        problems += [
+            validation.Violation(name, f"{validation.field_label(name)} is required.")
+            for name in required_columns(Person)
+            if person_values.get(name) is None and name not in {p.field for p in problems}
+        ]
+        if problems:
+            raise validation.refusal(problems)
         if self.session.scalar(
             select(Case.id).where(
                 Case.organization_id == organization.id,
@@ -468,11 +507,6 @@ class _ImportContext:
             raise BadInput(
                 f"case {case_values['reference']!r} already exists in {organization.slug}"
             )
-        person_doc = document.get("person")
-        if not isinstance(person_doc, dict):
-            raise BadInput("person is missing (an object with at least given_name, family_name)")
-        person_values = coerce_values(Person, person_doc, editable_columns(Person))
-        check_required(Person, person_values)
         case_values.setdefault("is_synthetic", False)
         if case_values["is_synthetic"] is None:
             case_values["is_synthetic"] = False
@@ -480,16 +514,34 @@ class _ImportContext:
         self.session.add(case)
         self.session.flush()
         self._refuse_sensitive_parts(document, case)
-        built: dict[str, list[Base]] = {}
+        # Every bad part is reported (not only the first); a part that points at a bad one
+        # is skipped (None stands for the bad part), as its problem is already reported.
+        built: dict[str, list[Base | None]] = {}
         for kind in PART_MODELS:
             items = document.get(kind) or []
             if not isinstance(items, list):
                 raise BadInput(f"{kind} must be a list")
-            built[kind] = [
-                self._part(case, kind, index, item, built) for index, item in enumerate(items, 1)
-            ]
+            built[kind] = []
+            for index, item in enumerate(items, 1):
+                try:
+                    built[kind].append(self._part(case, kind, index, item, built))
+                except BadInput as error:
+                    problems += validation.violations_of(error)
+                    built[kind].append(None)
+                except _PointsAtABadPart:
+                    built[kind].append(None)
             if kind in _REFERENCED_KINDS and items:
                 self.session.flush()  # later parts point at these rows' ids
+        problems += validation.case_violations(
+            case.person.date_of_birth,
+            [
+                {n: getattr(c, n) for n in ("convicted_on", "sentenced_on")}
+                for c in built["convictions"]
+                if c is not None
+            ],
+        )
+        if problems:
+            raise validation.refusal(problems)
         return case
 
     def _refuse_sensitive_parts(self, document: dict[str, Any], case: Case) -> None:
@@ -504,7 +556,7 @@ class _ImportContext:
             )
 
     def _part(
-        self, case: Case, kind: str, index: int, item: Any, built: dict[str, list[Base]]
+        self, case: Case, kind: str, index: int, item: Any, built: dict[str, list[Base | None]]
     ) -> Base:
         if not isinstance(item, dict):
             raise BadInput(f"{kind}[{index}] must be an object")
@@ -527,7 +579,10 @@ class _ImportContext:
                         f"{kind}[{index}].{key}: {pointer!r} is not a position in {target} "
                         f"(1 to {len(targets)})"
                     )
-                resolved[column] = targets[pointer - 1].id  # type: ignore[attr-defined]
+                pointed = targets[pointer - 1]
+                if pointed is None:
+                    raise _PointsAtABadPart
+                resolved[column] = pointed.id  # type: ignore[attr-defined]
         allowed = [name for name in editable_columns(model) if name not in refs]
         if isinstance(self.user, Operator):
             # the command-line operator moving a database together with its data folder; a
@@ -536,12 +591,12 @@ class _ImportContext:
         try:
             clean = coerce_values(model, values, allowed)
         except BadInput as error:
-            raise BadInput(f"{kind}[{index}]: {error.message}") from error
+            raise _within(f"{kind}[{index}]", error) from error
         clean.update(resolved)
         try:
             check_required(model, clean)
         except BadInput as error:
-            raise BadInput(f"{kind}[{index}]: {error.message}") from error
+            raise _within(f"{kind}[{index}]", error) from error
         ordered = dict(sorted(clean.items(), key=lambda pair: pair[0] != "jurisdiction"))
         part = model(case_id=case.id, **ordered)
         self.session.add(part)

@@ -58,10 +58,43 @@ class ConvictionData:
 
 @dataclass(frozen=True)
 class PriorPetition:
+    """An earlier petition with its outcome, or a decision on record made without one."""
+
     kind: str
     filed_on: date | None
     outcome: str | None
     decided_on: date | None = None
+    decided_by: str | None = None
+    terms: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterOnRecord:
+    """An accepted support letter as the case record has it, attached to the packet or not."""
+
+    author: str
+    is_relative: bool | None
+    attached: bool
+
+
+def sentence_as_changed(imposed: str | None, history: Sequence[PriorPetition]) -> str | None:
+    """The sentence as imposed, followed by each commutation granted since (with its terms):
+    a packet never shows a commuted life sentence as if it still stood."""
+    if imposed is None:
+        return None
+    changes = [
+        f"commuted {_fmt(p.decided_on)}" if p.decided_on else "commuted"
+        for p in history
+        if p.kind == "commutation" and p.outcome == "granted"
+    ]
+    terms = [p.terms for p in history if p.kind == "commutation" and p.outcome == "granted"]
+    if not changes:
+        return imposed
+    detail = "; ".join(
+        change + (f" ({term.rstrip('.')})" if term else "")
+        for change, term in zip(changes, terms, strict=True)
+    )
+    return f"{imposed} (as imposed); {detail}"
 
 
 @dataclass(frozen=True)
@@ -92,6 +125,9 @@ class PacketInput:
     representative: str | None = None
     organization: str | None = None
     letters: tuple[Attachment, ...] = ()
+    #: Every accepted letter on the record, attached or not: the letter count comes from
+    #: here (empty: counted from ``letters``, for inputs built without the record).
+    letters_on_record: tuple[LetterOnRecord, ...] = ()
     documents: tuple[Attachment, ...] = ()
     case_ref: str | None = None
     #: Stored files that could not be read (damaged, gone from disk), one line each; each is
@@ -172,7 +208,10 @@ def _fmt(value: Any) -> str:
             parts.append(f"filed {_fmt(value.filed_on)}")
         if value.outcome:
             parts.append(value.outcome + (f" {_fmt(value.decided_on)}" if value.decided_on else ""))
-        return ", ".join(parts)
+        if value.decided_by:
+            parts.append(f"by {value.decided_by}")
+        text = ", ".join(parts)
+        return text + (f" ({value.terms.rstrip('.')})" if value.terms else "")
     return str(value).strip()
 
 
@@ -274,14 +313,23 @@ def assemble(data: PacketInput, *, layout_sha256: str = "") -> Packet:
 
     letters = list(data.letters)
     req = spec.letters
-    non_relative = sum(1 for a in letters if a.is_relative is False)
-    if len(letters) < req.min_total:
-        missing.append(f"Letters of support: {len(letters)} of at least {req.min_total}")
+    on_record = data.letters_on_record or tuple(
+        LetterOnRecord(a.author or a.title, a.is_relative, True) for a in letters
+    )
+    non_relative = sum(1 for a in on_record if a.is_relative is False)
+    if len(on_record) < req.min_total:
+        missing.append(f"Letters of support: {len(on_record)} of at least {req.min_total}")
     if non_relative < req.min_non_relative:
         missing.append(
             f"Letters of support from people who are not relatives: {non_relative} of "
             f"at least {req.min_non_relative}" + (f" ({req.citation})" if req.citation else "")
         )
+    missing.extend(
+        f"Letter of support from {a.author}: accepted, but its signed copy is not uploaded; "
+        "upload it on the letter to attach it as an exhibit"
+        for a in on_record
+        if not a.attached
+    )
     have_docs = {a.doc_type for a in data.documents}
     missing.extend(
         f"Document: {d.replace('_', ' ')}" for d in spec.required_documents if d not in have_docs

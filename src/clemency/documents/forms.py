@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from clemency.errors import NotFound, RuleFileError
+from clemency.errors import BadInput, NotFound, RuleFileError
 
 FORMS_DIR = Path(__file__).parent / "forms"
 
@@ -64,6 +64,33 @@ def form_id_for(jurisdiction: str, kind: str) -> str | None:
     """The packet form for a petition of ``kind`` in ``jurisdiction``, if one exists."""
     candidate = f"{jurisdiction}/{kind}"
     return candidate if candidate in available() else None
+
+
+def for_jurisdiction(jurisdiction: str) -> list[str]:
+    """The form ids of one jurisdiction (``us-federal`` → ``us-federal/commutation``, …): the
+    only forms offered for a case of that jurisdiction."""
+    return [form_id for form_id in available() if form_id.split("/")[0] == jurisdiction]
+
+
+def check_for_case(form_id: str, jurisdiction: str) -> None:
+    """Refuse a form that does not exist or is another jurisdiction's, naming the right ones."""
+    own = for_jurisdiction(jurisdiction)
+    if form_id in own:
+        return
+    offered = ", ".join(own) if own else "none (no form is shipped for it yet)"
+    if form_id in available():
+        raise BadInput(
+            f"The form {form_id} is for {form_id.split('/')[0]}, and this case is in "
+            f"{jurisdiction}: a packet is filed under the case's own jurisdiction. Forms for "
+            f"{jurisdiction}: {offered}.",
+            field="form",
+            form=form_id,
+        )
+    raise BadInput(
+        f"There is no form {form_id!r}. Forms for {jurisdiction}: {offered}.",
+        field="form",
+        form=form_id,
+    )
 
 
 @cache

@@ -24,7 +24,7 @@ from clemency.cases.access import Actor
 from clemency.cases.models import Case, Conviction, Sentence
 from clemency.config import Settings
 from clemency.documents import assemble as asm
-from clemency.documents import forms
+from clemency.documents import forms as packet_forms
 from clemency.documents.models import PacketRecord
 from clemency.errors import BadInput, ClemencyError, NotFound
 
@@ -93,8 +93,13 @@ def sentence_text(sentence: Sentence | None) -> str | None:
     return "; ".join(parts) or None
 
 
-def _conviction(c: Conviction, release_date: date | None) -> asm.ConvictionData:
-    court = ", ".join(x for x in (c.court_name, c.district) if x) or None
+def _conviction(
+    c: Conviction, release_date: date | None, grants: tuple[asm.PriorPetition, ...]
+) -> asm.ConvictionData:
+    # The court's name already names its district ("U.S. District Court for the Western
+    # District of Tennessee"); the district ("W.D. Tenn.") is shown only without a name.
+    court = c.court_name or c.district or None
+    imposed = sentence_text(c.sentence)
     return asm.ConvictionData(
         court=court,
         docket_number=c.docket_number,
@@ -102,7 +107,7 @@ def _conviction(c: Conviction, release_date: date | None) -> asm.ConvictionData:
         plea={"plea": "Guilty plea", "trial": "Trial"}.get(c.disposition or ""),
         conviction_date=c.convicted_on,
         sentence_date=c.sentenced_on,
-        sentence=sentence_text(c.sentence),
+        sentence=asm.sentence_as_changed(imposed, grants) if c.is_primary else imposed,
         release_date=release_date if c.is_primary else None,
     )
 
@@ -140,6 +145,39 @@ def _attachment(
     )
 
 
+def _clemency_history(case: Case, petition: Petition | None) -> tuple[asm.PriorPetition, ...]:
+    """Earlier petitions (not ``petition``, not drafts) with their decisions, and the grants
+    and denials on record made outside a petition (a commutation from the White House), in
+    date order: what the record says, so the packet never omits a grant."""
+    decided = {d.petition_id: d for d in case.decisions if d.petition_id is not None}
+    history = [
+        asm.PriorPetition(
+            kind=p.kind,
+            filed_on=p.filed_on,
+            outcome=decided[p.id].outcome if p.id in decided else p.status,
+            decided_on=decided[p.id].decided_on if p.id in decided else None,
+            decided_by=decided[p.id].decided_by if p.id in decided else None,
+            terms=decided[p.id].terms if p.id in decided else None,
+        )
+        for p in case.petitions
+        if petition is None or p.id != petition.id
+        if p.status != "draft"
+    ]
+    history += [
+        asm.PriorPetition(
+            kind=d.kind,
+            filed_on=None,
+            outcome=d.outcome,
+            decided_on=d.decided_on,
+            decided_by=d.decided_by,
+            terms=d.terms,
+        )
+        for d in case.decisions
+        if d.petition_id is None
+    ]
+    return tuple(sorted(history, key=lambda p: p.decided_on or p.filed_on or date.max))
+
+
 def packet_input(
     *,
     session: Session,
@@ -162,6 +200,7 @@ def packet_input(
     facility = case.custody[-1].facility if case.custody else None
     unreadable: list[str] = []
     letters = []
+    attached_ids: set[int] = set()
     for letter in sorted(case.support_letters, key=lambda x: (x.received_on or date.max, x.id)):
         if letter.status != "accepted" or letter.document_id is None:
             continue
@@ -180,6 +219,7 @@ def packet_input(
         )
         if attached is not None:
             letters.append(attached)
+            attached_ids.add(letter.id)
     documents = [
         attached
         for d in case.documents
@@ -191,12 +231,8 @@ def packet_input(
         )
         is not None
     ]
-    priors = tuple(
-        asm.PriorPetition(kind=p.kind, filed_on=p.filed_on, outcome=p.status)
-        for p in case.petitions
-        if petition is None or p.id != petition.id
-        if p.status != "draft"
-    )
+    priors = _clemency_history(case, petition)
+    grants = tuple(p for p in priors if p.outcome == "granted")
     org = case.organization_id
 
     organization = session.get(Organization, org)
@@ -222,7 +258,8 @@ def packet_input(
             doc_number=answers.get("person.doc_number"),
         ),
         convictions=tuple(
-            _conviction(c, release if isinstance(release, date) else None) for c in convictions
+            _conviction(c, release if isinstance(release, date) else None, grants)
+            for c in convictions
         ),
         answers={k[8:]: v for k, v in answers.items() if k.startswith("answers.")},
         facts=facts,
@@ -230,6 +267,15 @@ def packet_input(
         representative=answers.get("representative"),
         organization=organization.name if organization is not None else None,
         letters=tuple(letters),
+        letters_on_record=tuple(
+            asm.LetterOnRecord(
+                author=letter.author_name,
+                is_relative=letter.is_relative,
+                attached=letter.id in attached_ids,
+            )
+            for letter in case.support_letters
+            if letter.status == "accepted"
+        ),
         documents=tuple(documents),
         case_ref=case.reference,
         unreadable=tuple(unreadable),
@@ -246,7 +292,7 @@ def missing_for_petition(
 ) -> tuple[str, ...]:
     """What the petition's packet still lacks (the submit guard uses it)."""
 
-    form_id = forms.form_id_for(petition.jurisdiction, petition.kind)
+    form_id = packet_forms.form_id_for(petition.jurisdiction, petition.kind)
     if form_id is None:
         return (f"no packet form exists for {petition.jurisdiction} {petition.kind} petitions",)
     data = packet_input(
@@ -278,6 +324,7 @@ def generate(
     if fmt not in FORMATS:
         raise BadInput(f"format must be pdf or docx, not {fmt!r}.", field="format")
     case = case_service.get_for_user(session=session, user=user, case_id=case_id)
+    packet_forms.check_for_case(form_id, case.jurisdiction)
     petition = None
     if petition_id is not None:  # only a petition of this case
         petition = next((p for p in case.petitions if p.id == petition_id), None)

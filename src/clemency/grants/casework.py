@@ -16,7 +16,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, validation
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor
 from clemency.cases.facts import facts_for_case, primary_conviction
@@ -76,6 +76,13 @@ class OrganizationStatistics:
     outcomes_by_jurisdiction_and_year: orgstats.PublishedTable
     time_in_stage: list[dict[str, str]]
     threshold: int
+    # Cases stored with a value the entry checks now refuse (issue #14): counted under
+    # NEEDS_CORRECTION instead of their bad value; how many, and what is wrong (no names).
+    needs_correction: int = 0
+    corrections: tuple[str, ...] = ()
+
+
+NEEDS_CORRECTION = "needs_correction"  # a code: orgstats takes codes only, never free text
 
 
 def _days_in_stage(case: Case, as_of: date) -> int:
@@ -111,10 +118,12 @@ def organization_rows(
     rows = []
     for case in session.scalars(query):
         outcome, year = _outcome_and_year(case)
+        problems = validation.stored_problems(Case, {"jurisdiction": case.jurisdiction})
         rows.append(
             {
                 "stage": case.stage,
-                "jurisdiction": case.jurisdiction,
+                "jurisdiction": NEEDS_CORRECTION if problems else case.jurisdiction,
+                "problems": problems,
                 "outcome": outcome,
                 "year": year,
                 "days_in_stage": _days_in_stage(case, as_of),
@@ -156,4 +165,6 @@ def organization_statistics(
         ),
         time_in_stage=orgstats.time_in_stage(rows, k=threshold),
         threshold=threshold,
+        needs_correction=sum(bool(row["problems"]) for row in rows),
+        corrections=tuple(sorted({p for row in rows for p in row["problems"]})),
     )

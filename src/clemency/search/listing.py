@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.models import User
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, validation
 from clemency.cases.models import Case, CaseAssignment, Person, full_name
 from clemency.eligibility import list_rulesets
 from clemency.petitions.models import Petition
@@ -60,6 +60,9 @@ class CaseRow:
     jurisdiction: str
     stage: str
     updated_at: datetime
+    # What a row stored before the entry checks needs corrected (issue #14), e.g. jurisdiction
+    # "Federal" or a birth date in the future: the list shows it flagged instead of failing.
+    needs_correction: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,13 @@ def _walk_names_past_stage_index(session: Session, user: User, filters: CaseFilt
     return int(session.scalar(select(func.count()).select_from(capped)) or 0) >= COMMON_STAGE
 
 
+def _needs_correction(jurisdiction: str, born: date | None) -> tuple[str, ...]:
+    return tuple(
+        validation.stored_problems(Case, {"jurisdiction": jurisdiction})
+        + validation.stored_problems(Person, {"date_of_birth": born})
+    )
+
+
 def _int_or(value: str, default: int) -> int:
     return int(value) if value.isdigit() else default
 
@@ -184,6 +194,7 @@ def list_cases(
         Case.jurisdiction,
         Case.stage,
         Case.updated_at,
+        Person.date_of_birth,
     )
     if with_total:
         # The database sorts every match for the page anyway: counting them in the same pass
@@ -201,6 +212,7 @@ def list_cases(
             jurisdiction=jurisdiction,
             stage=stage,
             updated_at=updated,
+            needs_correction=_needs_correction(jurisdiction, born),
         )
         for (
             case_id,
@@ -212,6 +224,7 @@ def list_cases(
             jurisdiction,
             stage,
             updated,
+            born,
             *_total,
         ) in rows[:PAGE_SIZE]
     ]

@@ -16,7 +16,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.sqltypes import Enum
 from sqlalchemy.types import TypeDecorator
 
-from clemency.cases import vocab
+from clemency.cases import validation, vocab
 from clemency.cases.models import PART_MODELS, Case, Person
 from clemency.cases.serialize import coerce, editable_columns
 from clemency.db.base import Base
@@ -128,7 +128,10 @@ def describe(
             kind_of = kind_of.impl_instance if getattr(kind_of, "multiline", True) else String()
         required = not column.nullable and column.default is None
         options: list[tuple[str, str]] = []
-        if name in REFERENCES:
+        if (model.__name__, name) in validation.JURISDICTION_COLUMNS:
+            kind = "select"  # a choice, not free text (issue #14: "Federal" broke screening)
+            options = [(j, j) for j in validation.known_jurisdictions()]
+        elif name in REFERENCES:
             kind = "select"
             rows = getattr(case, REFERENCES[name], []) if case is not None else []
             options = [(str(r.id), _describe_row(REFERENCES[name], r)) for r in rows]
@@ -165,10 +168,12 @@ def parse(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Form strings → ``(raw values to send to the service, {field: message})``.
 
-    Every field is checked with the store's coercion so all problems are reported together;
-    the raw strings (not the coerced values) are returned because the service coerces again.
+    Every field is checked with the store's coercion and the row's checks (dates in order), so
+    all problems are reported together; the raw strings (not the coerced values) are returned
+    because the service coerces again.
     """
     values: dict[str, Any] = {}
+    coerced: dict[str, Any] = {}
     problems: dict[str, str] = {}
     scratch = model()  # runs the model's own validators (e.g. register number form) early
     for spec in specs:
@@ -178,18 +183,35 @@ def parse(
             problems[spec.name] = f"{spec.label} is required."
             continue
         try:
-            setattr(scratch, spec.name, coerce(model, spec.name, raw))
+            coerced[spec.name] = coerce(model, spec.name, raw)
+            setattr(scratch, spec.name, coerced[spec.name])
         except BadInput as error:
             problems[spec.name] = _plain(error.message)
             continue
         values[spec.name] = None if raw == "" else raw
+    for violation in validation.row_violations(model, coerced):
+        problems.setdefault(violation.field, violation.message)
     return values, problems
+
+
+def errors_of(error: BadInput, specs: list[FieldSpec]) -> dict[str, str]:
+    """``{field: message}`` for every problem a service reported; a problem with a field the
+    form does not show is put under ``form`` (shown at the top)."""
+    shown = {spec.name for spec in specs}
+    out: dict[str, str] = {}
+    for violation in validation.violations_of(error):
+        key = violation.field if violation.field in shown else "form"
+        message = _plain(violation.message)
+        out[key] = f"{out[key]} {message}" if key in out and key == "form" else message
+    return out
 
 
 def _plain(message: str) -> str:
     """Drop the ``Model.field:`` prefix: the message is shown next to the field already."""
     head, sep, tail = message.partition(": ")
-    return tail if sep and "." in head and " " not in head else message
+    if sep and "." in head and " " not in head:
+        return tail
+    return message
 
 
 def current_values(obj: Base | None, specs: list[FieldSpec]) -> dict[str, Any]:

@@ -30,11 +30,10 @@ def _yesno(value: Any) -> str:
 
 
 def _label(name: str) -> str:
-    """``bop_register_number`` → ``BOP register number``."""
-    words = name.replace("_", " ").strip()
-    for short in ("bop", "opa", "id", "us", "dc"):
-        words = " ".join(w.upper() if w == short else w for w in words.split(" "))
-    return words[:1].upper() + words[1:]
+    """``bop_register_number`` → ``BOP register number`` (the store's one labelling rule)."""
+    from clemency.cases.validation import field_label
+
+    return field_label(name)
 
 
 def make_templates() -> Jinja2Templates:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clemency.cases.models import Decision
 from clemency.errors import BadInput, IllegalTransition
 from clemency.petitions import service as petitions
+from clemency.petitions.models import Decision
 
 
 def test_georgia_firearm_rights_petition_from_draft_to_grant(

@@ -82,8 +82,8 @@ def org_slug(engine: Engine) -> str:
             {"given_name": "Keisha", "family_name": "Brown", "date_of_birth": date(1960, 6, 6)},
             {"given_name": "Keisha", "family_name": "Brown", "date_of_birth": date(1960, 6, 6)},
         ]
-        for person in people:
-            make_case(session, operator, org, person=person)
+        for person in people:  # the two Keisha Browns are stored as different people on purpose
+            make_case(session, operator, org, person=person, confirm_different_person=True)
     return "clinic"
 
 

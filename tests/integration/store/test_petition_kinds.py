@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from clemency.cases.models import Decision, Petition
+from clemency.petitions.models import Decision, Petition
 from clemency.testing.factories import World
 
 STATE_KINDS = (

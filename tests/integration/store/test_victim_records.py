@@ -113,7 +113,7 @@ def test_identity_relation_and_views_must_be_stated_from_the_vocabulary(
 ) -> None:
     with pytest.raises(BadInput, match="VictimRecord needs identity, relation_to_offense, views"):
         _add(session, world, full_name="A")
-    with pytest.raises(BadInput, match="expected one of unknown, supports, opposes"):
+    with pytest.raises(BadInput, match="choose one of unknown, supports, opposes"):
         _add(
             session,
             world,

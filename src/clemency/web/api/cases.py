@@ -78,6 +78,7 @@ def list_cases(
                 jurisdiction=r.jurisdiction,
                 stage=r.stage,
                 updated_at=r.updated_at.isoformat(),
+                needs_correction=list(r.needs_correction),
             )
             for r in result.rows
         ],
@@ -88,7 +89,10 @@ def list_cases(
 
 @router.post("/cases", status_code=201)
 def create_case(body: CaseCreate, db: SessionDep, identity: CurrentIdentity) -> dict[str, Any]:
-    """Open a case with its person (201 with the case)."""
+    """Open a case with its person (201 with the case). Bad values: 422 ``bad_input`` with
+    every problem in ``details.errors`` (``[{field, message}]``). A person matching one of
+    another case of the organization: 409 ``conflict`` with ``details.existing_case_id``,
+    unless ``confirm_different_person``."""
     case = case_service.create_case(
         session=db,
         user=identity.user,
@@ -98,6 +102,7 @@ def create_case(body: CaseCreate, db: SessionDep, identity: CurrentIdentity) -> 
         stage=body.stage,
         summary=body.summary,
         person=body.person,
+        confirm_different_person=body.confirm_different_person,
     )
     out = row_to_dict(case)
     out["person"] = row_to_dict(case.person)
@@ -153,6 +158,19 @@ def update_person(
         changes=body.changes,
     )
     return row_to_dict(person)
+
+
+@router.get("/cases/{case_id}/packet-forms")
+def packet_forms(case: CurrentCase) -> dict[str, Any]:
+    """The petition forms a packet can be generated with for this case: its own
+    jurisdiction's only (another jurisdiction's form is refused when generating)."""
+    from clemency.documents import forms
+
+    return {
+        "case_id": case.id,
+        "jurisdiction": case.case.jurisdiction,
+        "forms": forms.for_jurisdiction(case.case.jurisdiction),
+    }
 
 
 def _as_of(request: Request, value: date | None) -> date:

@@ -31,6 +31,12 @@ class CaseCreate(Strict):
     person: dict[str, Any] = Field(
         description="Person fields, e.g. given_name, family_name, date_of_birth, bop_register_number."
     )
+    confirm_different_person: bool = Field(
+        default=False,
+        description="Open the case although a case of the organization has a person with the "
+        "same register number, or the same name and date of birth (otherwise 409 conflict "
+        "naming that case in details.existing_case_id).",
+    )
 
 
 class Changes(Strict):
@@ -77,6 +83,7 @@ class CaseSummary(BaseModel):
     jurisdiction: str
     stage: str
     updated_at: str
+    needs_correction: list[str] = []  # a row stored before the entry checks: what to correct
 
 
 class CaseList(BaseModel):

@@ -199,6 +199,7 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
     orgs = dict(_creatable_orgs(identity))
     if not org_raw.isdigit() or int(org_raw) not in orgs:
         errors["organization_id"] = "Choose one of your organizations."
+    duplicate: dict[str, Any] | None = None
     if not errors:
         try:
             case = case_service.create_case(
@@ -209,10 +210,13 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
                 stage=case_values.get("stage") or "intake",
                 jurisdiction=case_values["jurisdiction"],
                 person=person_values,
+                confirm_different_person=form.get("confirm_different_person") == "yes",
             )
             return RedirectResponse(f"/cases/{case.id}?saved=1", status_code=303)
+        except case_service.DuplicatePerson as error:
+            duplicate = {"message": error.message, **error.fields}
         except BadInput as error:
-            errors[str(error.fields.get("field", "reference"))] = error.message
+            errors.update(forms.errors_of(error, CASE_FIELDS[:3] + NEW_CASE_PERSON_FIELDS))
     return render(
         request,
         "cases/new.html",
@@ -223,8 +227,9 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
             "person_fields": NEW_CASE_PERSON_FIELDS,
             "values": dict(form),
             "errors": errors,
+            "duplicate": duplicate,
         },
-        status_code=422,
+        status_code=409 if duplicate else 422,
     )
 
 
@@ -344,7 +349,7 @@ def save_or_rerender(
                 status_code=409,
             )
         except BadInput as error:
-            errors[str(error.fields.get("field", "form"))] = forms._plain(error.message)
+            errors.update(forms.errors_of(error, specs))
     return _edit_page(
         request,
         title=title,

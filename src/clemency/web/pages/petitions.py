@@ -98,7 +98,7 @@ def _page(
         "today": today,
         "letters": list(c.support_letters),
         "letter_requests": requests,
-        "forms": packet_forms.available(),
+        "forms": packet_forms.for_jurisdiction(c.jurisdiction),
         "default_form": next(
             (
                 form_id
@@ -106,7 +106,7 @@ def _page(
                 if v.is_open
                 and (form_id := packet_forms.form_id_for(v.jurisdiction, v.kind)) is not None
             ),
-            next((f for f in packet_forms.available() if f.startswith(c.jurisdiction + "/")), ""),
+            next(iter(packet_forms.for_jurisdiction(c.jurisdiction)), ""),
         ),
         "jurisdiction_kinds": lifecycle.load(c.jurisdiction).spec.kinds
         if c.jurisdiction in lifecycle.available()
@@ -205,14 +205,10 @@ async def observe_status(request: Request, db: SessionDep, case: WritableCase) -
 @router.get("/cases/{case_id}/packet")
 def download_packet(request: Request, db: SessionDep, case: CurrentCase) -> Response:
     """Generate and download a packet (``?form=us-federal/commutation&format=pdf``)."""
-    available = packet_forms.available()
-    default = next((f for f in available if f.startswith(case.case.jurisdiction + "/")), "")
-    form_id = request.query_params.get("form") or default
+    own = packet_forms.for_jurisdiction(case.case.jurisdiction)
+    form_id = request.query_params.get("form") or next(iter(own), "")
     fmt = request.query_params.get("format", "pdf")
-    if form_id not in available:
-        raise BadInput(
-            f"unknown form {form_id!r}; available: {', '.join(available)}.", field="form"
-        )
+    packet_forms.check_for_case(form_id, case.case.jurisdiction)
     generated = documents.generate(
         session=db,
         user=request.state.user,
