@@ -58,6 +58,7 @@ class CaseRow:
     jurisdiction: str
     stage: str
     updated_at: datetime
+    is_synthetic: bool = False  # made-up demo or test data, marked in the list
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ def list_cases(
         Case.jurisdiction,
         Case.stage,
         Case.updated_at,
+        Case.is_synthetic,
     )
     if with_total:
         # The database sorts every match for the page anyway: counting them in the same pass
@@ -221,6 +223,7 @@ def list_cases(
             jurisdiction=jurisdiction,
             stage=stage,
             updated_at=updated,
+            is_synthetic=bool(synthetic),
         )
         for (
             case_id,
@@ -232,6 +235,7 @@ def list_cases(
             jurisdiction,
             stage,
             updated,
+            synthetic,
             *_total,
         ) in rows[:PAGE_SIZE]
     ]
