@@ -54,6 +54,8 @@ class Interview:
     #: the steps still to ask, with the draft's answers applied (branching: see intake.branch)
     steps: tuple[Step, ...] = ()
     rulesets: tuple[Ruleset, ...] = ()
+    #: every fact an unknown required rule reads and the case does not know (answerable now)
+    open_facts: frozenset[str] = frozenset()
 
 
 def fact_catalog() -> dict[str, FactInfo]:
@@ -103,19 +105,25 @@ def _question(fact: str, info: FactInfo) -> Question:
     )
 
 
-def steps_for(
+def candidates(
     rulesets: Sequence[Ruleset],
     determinations: Sequence[Determination],
-    settled: Sequence[str],
-) -> tuple[Step, ...]:
-    """The interview's remaining steps: per topic, the questions the rules ask next."""
-    order = {rule.id: rule.facts for ruleset in rulesets for rule in ruleset.rules}
-    unknown = [
-        (r.id, sorted(r.missing_facts, key=lambda f: _index(order.get(r.id, []), f)))
+    facts: Mapping[str, object],
+) -> list[tuple[str, list[str]]]:
+    """For each required rule still unknown, the facts it reads that are not known yet, in the
+    order it reads them. A date the rule needs once a fact recorded elsewhere is known (the
+    sentencing date of the pardon clock) is among them, so it is asked in its topic now."""
+    rules = {rule.id: rule for ruleset in rulesets for rule in ruleset.rules}
+    return [
+        (r.id, [f for f in rules[r.id].facts if facts.get(f) is None])
         for d in determinations
         for r in d.rules
-        if r.required and r.outcome == "unknown" and r.missing_facts
+        if r.required and r.outcome == "unknown" and r.id in rules
     ]
+
+
+def steps_for(unknown: Sequence[tuple[str, list[str]]], settled: Sequence[str]) -> tuple[Step, ...]:
+    """The interview's remaining steps: per topic, the questions the rules ask next."""
     chosen = branch(unknown, settled=settled, recorded_elsewhere=case_facts.COMPUTED_FACTS.keys())
     questions = rank(chosen, fact_catalog())
     topic_of = {name: spec.topic for name, spec in FACTS.items()}
@@ -123,10 +131,6 @@ def steps_for(
         Step(topic=t, title=title, questions=tuple(qs))
         for t, title, qs in by_topic(questions, topic_of)
     )
-
-
-def _index(order: Sequence[str], fact: str) -> int:
-    return order.index(fact) if fact in order else len(order)
 
 
 def interview(
@@ -153,14 +157,18 @@ def interview(
     )
     granted = case_facts.granted_relief(case)
     determinations = tuple(evaluate(r, facts, as_of, granted=granted) for r in rulesets)
+    unknown = candidates(rulesets, determinations, facts)
+    questions = tuple(questions_for(determinations))
     return Interview(
         case_id=case.id,
         case_version=case.version,
         as_of=as_of,
         determinations=determinations,
-        questions=tuple(questions_for(determinations)),
+        questions=questions,
         recorded_elsewhere=dict(case_facts.COMPUTED_FACTS),
-        steps=steps_for(rulesets, determinations, list((draft or {}).keys())),
+        steps=steps_for(unknown, list((draft or {}).keys())),
+        open_facts=frozenset(f for _rule, names in unknown for f in names)
+        | {q.fact for q in questions},
         rulesets=rulesets,
     )
 
@@ -181,7 +189,7 @@ def answer(
     A fact is open when the rules miss it on the stored facts, or once the other answers are
     applied (a follow-up question of the interview)."""
     current = interview(session=session, user=user, case_id=case_id, as_of=as_of, settings=settings)
-    by_fact = {q.fact: q for q in current.questions}
+    open_facts = set(current.open_facts)
     if any(raw.strip() not in ("", DONT_KNOW) for raw in answers.values()):
         drafted = interview(
             session=session,
@@ -189,17 +197,17 @@ def answer(
             case_id=case_id,
             as_of=as_of,
             settings=settings,
-            draft={f: r for f, r in answers.items() if f in by_fact},
+            draft={f: r for f, r in answers.items() if f in open_facts},
         )
-        for q in drafted.questions:
-            by_fact.setdefault(q.fact, q)
+        open_facts |= drafted.open_facts
+    catalog = fact_catalog()
     typed: dict[str, object] = {}
     for fact, raw in answers.items():
         if raw.strip() in ("", DONT_KNOW):
             continue  # left blank or "I don't know": still unknown
-        question = by_fact.get(fact)
-        if question is None:
+        if fact not in open_facts or fact not in catalog:
             raise BadInput(f"{fact} is not one of the open questions for this case.", field=fact)
+        question = _question(fact, catalog[fact])
         if fact in case_facts.COMPUTED_FACTS:
             raise BadInput(
                 f"{fact} is computed from {case_facts.COMPUTED_FACTS[fact]}; record it there.",

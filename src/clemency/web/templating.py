@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from clemency.eligibility import strip
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -96,6 +98,9 @@ def _plain(value: Any, name: str = "") -> str:
     if isinstance(value, int) and name.endswith("_cents"):
         return _dollars(value)
     if isinstance(value, str):
+        day = _date_or_none(value)
+        if day is not None:
+            return _readable(day)
         if value in VALUE_LABELS:
             return VALUE_LABELS[value]
         if value.replace("_", "").isalnum() and value == value.lower() and "_" in value:
@@ -144,6 +149,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["fact_label"] = _fact_label
     env.filters["question"] = _question
     env.globals["label"] = _label
+    env.globals["in_force"] = strip.in_force
     return templates
 
 

@@ -419,7 +419,7 @@ def _interview_page(
             "topics": intake.TOPICS,
             "errors": errors or {},
             "error": error,
-            "version": version if version is not None else result.case_version,
+            "form_version": version if version is not None else result.case_version,
             "dont_know": intake.DONT_KNOW,
             "lines": strip.strip(list(zip(result.rulesets, result.determinations, strict=True))),
             "nav": "cases",
