@@ -327,9 +327,10 @@ def apply_facts(
     )
     service.check_version(case, expected_version)
     current = facts_for_case(case, as_of=as_of)
+    typed = {name: coerce_fact(name, raw) for name, raw in facts.items()}
+    hollow = _hollow_parts(case, typed)
     touched = False
-    for name, raw in facts.items():
-        value = coerce_fact(name, raw)
+    for name, value in typed.items():
         if name in COMPUTED_FACTS:
             if current.get(name) != value:
                 raise BadInput(
@@ -337,7 +338,7 @@ def apply_facts(
                     field=name,
                 )
             continue
-        if name in FACT_COLUMNS:
+        if name in FACT_COLUMNS and FACT_COLUMNS[name][0] not in hollow:
             touched |= _write_column(session, user, case, name, value)
         else:
             touched |= _write_assertion(session, user, case, name, value, as_of)
@@ -346,6 +347,28 @@ def apply_facts(
         case.updated_at = utcnow()  # bump the case version: concurrent fact forms conflict
         session.flush()
     return facts_for_case(case, as_of=as_of)
+
+
+def _hollow_parts(case: Case, typed: Mapping[str, object]) -> set[str]:
+    """The records ("conviction", "sentence") that do not exist yet and that the given facts
+    would create holding nothing but "no" or blanks (e.g. only "sentenced to death? no"):
+    such answers are kept as asserted facts instead of making an empty conviction or sentence
+    (issue #14). A value derived from the record wins over the assertion once it is entered."""
+
+    def only_no(*records: str) -> bool:
+        return all(
+            value is None or value is False
+            for name, value in typed.items()
+            if name in FACT_COLUMNS and FACT_COLUMNS[name][0] in records
+        )
+
+    conviction = primary_conviction(case)
+    hollow = set()
+    if conviction is None and not case.convictions and only_no("conviction", "sentence"):
+        hollow |= {"conviction", "sentence"}
+    if (conviction is None or _sentence_of(case, conviction) is None) and only_no("sentence"):
+        hollow.add("sentence")
+    return hollow
 
 
 def _write_column(session: Session, user: Actor, case: Case, name: str, value: object) -> bool:

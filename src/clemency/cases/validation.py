@@ -115,7 +115,10 @@ _ROW_CHECKS: dict[str, list[RowCheck]] = {}
 
 
 def field_label(name: str) -> str:
-    """``bop_register_number`` → ``BOP register number`` (the label forms and messages use)."""
+    """``bop_register_number`` → ``BOP register number``, ``fine_cents`` → ``Fine ($)`` (the
+    label forms, pages and messages use)."""
+    if name.endswith("_cents"):
+        return field_label(name[: -len("_cents")]) + " ($)"
     words = name.replace("_", " ").strip()
     for short in ("bop", "opa", "id", "us", "dc"):
         words = " ".join(w.upper() if w == short else w for w in words.split(" "))

@@ -32,6 +32,57 @@ class FactSpec:
     description: str
     values: tuple[str, ...] | None = None
 
+    @property
+    def topic(self) -> str:
+        """The interview topic the fact is asked under (``other`` for a fact not listed in
+        :data:`FACT_TOPICS`): a new fact becomes a question without new code."""
+        return next((t for t, names in FACT_TOPICS.items() if self.name in names), "other")
+
+
+#: Interview topics, in the order a guided interview asks them, and the facts of each.
+FACT_TOPICS: Mapping[str, frozenset[str]] = {
+    "person": frozenset(
+        {"date_of_birth", "is_deceased", "resides_in_us", "resides_in_jurisdiction"}
+        | {"state_residence_since"}
+    ),
+    "conviction": frozenset(
+        {"conviction_court", "conviction_date", "offense_level", "offense_category"}
+        | {"is_violent_offense", "is_low_level_offender", "gang_or_cartel_ties"}
+        | {"is_deferred_adjudication", "sex_offense_registration_required"}
+        | {"offense_carries_life_sentence", "has_pending_court_challenge"}
+    ),
+    "sentence": frozenset(
+        {"sentence_date", "is_capital_case", "sentence_type", "is_life_sentence"}
+        | {"sentence_months", "is_life_without_parole", "minimum_term_months"}
+        | {"is_determinate_sentence", "execution_date_set", "execution_notice_date"}
+        | {"scheduled_execution_date", "execution_warrant_date", "likely_lower_sentence_today"}
+        | {"other_relief_available", "exceptional_circumstances", "extraordinary_circumstances"}
+    ),
+    "custody": frozenset(
+        {"custody_start_date", "is_in_custody", "release_date", "latest_release_date"}
+        | {"was_confined", "parole_eligibility_date", "jail_time_credit_days"}
+        | {"sentence_completed_date", "community_supervision_eligibility_date"}
+    ),
+    "conduct": frozenset(
+        {"serious_disciplinary_incidents_count", "has_violence_history"}
+        | {"has_critical_illness", "meritorious_service", "law_abiding_since_completion"}
+        | {"convicted_since_sentence_completed", "has_pending_charges"}
+    ),
+    "supervision": frozenset(
+        {"on_supervision", "supervision_end_date", "supervision_discharge_date"}
+        | {"deferred_adjudication_discharge_date", "maximum_court_relief_received"}
+        | {"owes_restitution", "outstanding_court_debt_dollars", "fines_and_restitution_paid"}
+    ),
+    "history": frozenset(
+        {"prior_convictions_count", "has_significant_criminal_history"}
+        | {"felony_convictions_count", "has_prior_denial", "last_denial_date"}
+        | {"denial_notice_date", "prior_commutation_same_sentence"}
+        | {"governor_recommended_reapplication", "penalty_changed_since_denial"}
+        | {"trial_officials_recommending_count", "supreme_court_recommendation"}
+        | {"certificate_of_rehabilitation_granted", "eligibility_waiver_granted"}
+    ),
+}
+
 
 def _f(name: str, type_: FactType, description: str, *values: str) -> FactSpec:
     return FactSpec(name, type_, description, tuple(values) if values else None)

@@ -45,6 +45,18 @@ PROMPTS = {
 }
 
 
+def prompt_for(fact: str) -> str:
+    """How to ask for ``fact``: its prompt above, else its description as a question."""
+    from clemency.eligibility import FACTS
+
+    spec = FACTS.get(fact)
+    return _prompt(fact, spec.description if spec is not None else fact.replace("_", " "))
+
+
+def _prompt(fact: str, description: str) -> str:
+    return PROMPTS.get(fact, description.rstrip(".") + "?")
+
+
 @dataclass(frozen=True)
 class Question:
     fact: str
@@ -80,11 +92,9 @@ def rank(
         out.append(
             Question(
                 fact=fact,
-                prompt=PROMPTS.get(fact, info.description.rstrip(".") + "?"),
+                prompt=_prompt(fact, info.description),
                 help=info.description
-                + f" Settles {len(rules)} rule{'s' if len(rules) != 1 else ''}: "
-                + ", ".join(sorted(rules))
-                + ".",
+                + f" Settles {len(rules)} rule{'s' if len(rules) != 1 else ''}.",
                 type=info.type,
                 choices=info.choices,
                 settles=tuple(sorted(rules)),
@@ -119,6 +129,66 @@ def parse_answer(question: Question, raw: str) -> Any:
             f"{question.fact}: {text!r} is not a valid answer ({error}).", field=question.fact
         ) from error
     return text
+
+
+#: The interview's steps: one topic each, in the order asked (facts name their topic in
+#: :data:`clemency.eligibility.facts.FACT_TOPICS`; a fact without one is asked under "other").
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("person", "The person"),
+    ("conviction", "The conviction"),
+    ("sentence", "The sentence"),
+    ("custody", "Custody and release"),
+    ("conduct", "Conduct"),
+    ("supervision", "Supervision"),
+    ("history", "History"),
+    ("other", "Other questions"),
+)
+
+#: The answer "I don't know" in a draft of answers: kept as unknown, not asked again.
+DONT_KNOW = "?"
+
+
+def branch(
+    unknown_rules: Sequence[tuple[str, Sequence[str]]],
+    *,
+    settled: Iterable[str] = (),
+    recorded_elsewhere: Iterable[str] = (),
+) -> dict[str, list[str]]:
+    """The facts to ask now, per rule: for each rule still unknown, its missing facts in the
+    order the rule reads them, up to and including the first one that can be answered here and
+    was not answered yet (``settled``: answered, or "I don't know"). Facts recorded elsewhere
+    (custody stays, …) are listed on the way without stopping the search.
+
+    So a follow-up is asked only when the answer before it leaves the rule open: "Has an
+    execution date been set?" comes after "Sentenced to death?" was answered yes, never after
+    no (the rule is then settled and drops out)."""
+    done = set(settled)
+    elsewhere = set(recorded_elsewhere)
+    out: dict[str, list[str]] = {}
+    for rule_id, missing in unknown_rules:
+        chosen: list[str] = []
+        for fact in missing:
+            if fact in done:
+                continue
+            chosen.append(fact)
+            if fact not in elsewhere:
+                break
+        if chosen:
+            out[rule_id] = chosen
+    return out
+
+
+def by_topic(
+    questions: Sequence[Question], topic_of: Mapping[str, str]
+) -> list[tuple[str, str, list[Question]]]:
+    """Questions grouped into the interview's steps (topics in :data:`TOPICS` order, empty
+    topics left out), most rules settled first within a step."""
+    steps = []
+    for topic, title in TOPICS:
+        members = [q for q in questions if topic_of.get(q.fact, "other") == topic]
+        if members:
+            steps.append((topic, title, members))
+    return steps
 
 
 def order_facts(questions: Sequence[Question]) -> list[str]:

@@ -63,6 +63,7 @@ class CaseRow:
     # What a row stored before the entry checks needs corrected (issue #14), e.g. jurisdiction
     # "Federal" or a birth date in the future: the list shows it flagged instead of failing.
     needs_correction: tuple[str, ...] = ()
+    is_synthetic: bool = False  # made-up demo or test data, marked in the list
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ def list_cases(
         Case.stage,
         Case.updated_at,
         Person.date_of_birth,
+        Case.is_synthetic,
     )
     if with_total:
         # The database sorts every match for the page anyway: counting them in the same pass
@@ -213,6 +215,7 @@ def list_cases(
             stage=stage,
             updated_at=updated,
             needs_correction=_needs_correction(jurisdiction, born),
+            is_synthetic=bool(synthetic),
         )
         for (
             case_id,
@@ -225,6 +228,7 @@ def list_cases(
             stage,
             updated,
             born,
+            synthetic,
             *_total,
         ) in rows[:PAGE_SIZE]
     ]

@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from clemency.eligibility import strip
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -29,6 +31,101 @@ def _yesno(value: Any) -> str:
     return "yes" if value else "no"
 
 
+#: Words for the codes people meet on the pages (enum members of the fact vocabulary and of the
+#: case records); a code not listed reads as its words (``on_supervision`` → "on supervision").
+VALUE_LABELS: dict[str, str] = {
+    "federal_district": "federal district court",
+    "dc_superior": "D.C. Superior Court",
+    "court_martial": "court-martial",
+    "state": "state court",
+    "territorial": "territorial court",
+    "fine_only": "fine only",
+    "needs_review": "needs review",
+    "public_trust": "public trust",
+    "us-federal": "federal",
+    "us-ca": "California",
+    "us-fl": "Florida",
+    "us-ga": "Georgia",
+    "us-il": "Illinois",
+    "us-ny": "New York",
+    "us-ok": "Oklahoma",
+    "us-pa": "Pennsylvania",
+    "us-tx": "Texas",
+}
+
+
+def _readable(value: Any) -> str:
+    """A date as people write it: ``4 December 2026`` (a time in UTC after a comma)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return f"{value.day} {value:%B %Y}, {value:%H:%M} UTC"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def _date_or_none(value: object) -> date | None:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _dollars(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}${whole:,}" + (f".{part:02d}" if part else "")
+
+
+def _plain(value: Any, name: str = "") -> str:
+    """One value in words: dates readable, booleans yes/no, cents in dollars (``name`` ending
+    in ``_cents``), codes as words. The codes themselves stay in the API and the details."""
+    if value is None or value == "":
+        return "—"
+    if name == "value_json" and isinstance(value, str):  # an asserted fact's stored value
+        import json
+
+        decoded = json.loads(value)
+        parsed = _date_or_none(decoded)
+        return _plain(parsed if parsed is not None else decoded)
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return _readable(value)
+    if isinstance(value, int) and name.endswith("_cents"):
+        return _dollars(value)
+    if isinstance(value, str):
+        day = _date_or_none(value)
+        if day is not None:
+            return _readable(day)
+        if value in VALUE_LABELS:
+            return VALUE_LABELS[value]
+        if value.replace("_", "").isalnum() and value == value.lower() and "_" in value:
+            return value.replace("_", " ")
+    return str(value)
+
+
+def _fact_label(name: str) -> str:
+    """A fact of the vocabulary in words (its description), e.g. ``on_supervision`` →
+    "Currently on probation, parole or supervised release"."""
+    from clemency.eligibility import FACTS
+
+    spec = FACTS.get(name)
+    if spec is None:
+        return _label(name)
+    return spec.description.split(": `")[0].rstrip(".")
+
+
+def _question(name: str) -> str:
+    """What to ask to learn a fact (the guided interview's wording)."""
+    from clemency.petitions.intake import prompt_for
+
+    return prompt_for(name)
+
+
 def _label(name: str) -> str:
     """``bop_register_number`` → ``BOP register number`` (the store's one labelling rule)."""
     from clemency.cases.validation import field_label
@@ -44,7 +141,12 @@ def make_templates() -> Jinja2Templates:
     env.filters["iso"] = _iso
     env.filters["yesno"] = _yesno
     env.filters["label"] = _label
+    env.filters["readable"] = _readable
+    env.filters["plain"] = _plain
+    env.filters["fact_label"] = _fact_label
+    env.filters["question"] = _question
     env.globals["label"] = _label
+    env.globals["in_force"] = strip.in_force
     return templates
 
 

@@ -3,19 +3,24 @@ forms for the case row and the person."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
+from clemency.cases import facts as case_facts
 from clemency.cases import service as case_service
 from clemency.cases import vocab
 from clemency.cases.models import SENSITIVE_PARTS, Case, Person
+from clemency.eligibility import evaluate, strip
 from clemency.errors import BadInput, StaleWrite
 from clemency.reviews import service as reviews
 from clemency.search import listing
-from clemency.web import forms, htmx
+from clemency.web import deps, forms, htmx
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
 from clemency.web.templating import render
 
@@ -233,9 +238,50 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
     )
 
 
+def eligibility_strip(
+    *, case: Case, as_of: date, include_sensitive: bool, rulesets_paths: Any
+) -> list[strip.ReliefLine]:
+    """One line per relief of the case's jurisdiction on ``as_of``, evaluated without storing
+    anything (a GET reads only): the same evaluation as the screening page's."""
+    facts = case_facts.facts_for_case(case, as_of=as_of, include_sensitive=include_sensitive)
+    granted = case_facts.granted_relief(case)
+    return strip.strip(
+        [
+            (ruleset, evaluate(ruleset, facts, as_of, granted=granted))
+            for ruleset in reviews.rulesets_for(case.jurisdiction, rulesets_paths)
+        ]
+    )
+
+
+def _summary(db: SessionDep, the_case: Case, today: date) -> dict[str, Any]:
+    """The header's facts: where the person is held, who works on the case, the next deadline."""
+    from clemency.accounts.models import User
+    from clemency.petitions import schedule
+
+    stays = list(the_case.custody)
+    held = stays[-1] if stays and stays[-1].released_on is None else None
+    user_ids = [a.user_id for a in the_case.assignments]
+    assignees = (
+        list(db.scalars(select(User.display_name).where(User.id.in_(user_ids)).order_by(User.id)))
+        if user_ids
+        else []
+    )
+    upcoming = [d for d in schedule.for_case(session=db, case=the_case) if d.due_on >= today]
+    return {
+        "facility": held.facility if held is not None else None,
+        "released_on": stays[-1].released_on if stays and held is None else None,
+        "assignees": assignees,
+        "next_deadline": min(upcoming, key=lambda d: d.due_on) if upcoming else None,
+    }
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    from clemency.web.pages.screening import parse_as_of
+
     the_case = case.case
+    today = deps.now(request).date()
+    as_of = parse_as_of(request, request.query_params.get("as_of"))
     # Rows are None for a sensitive part the role may not see: the page says so, nothing more.
     parts: list[tuple[str, str, list[Any] | None, tuple[str, ...]]] = []
     for kind, title in forms.PART_TITLES.items():
@@ -250,6 +296,12 @@ def case_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
             else list(getattr(the_case, kind))
         )
         parts.append((kind, title, rows, forms.PART_COLUMNS[kind]))
+    lines = eligibility_strip(
+        case=the_case,
+        as_of=as_of,
+        include_sensitive=case.may_see_sensitive,
+        rulesets_paths=request.app.state.settings.rulesets_paths,
+    )
     return render(
         request,
         "cases/detail.html",
@@ -262,6 +314,11 @@ def case_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
             "parts": parts,
             "not_created_here": forms.NOT_CREATED_HERE,
             "screenings": reviews.stored(session=db, case=the_case),
+            "as_of": as_of,
+            "today": today,
+            "strip": [x for x in lines if x.in_force],
+            "folded": [x for x in lines if not x.in_force],
+            "summary": _summary(db, the_case, today),
         },
     )
 
@@ -315,6 +372,13 @@ def stale_view(
     }
 
 
+def _session_of(request: Request) -> Session:
+    """The unit of work of a case route (the session the case was opened in)."""
+    session = object_session(request.state.case_access.case)
+    assert session is not None
+    return session
+
+
 def save_or_rerender(
     request: Request,
     *,
@@ -333,7 +397,10 @@ def save_or_rerender(
     submitted = {spec.name: form.get(spec.name, "") for spec in specs}
     if not errors:
         try:
-            save(values)
+            # In a savepoint: a refusal (a constraint, a stale version) rolls back this save
+            # only, so the page can show the form again with what was typed (issue #14).
+            with _session_of(request).begin_nested():
+                save(values)
             return RedirectResponse(back + "?saved=1", status_code=303)
         except StaleWrite as error:
             return _edit_page(

@@ -17,11 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 from clemency.accounts import feeds
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
+from clemency.eligibility import FACTS, strip
 from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound
 from clemency.files import service as files
+from clemency.petitions import intake, lifecycle, schedule
 from clemency.petitions import interview as interview_service
 from clemency.petitions import letters as letter_service
-from clemency.petitions import lifecycle, schedule
 from clemency.petitions import service as petition_service
 from clemency.petitions.models import SupportLetter
 from clemency.web import deps
@@ -367,64 +368,144 @@ def letter_file(request: Request, db: SessionDep, case: CurrentCase) -> Response
     return attachment(content, document.content_type or "", document.filename)
 
 
-@router.get("/cases/{case_id}/interview")
-def interview_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+def _interview_page(
+    request: Request,
+    db: SessionDep,
+    case: CurrentCase,
+    *,
+    draft: dict[str, str],
+    mode: str = "step",
+    topic: str | None = None,
+    errors: dict[str, str] | None = None,
+    error: ClemencyError | None = None,
+    version: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    """One screen of the guided interview: a step (one topic), the review of the answers
+    before saving, or the determination after saving (``mode``)."""
     result = interview_service.interview(
         session=db,
         user=request.state.user,
         case_id=case.id,
         as_of=_today(request),
         settings=request.app.state.settings,
+        draft=_valid_part(draft, errors or {}),
     )
+    step = None
+    if mode == "step":
+        step = next((s for s in result.steps if s.topic == topic), None)
+        if topic is not None:  # going back to a topic: its answers so far, then what is open
+            step = interview_service.revisit(result, topic, draft, step)
+        elif result.steps:
+            step = result.steps[0]
+        if step is None:
+            mode = "review"
+    titles = dict(intake.TOPICS)
+    answered = [
+        (titles[t], t, [(f, draft[f]) for f in draft if FACTS[f].topic == t])
+        for t, _title in intake.TOPICS
+        if any(f in FACTS and FACTS[f].topic == t for f in draft)
+    ]
     return _show(
         request,
         "petitions/interview.html",
-        {"case": case.case, "access": case, "iv": result, "nav": "cases"},
+        {
+            "case": case.case,
+            "access": case,
+            "iv": result,
+            "mode": mode,
+            "step": step,
+            "draft": draft,
+            "answered": answered,
+            "topics": intake.TOPICS,
+            "errors": errors or {},
+            "error": error,
+            "form_version": version if version is not None else result.case_version,
+            "dont_know": intake.DONT_KNOW,
+            "lines": strip.strip(list(zip(result.rulesets, result.determinations, strict=True))),
+            "nav": "cases",
+        },
+        status_code=status_code,
     )
+
+
+def _valid_part(draft: dict[str, str], errors: dict[str, str]) -> dict[str, str]:
+    return {f: v for f, v in draft.items() if f not in errors and f in FACTS}
+
+
+@router.get("/cases/{case_id}/interview")
+def interview_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    return _interview_page(request, db, case, draft={})
 
 
 @router.post("/cases/{case_id}/interview")
 async def interview_answer(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    """A step's answers (with the earlier ones carried in the form): check them and show the
+    next step, or the review when nothing is left to ask; ``action=save`` writes them all
+    through the case service and shows the determination. Nothing is written before that, and
+    a refusal shows the same screen again with everything typed kept."""
     form = await request.form()
-    answers = {k[5:]: str(v) for k, v in form.items() if k.startswith("fact.")}
+    draft: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key.startswith("fact.") and isinstance(value, str):
+            name = key[5:]
+            # a step's own field wins over the same fact carried from before
+            if value.strip() or name not in draft:
+                draft[name] = value.strip()
+    for key in form:
+        if key.startswith("unknown.") and form.get(key):
+            draft[key[8:]] = intake.DONT_KNOW
+    draft = {f: (v if v != "" else intake.DONT_KNOW) for f, v in draft.items()}
+    action = str(form.get("action", "next"))
+    version = _int(form.get("version", ""), "version")
+    errors: dict[str, str] = {}
+    for fact in draft:
+        try:
+            interview_service.typed_draft({fact: draft[fact]})
+        except ClemencyError as error:
+            errors[fact] = error.message
+    if errors:
+        return _interview_page(
+            request,
+            db,
+            case,
+            draft=draft,
+            topic=str(form.get("topic") or "") or None,
+            errors=errors,
+            version=version,
+            status_code=422,
+        )
+    if action.startswith("change:"):
+        return _interview_page(request, db, case, draft=draft, topic=action[7:], version=version)
+    if action != "save":
+        return _interview_page(request, db, case, draft=draft, version=version)
     try:
         with db.begin_nested():
-            result = interview_service.answer(
+            interview_service.answer(
                 session=db,
                 user=request.state.user,
                 case_id=case.id,
-                expected_version=_int(form.get("version", ""), "version"),
-                answers=answers,
+                expected_version=version,
+                answers=draft,
                 as_of=_today(request),
                 settings=request.app.state.settings,
             )
     except ClemencyError as error:
         db.expire_all()
-        result = interview_service.interview(
-            session=db,
-            user=request.state.user,
-            case_id=case.id,
-            as_of=_today(request),
-            settings=request.app.state.settings,
-        )
-        return _show(
+        field = str(error.fields.get("field") or error.fields.get("fact") or "")
+        return _interview_page(
             request,
-            "petitions/interview.html",
-            {
-                "case": case.case,
-                "access": case,
-                "iv": result,
-                "error": error,
-                "answers": answers,
-                "nav": "cases",
-            },
+            db,
+            case,
+            draft=draft,
+            mode="review",
+            error=error,
+            errors={field: error.message} if field in draft else {},
+            version=version,
             status_code=error.http_status,
         )
-    return _show(
-        request,
-        "petitions/interview.html",
-        {"case": case.case, "access": case, "iv": result, "saved": True, "nav": "cases"},
-    )
+    db.expire_all()
+    return _interview_page(request, db, case, draft={}, mode="done")
 
 
 @router.get("/deadlines")
@@ -441,8 +522,12 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
         page=page,
         organization_id=int(org) if org.isdigit() and len(org) < 10 else None,
     )
-    rows = result.rows
-    case_ids = sorted({r.case_id for r in rows})
+    # Upcoming (and due today) first; the passed ones only when asked for (?when=passed).
+    when = "passed" if request.query_params.get("when") == "passed" else "upcoming"
+    passed = [r for r in result.rows if r.deadline.status(today) == "passed"]
+    upcoming = [r for r in result.rows if r.deadline.status(today) != "passed"]
+    rows = passed[::-1] if when == "passed" else upcoming
+    case_ids = sorted({r.case_id for r in result.rows})
     overdue = letter_service.overdue(session=db, case_ids=case_ids, as_of=today) if case_ids else []
     feed = feeds.status(session=db, user=identity.user, now=deps.now(request))
     return _show(
@@ -450,6 +535,8 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
         "petitions/deadlines.html",
         {
             "rows": rows,
+            "when": when,
+            "counts": {"upcoming": len(upcoming), "passed": len(passed)},
             "page": result,
             "today": today,
             "feed": feed,
