@@ -50,6 +50,7 @@ def _register() -> None:
         screen,
         serve,
         work,
+        worker,
     )
 
     for module in (
@@ -66,6 +67,7 @@ def _register() -> None:
         accounts,
         work,
         doctor,
+        worker,
     ):
         module.register(app)
 

@@ -9,6 +9,7 @@ from clemency.cases import models as cases_models
 from clemency.db.base import Base
 from clemency.documents import models as documents_models
 from clemency.grants import models as grants_models
+from clemency.jobs import models as jobs_models
 from clemency.ops import models as ops_models
 from clemency.petitions import models as petitions_models
 from clemency.queues import models as queues_models
@@ -25,6 +26,7 @@ __all__ = [
     "cases_models",
     "documents_models",
     "grants_models",
+    "jobs_models",
     "ops_models",
     "petitions_models",
     "queues_models",
