@@ -148,6 +148,25 @@ class Settings(BaseSettings):
         "relay whose certificate is not from a public CA (the system's CAs when unset).",
     )
     smtp_timeout_seconds: float = Field(default=10.0, description="SMTP connection timeout.")
+    jobs_backend: Literal["auto", "thread", "procrastinate"] = Field(
+        default="auto",
+        description="Where background jobs run: `procrastinate` (a queue in PostgreSQL, run by "
+        "`clemency worker`), `thread` (a thread of each server process; the embedded SQLite "
+        "demo) or `auto` (procrastinate on PostgreSQL, thread on SQLite).",
+    )
+    jobs_screening_threshold_bytes: int = Field(
+        default=1024 * 1024,
+        description="A roster uploaded in the browser larger than this is screened as a "
+        "background job (the page shows progress); a smaller one at once.",
+    )
+    jobs_max_attempts: int = Field(
+        default=3, ge=1, description="Attempts a background job gets before it is failed."
+    )
+    jobs_retry_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Wait before a failed job's first retry; doubled for each later one.",
+    )
 
     @field_validator("metrics_allow", mode="before")
     @classmethod

@@ -66,6 +66,7 @@ def test_doctor_names_each_problem_and_its_fix(database_url: str, tmp_path: Path
         "FAIL database",
         "FAIL files directory",
         "FAIL mail",
+        "FAIL job queue",
     }
     assert "run `clemency db upgrade`" in result.output
     assert "tiny-secret-xyz" not in result.output  # never prints the secret

@@ -89,5 +89,59 @@ def mfa_reset(email: str, database_url: DatabaseUrl = None) -> None:
     _run(database_url, email, "mfa-reset")
 
 
+@accounts_app.command("create-admin")
+def create_admin(
+    org: Annotated[str, typer.Option("--org", help="Short name (slug) of the organization.")],
+    email: Annotated[str, typer.Option("--email", help="The administrator's e-mail address.")],
+    org_name: Annotated[
+        str | None, typer.Option("--org-name", help="Full name (default: the slug).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Display name.")] = "Administrator",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create the first organization and its administrator (asks for the password; on a pipe,
+    reads it from standard input). Refused once any administrator exists: the administrator
+    then invites everyone else on the Admin page."""
+    from sqlalchemy import select
+
+    from clemency.accounts import service
+    from clemency.accounts.models import Membership
+    from clemency.audit import service as audit
+    from clemency.db.session import make_engine, unit_of_work
+    from clemency.errors import ClemencyError
+
+    engine = make_engine(database_url or get_settings().database_url)
+    try:
+        with unit_of_work(engine) as session:
+            if session.scalar(select(Membership.id).where(Membership.role == "admin").limit(1)):
+                fail("an administrator already exists; invite people from the Admin page")
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+            audit.set_origin(session, source="cli")
+            organization = service.create_organization(
+                session=session, slug=org, name=org_name or org
+            )
+            user = service.create_user(
+                session=session, email=email, display_name=name, password=password
+            )
+            service.add_membership(
+                session=session, organization=organization, user=user, role="admin"
+            )
+            audit.record(
+                session=session,
+                actor_user_id=None,
+                actor_label=_operator(),
+                action="create",
+                entity_type="user",
+                entity_id=user.id,
+                organization_id=organization.id,
+                detail="first administrator created with `clemency accounts create-admin`",
+            )
+    except ClemencyError as error:
+        fail(error.message)
+    finally:
+        engine.dispose()
+    typer.echo(f"{email.strip().lower()}: administrator of {org} (audited as {_operator()})")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(accounts_app, name="accounts")

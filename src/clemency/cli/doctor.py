@@ -27,7 +27,6 @@ def doctor() -> None:
         typer.echo(f"{'ok  ' if finding.ok else 'FAIL'} {finding.name}: {finding.detail}")
         if finding.fix:
             typer.echo(f"     fix: {finding.fix}")
-    typer.echo("info job queue: not available yet; long work runs inside web requests")
     if not all(f.ok for f in findings):
         raise typer.Exit(1)
 

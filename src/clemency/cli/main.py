@@ -50,6 +50,7 @@ def _register() -> None:
         screen,
         serve,
         work,
+        worker,
     )
 
     for module in (
@@ -66,6 +67,7 @@ def _register() -> None:
         accounts,
         work,
         doctor,
+        worker,
     ):
         module.register(app)
 
@@ -82,6 +84,15 @@ def run() -> None:
         typer.echo(f"error: {error.message}", err=True)
         sys.exit(1)
     except Exception as error:
+        from pydantic import ValidationError
+
+        if isinstance(error, ValidationError) and not common.DEBUG["on"]:
+            # a setting is wrong (e.g. production without keys): one line per problem
+            for item in error.errors():
+                typer.echo(
+                    f"error: settings: {str(item['msg']).removeprefix('Value error, ')}", err=True
+                )
+            sys.exit(1)
         message = common.database_error_message(error)
         if common.DEBUG["on"] or message is None:
             raise

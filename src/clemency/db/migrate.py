@@ -37,6 +37,16 @@ class UpgradeFailed(ClemencyError):
     http_status = 500
 
 
+FOREIGN_PREFIXES = ("procrastinate_",)
+"""Tables and types owned by a library, not by our models (the job queue's own schema, created
+by migration ``ops_jobs_mail``): comparisons of the models with the database leave them out."""
+
+
+def ours(name: str | None, type_: str, _parent_names: object = None) -> bool:
+    """Alembic's ``include_name`` hook: False for a library's own tables (see above)."""
+    return not (type_ == "table" and name is not None and name.startswith(FOREIGN_PREFIXES))
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic config for ``url`` without any alembic.ini on disk."""
     config = Config()

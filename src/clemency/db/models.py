@@ -10,6 +10,7 @@ from clemency.db.base import Base
 from clemency.documents import models as documents_models
 from clemency.files import models as files_models
 from clemency.grants import models as grants_models
+from clemency.jobs import models as jobs_models
 from clemency.ops import models as ops_models
 from clemency.petitions import models as petitions_models
 from clemency.queues import models as queues_models
@@ -27,6 +28,7 @@ __all__ = [
     "documents_models",
     "files_models",
     "grants_models",
+    "jobs_models",
     "ops_models",
     "petitions_models",
     "queues_models",

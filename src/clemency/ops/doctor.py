@@ -137,11 +137,65 @@ def check_mail(settings: Settings) -> Finding:
     return Finding("mail", True, f"SMTP {where} accepts us")
 
 
+def check_queue(settings: Settings) -> Finding:
+    """The job queue: procrastinate's tables answer (PostgreSQL) or the thread backend is used;
+    also how many jobs wait and how many failed for good."""
+    from clemency.db.session import make_engine, unit_of_work
+    from clemency.jobs import service as jobs
+
+    engine = make_engine(settings.database_url)
+    try:
+        status = jobs.queue_status(engine, settings)
+        if not status.ok:
+            return Finding(
+                "job queue",
+                False,
+                f"{status.backend}: {status.reason}",
+                "run `clemency db upgrade`; check CLEMENCY_JOBS_BACKEND",
+            )
+        try:
+            with unit_of_work(engine) as session:
+                counts = jobs.counts(session)
+        except Exception as error:  # the database check above says what is wrong with it
+            return Finding(
+                "job queue",
+                False,
+                f"{status.backend}: jobs table unreadable ({type(error).__name__})",
+                "run `clemency db upgrade`",
+            )
+    finally:
+        engine.dispose()
+    queued = sum(n for (_k, s), n in counts.items() if s == "queued")
+    failed = sum(n for (_k, s), n in counts.items() if s == "failed")
+    runs = (
+        "`clemency worker` (deploy/systemd/clemency-worker.service)"
+        if status.backend == "procrastinate"
+        else "a thread of `clemency serve`"
+    )
+    return Finding(
+        "job queue",
+        True,
+        f"{status.backend}, run by {runs}; {queued} queued, {failed} failed (Admin → Jobs)",
+    )
+
+
 def run_checks(settings: Settings) -> list[Finding]:
+    database = check_database(settings)
+    queue = (
+        check_queue(settings)
+        if database.ok
+        else Finding(
+            "job queue",
+            False,
+            "not checked: the database is not ready",
+            "fix the database first (above)",
+        )
+    )
     return [
         check_environment(settings),
         check_secret(settings),
-        check_database(settings),
+        database,
         check_files(settings),
         check_mail(settings),
+        queue,
     ]

@@ -1,11 +1,16 @@
-"""Readiness: the database answers and its schema is at the migrations' head."""
+"""Readiness: the database answers, its schema is at the migrations' head, and the job queue
+can be reached."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
+
+if TYPE_CHECKING:
+    from clemency.jobs.service import QueueStatus
 
 
 @lru_cache(maxsize=1)
@@ -24,17 +29,20 @@ class Readiness:
     reason: str | None = None
     database_heads: list[str] = field(default_factory=list)
     code_heads: list[str] = field(default_factory=list)
+    job_queue: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
             "ok": self.ok,
             "reason": self.reason,
             "migrations": {"database": self.database_heads, "code": self.code_heads},
+            "job_queue": self.job_queue,
         }
 
 
-def check(engine: Engine) -> Readiness:
-    """Whether ``engine``'s database answers and is migrated to the code's head."""
+def check(engine: Engine, queue: QueueStatus | None = None) -> Readiness:
+    """Whether ``engine``'s database answers and is migrated to the code's head, and (when
+    ``queue`` is given) whether the job queue can be reached."""
     from alembic.runtime.migration import MigrationContext
 
     expected = sorted(code_heads())
@@ -59,4 +67,17 @@ def check(engine: Engine) -> Readiness:
             database_heads=current,
             code_heads=expected,
         )
-    return Readiness(ok=True, database_heads=current, code_heads=expected)
+    if queue is not None and not queue.ok:
+        return Readiness(
+            ok=False,
+            reason=queue.reason,
+            database_heads=current,
+            code_heads=expected,
+            job_queue=queue.backend,
+        )
+    return Readiness(
+        ok=True,
+        database_heads=current,
+        code_heads=expected,
+        job_queue=queue.backend if queue is not None else None,
+    )

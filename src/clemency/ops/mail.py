@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
@@ -135,35 +135,95 @@ def send(
     return record
 
 
-def letter_link(*, to: str, link: str, expires_at: datetime) -> Outgoing:
-    """The message carrying a supporter's private upload link (no case data in it)."""
-    expires = f"{expires_at:%B} {expires_at.day}, {expires_at:%Y}"
-    text = (
-        "Hello,\n\n"
-        "You have been asked to write a letter of support for a clemency petition.\n"
-        "Open this private link to see whom the letter is for and to send it:\n\n"
-        f"{link}\n\n"
-        f"The link works once and expires on {expires}. Do not forward this message: "
-        "anyone with the link can upload a letter.\n\n"
-        "If you did not expect this message, you can ignore it.\n"
-    )
+def compose(
+    *, kind: str, to: str, subject: str, before: list[str], link: str, after: list[str]
+) -> Outgoing:
+    """A short message: greeting, paragraphs, one link, paragraphs; text and HTML alike."""
+    paragraphs = ["Hello,", *before]
+    text = "\n\n".join([*paragraphs, link, *after]) + "\n"
     html = (
         "<!doctype html><html><body>"
-        "<p>Hello,</p>"
-        "<p>You have been asked to write a letter of support for a clemency petition. "
-        "Open this private link to see whom the letter is for and to send it:</p>"
-        f'<p><a href="{escape(link)}">{escape(link)}</a></p>'
-        f"<p>The link works once and expires on {escape(expires)}. Do not forward this "
-        "message: anyone with the link can upload a letter.</p>"
-        "<p>If you did not expect this message, you can ignore it.</p>"
-        "</body></html>"
+        + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        + f'<p><a href="{escape(link)}">{escape(link)}</a></p>'
+        + "".join(f"<p>{escape(p)}</p>" for p in after)
+        + "</body></html>"
     )
-    return Outgoing(
+    return Outgoing(kind=kind, to=to.strip(), subject=subject, text=text, html=html)
+
+
+def _day(moment: datetime | date) -> str:
+    return f"{moment:%B} {moment.day}, {moment:%Y}"
+
+
+IGNORE = "If you did not expect this message, you can ignore it."
+
+
+def letter_link(*, to: str, link: str, expires_at: datetime) -> Outgoing:
+    """The message carrying a supporter's private upload link (no case data in it)."""
+    return compose(
         kind="letter_link",
-        to=to.strip(),
+        to=to,
         subject="A request for a letter of support",
-        text=text,
-        html=html,
+        before=[
+            "You have been asked to write a letter of support for a clemency petition.\n"
+            "Open this private link to see whom the letter is for and to send it:"
+        ],
+        link=link,
+        after=[
+            f"The link works once and expires on {_day(expires_at)}. Do not forward this "
+            "message: anyone with the link can upload a letter.",
+            IGNORE,
+        ],
+    )
+
+
+def invitation(*, to: str, link: str, organization: str, expires_at: datetime) -> Outgoing:
+    """The invitation link an admin's invitation mails (the organization's name, nothing else)."""
+    return compose(
+        kind="invitation",
+        to=to,
+        subject=f"Invitation to join {organization} on Clemency",
+        before=[
+            f"You have been invited to join {organization} on Clemency. Open this link to "
+            "accept with your existing account or a new one:"
+        ],
+        link=link,
+        after=[f"The link expires on {_day(expires_at)}. Do not forward this message.", IGNORE],
+    )
+
+
+def letter_reminder(*, to: str, link: str, requested_on: date, days: int) -> Outgoing:
+    """To the staff member who asked: a letter requested ``days`` ago has not come back."""
+    return compose(
+        kind="letter_reminder",
+        to=to,
+        subject="A letter of support has not come back",
+        before=[
+            f"A letter of support you requested on {_day(requested_on)} has not been "
+            f"returned after {days} days. The case's letters are here (sign in to see "
+            "them):"
+        ],
+        link=link,
+        after=["You may want to follow up with the supporter or send a new link."],
+    )
+
+
+def deadline_digest(*, to: str, link: str, due: list[date], on: date) -> Outgoing:
+    """Tasks due soon: only how many and when, never what they are about."""
+    overdue = sum(1 for d in due if d < on)
+    dates = ", ".join(sorted({_day(d) for d in due if d >= on}))
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} of your open tasks are past their due date.")
+    if dates:
+        parts.append(f"Tasks of yours are due on: {dates}.")
+    return compose(
+        kind="deadline_digest",
+        to=to,
+        subject=f"Clemency: {len(due)} task{'s' if len(due) != 1 else ''} due soon",
+        before=[*parts, "Your tasks (sign in to see them):"],
+        link=link,
+        after=["Change how often you get these messages on your account page."],
     )
 
 

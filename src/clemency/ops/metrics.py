@@ -6,8 +6,9 @@ sets that variable up before any worker imports this module (the client chooses 
 import time). Labels never carry personal data: routes are templates
 (``/cases/{case_id}``), never the raw path.
 
-Job metrics (queue depth, failures, screening rows per second) are declared here so that the
-job queue, when it comes, only has to update them.
+Job metrics: queue depth and jobs now failed are read from the ``jobs`` table at each scrape
+(:func:`clemency.jobs.service.refresh_metrics`), so they are right whichever process ran the
+jobs; failures and screened rows are also counted as they happen in the process that ran them.
 """
 
 from __future__ import annotations
@@ -50,9 +51,14 @@ POOL_SIZE = Gauge(
     "Configured database pool size (summed over live workers).",
     multiprocess_mode="livesum",
 )
-# Hooks for the job queue (issue #15, item 2): updated by the worker once it exists.
 JOBS_QUEUED = Gauge(
     "clemency_jobs_queued", "Jobs waiting in the queue.", ["kind"], multiprocess_mode="max"
+)
+JOBS_FAILED_NOW = Gauge(
+    "clemency_jobs_failed_now",
+    "Jobs on record whose last attempt failed for good (read from the jobs table).",
+    ["kind"],
+    multiprocess_mode="max",
 )
 JOBS_FAILED = Counter("clemency_jobs_failed_total", "Jobs that failed, by kind.", ["kind"])
 SCREENING_ROWS = Counter(

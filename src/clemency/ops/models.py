@@ -30,3 +30,19 @@ class SentEmail(Base):
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="SET NULL"), index=True
     )
+
+
+DEADLINE_MAIL = ("digest", "each", "off")
+"""digest: one message a day listing every open task due soon; each: one message per task
+due soon; off: none (the calendar feed and the Deadlines page still show them)."""
+
+
+class MailPreference(Base):
+    """A user's choice of deadline reminders by e-mail (no row: ``digest``)."""
+
+    __tablename__ = "mail_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    deadlines: Mapped[str] = mapped_column(enum_type("deadline_mail", DEADLINE_MAIL, 8))

@@ -146,7 +146,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if not is_connection_loss(error):
                 raise
             log.warning("case search index not built by this worker: %s", error)
-        yield
+        from clemency.jobs import service as jobs
+        from clemency.jobs.thread import Runner
+
+        runner = None
+        if jobs.backend_of(settings) == "thread":
+            runner = Runner(engine, settings).start()
+        _app.state.job_runner = runner
+        try:
+            yield
+        finally:
+            if runner is not None:
+                runner.stop()
 
     app = FastAPI(
         title="Clemency",
@@ -165,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     audit_keys.bind(engine, audit_keys.load_audit_key(settings))
     app.state.settings = settings
     app.state.engine = engine
+    app.state.job_runner = None  # the thread backend's runner, started with the lifespan
     app.state.clock = lambda: datetime.now(UTC)
     errors.install(app)
     for router in _routers():

@@ -97,7 +97,14 @@ def metrics_allowed(settings: Settings, host: str | None) -> bool:
 
 @router.get("/readyz")
 def readyz(request: Request) -> JSONResponse:
-    result = health.check(request.app.state.engine)
+    from clemency.jobs import service as jobs
+
+    state = request.app.state
+    runner = getattr(state, "job_runner", None)
+    queue = jobs.queue_status(
+        state.engine, state.settings, runner_alive=runner.alive() if runner is not None else None
+    )
+    result = health.check(state.engine, queue)
     return JSONResponse(result.as_json(), status_code=200 if result.ok else 503)
 
 
@@ -106,6 +113,14 @@ def metrics_page(request: Request) -> Response:
     host = request.client.host if request.client else None
     if not metrics_allowed(request.app.state.settings, host):
         return Response("Not Found", status_code=404, media_type="text/plain")
+    from clemency.db.session import unit_of_work
+    from clemency.jobs import service as jobs
+
+    try:
+        with unit_of_work(request.app.state.engine) as session:
+            jobs.refresh_metrics(session)
+    except Exception as error:  # metrics still answer when the database does not
+        logging.getLogger(__name__).warning("job metrics not read: %s", type(error).__name__)
     body, content_type = metrics.exposition()
     return Response(body, media_type=content_type)
 

@@ -7,13 +7,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from clemency.db.migrate import current_heads
+from clemency.db.migrate import current_heads, ours
 from clemency.db.models import Base
 
 
 def test_migrating_an_empty_database_gives_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": ours}
+        )
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

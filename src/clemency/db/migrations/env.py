@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from clemency.db.migrate import ours
 from clemency.db.models import Base
 
 config = context.config
@@ -55,6 +56,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=ours,
         # One transaction for the whole upgrade on every backend; on SQLite the migration
         # engine (clemency.db.migrate) makes the driver honour it.
         transactional_ddl=True,

@@ -38,31 +38,26 @@ def create_run(
     )
     record = rosters.run(
         session=db,
+        settings=settings,
         user=identity.user,
-        data_dir=settings.data_dir,
         run_id=run_id,
         roster=path,
         filename=roster.filename or "",
         ruleset_id=ruleset_id,
         as_of=as_of,
-        extra_paths=tuple(settings.rulesets_paths),
         allow_missing_columns=allow_missing_columns,
     )
     return _json(record)
 
 
 @router.get("/screening-runs")
-def list_runs(identity: CurrentIdentity, settings: SettingsDep) -> dict[str, Any]:
-    return {
-        "items": [
-            _json(r) for r in rosters.list_runs(data_dir=settings.data_dir, user=identity.user)
-        ]
-    }
+def list_runs(db: SessionDep, identity: CurrentIdentity) -> dict[str, Any]:
+    return {"items": [_json(r) for r in rosters.list_runs(session=db, user=identity.user)]}
 
 
 @router.get("/screening-runs/{run_id}")
-def get_run(run_id: str, identity: CurrentIdentity, settings: SettingsDep) -> dict[str, Any]:
-    return _json(rosters.get(data_dir=settings.data_dir, user=identity.user, run_id=run_id))
+def get_run(run_id: str, db: SessionDep, identity: CurrentIdentity) -> dict[str, Any]:
+    return _json(rosters.get(session=db, user=identity.user, run_id=run_id))
 
 
 @router.get("/screening-runs/{run_id}/results.csv", response_class=FileResponse)

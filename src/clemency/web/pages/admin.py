@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from clemency.accounts import auth, invitations, mfa
 from clemency.accounts.models import ROLES
 from clemency.audit.models import AUDIT_ACTIONS
+from clemency.config import Settings
 from clemency.errors import BadInput, PermissionDenied
 from clemency.search import audit_log
 from clemency.web.deps import AdminOrganization, CurrentIdentity, SessionDep, now, settings_of
@@ -83,6 +86,27 @@ def _users_page(
             "invitation_link": invitation_link,
         },
         status_code=status_code,
+    )
+
+
+@router.get("/admin/jobs")
+def jobs_page(request: Request, db: SessionDep, org: AdminOrganization) -> Response:
+    """Background jobs (state, attempts, progress, the reason of a failure) and e-mail sent."""
+    from sqlalchemy import select
+
+    from clemency.jobs import service as jobs
+    from clemency.ops.models import SentEmail
+
+    return render(
+        request,
+        "admin/jobs.html",
+        {
+            "nav": "jobs",
+            "org": org,
+            "jobs": jobs.recent(session=db, organization_id=org),
+            "backend": jobs.backend_of(settings_of(request)),
+            "mails": list(db.scalars(select(SentEmail).order_by(SentEmail.id.desc()).limit(100))),
+        },
     )
 
 
@@ -223,15 +247,43 @@ def invite_user(
             values={"email": email, "display_name": display_name, "role": role},
             status_code=422,
         )
-    link = str(request.base_url).rstrip("/") + f"/invitations/{raw}"
+    settings = settings_of(request)
+    link = (settings.public_url or str(request.base_url)).rstrip("/") + f"/invitations/{raw}"
+    mailed = _mail_invitation(db, settings, org, email, link, now(request))
     return _users_page(
         request,
         db,
         identity,
         org,
-        notice=INVITED,
+        notice=INVITED + (f" It was e-mailed to {mailed}." if mailed else ""),
         invitation_link=link,
     )
+
+
+def _mail_invitation(
+    db: Session, settings: Settings, org: int, email: str, link: str, at: datetime
+) -> str | None:
+    """E-mail the invitation link (the organization's name only); the address it went to,
+    or None when mail is off or failed (the link is on the page either way)."""
+    from datetime import timedelta
+
+    from clemency.accounts.models import Organization
+    from clemency.ops import mail
+
+    organization = db.get(Organization, org)
+    if settings.mail_backend == "none" or organization is None:
+        return None
+    sent = mail.send(
+        session=db,
+        settings=settings,
+        outgoing=mail.invitation(
+            to=email,
+            link=link,
+            organization=organization.name,
+            expires_at=at + timedelta(days=settings.invitation_days),
+        ),
+    )
+    return sent.recipient if sent.status in ("sent", "written") else None
 
 
 INVITED = (
@@ -256,6 +308,40 @@ def revoke_invitation(
         now=now(request),
     )
     return RedirectResponse(f"/admin/users?org={org}&saved=1", status_code=303)
+
+
+_DEADLINE_CHOICES = {
+    "digest": "One message a day listing how many tasks are due and when",
+    "each": "One message for each task due soon",
+    "off": "No e-mail (the Deadlines page and calendar link still show them)",
+}
+
+
+@router.get("/account/mail")
+def mail_preference_page(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
+    from clemency.ops import reminders
+
+    return render(
+        request,
+        "admin/mail_preference.html",
+        {
+            "nav": "",
+            "choice": reminders.preference(db, identity.user.id),
+            "choices": _DEADLINE_CHOICES,
+            "saved": request.query_params.get("saved") == "1",
+            "days": reminders.DEADLINE_DAYS,
+        },
+    )
+
+
+@router.post("/account/mail")
+def set_mail_preference(
+    db: SessionDep, identity: CurrentIdentity, deadlines: Annotated[str, Form(max_length=8)] = ""
+) -> Response:
+    from clemency.ops import reminders
+
+    reminders.set_preference(session=db, user_id=identity.user.id, deadlines=deadlines)
+    return RedirectResponse("/account/mail?saved=1", status_code=303)
 
 
 @router.get("/account/tokens")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from clemency.eligibility import list_rulesets
@@ -17,6 +17,7 @@ router = APIRouter(tags=["pages: bulk screening"], include_in_schema=False)
 
 def _page(
     request: Request,
+    db: SessionDep,
     settings: SettingsDep,
     identity: CurrentIdentity,
     *,
@@ -30,7 +31,7 @@ def _page(
         {
             "nav": "bulk",
             "rulesets": list_rulesets(settings.rulesets_paths),
-            "runs": rosters.list_runs(data_dir=settings.data_dir, user=identity.user),
+            "runs": rosters.list_runs(session=db, user=identity.user),
             "errors": errors or {},
             "values": values or {"as_of": now(request).date().isoformat()},
             "max_mb": settings.max_upload_bytes // (1024 * 1024),
@@ -40,8 +41,10 @@ def _page(
 
 
 @router.get("/screening")
-def bulk_page(request: Request, settings: SettingsDep, identity: CurrentIdentity) -> Response:
-    return _page(request, settings, identity)
+def bulk_page(
+    request: Request, db: SessionDep, settings: SettingsDep, identity: CurrentIdentity
+) -> Response:
+    return _page(request, db, settings, identity)
 
 
 @router.post("/screening")
@@ -69,22 +72,23 @@ async def upload_roster(
         )
         rosters.run(
             session=db,
+            settings=settings,
             user=identity.user,
-            data_dir=settings.data_dir,
             run_id=run_id,
             roster=path,
             filename=upload.filename,
             ruleset_id=ruleset_id,
             as_of=as_of,
-            extra_paths=tuple(settings.rulesets_paths),
             allow_missing_columns=form.get("allow_missing_columns") == "true",
         )
     except ClemencyError as error:
         field = str(
             error.fields.get("field") or (error.fields.get("ruleset") and "ruleset_id") or "roster"
         )
+        db.rollback()
         return _page(
             request,
+            db,
             settings,
             identity,
             errors={field: error.message},
@@ -95,11 +99,25 @@ async def upload_roster(
 
 
 @router.get("/screening/runs/{run_id}")
-def run_page(
-    request: Request, settings: SettingsDep, identity: CurrentIdentity, run_id: str
-) -> Response:
-    record = rosters.get(data_dir=settings.data_dir, user=identity.user, run_id=run_id)
+def run_page(request: Request, db: SessionDep, identity: CurrentIdentity, run_id: str) -> Response:
+    """The run's summary when done; while it is queued or running, its progress (the page
+    reloads itself every few seconds); when failed, the reason."""
+    record = rosters.get(session=db, user=identity.user, run_id=run_id)
     return render(request, "bulk/run.html", {"nav": "bulk", "run": record})
+
+
+@router.get("/screening/runs/{run_id}/status")
+def run_status(db: SessionDep, identity: CurrentIdentity, run_id: str) -> Response:
+    """The run's state as JSON (status, progress, error), for scripts and tests."""
+    record = rosters.get(session=db, user=identity.user, run_id=run_id)
+    return JSONResponse(
+        {
+            "status": record.status,
+            "progress": record.progress,
+            "error": record.error,
+            "rows": record.rows,
+        }
+    )
 
 
 @router.get("/screening/runs/{run_id}/results.csv")

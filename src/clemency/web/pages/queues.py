@@ -195,7 +195,7 @@ def results_with_cases(
 ) -> Response:
     """The results with the roster's own columns and links to stored cases (an export)."""
     settings = request.app.state.settings
-    record = rosters.get(data_dir=settings.data_dir, user=identity.user, run_id=run_id)
+    record = rosters.get(session=db, user=identity.user, run_id=run_id)
     results = rosters.results_path(
         session=db, data_dir=settings.data_dir, user=identity.user, run_id=run_id
     )

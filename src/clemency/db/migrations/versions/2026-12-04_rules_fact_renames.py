@@ -11,7 +11,7 @@ are: the kept names are facts the earlier code reads too, and renaming back coul
 merged row from one that always had the kept name.
 
 Revision ID: rules_fact_renames
-Revises: sec_files
+Revises: states_petition_kinds
 Create Date: 2026-12-04
 """
 
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "rules_fact_renames"
-down_revision: str | Sequence[str] | None = "sec_files"
+down_revision: str | Sequence[str] | None = "states_petition_kinds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
