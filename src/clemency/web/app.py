@@ -146,6 +146,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if not is_connection_loss(error):
                 raise
             log.warning("case search index not built by this worker: %s", error)
+        if settings.environment != "test":
+            from clemency.documents import render_pdf
+
+            render_pdf.warm_up()  # WeasyPrint loads now, not in the first packet request
         yield
 
     app = FastAPI(
