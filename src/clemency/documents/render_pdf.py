@@ -94,7 +94,8 @@ def render_pdf(
     packet: Packet, *, register_number: str | None = None, organization: str | None = None
 ) -> bytes:
     """The packet as PDF bytes."""
-    from pypdf import PdfReader, PdfWriter  # not needed for a Word packet, which imports this module
+    # imported here: a Word packet imports this module too (layout_sha256) and needs no pypdf
+    from pypdf import PdfReader, PdfWriter
 
     readers = {
         e.label: PdfReader(io.BytesIO(e.attachment.data))
