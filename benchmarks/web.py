@@ -307,15 +307,23 @@ def start_server(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen
     )
     sock.close()  # the server holds its own copy
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    # A server loads WeasyPrint before it serves (the packet warm-up): on a busy shared
+    # machine that alone can take tens of seconds.
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(base + "/healthz", timeout=1).status_code == 200:
                 return process, base
         except httpx.HTTPError:
             time.sleep(0.2)
+    code = process.poll()
     process.terminate()
-    raise SystemExit("the server did not start")
+    process.wait(timeout=20)
+    raise SystemExit(
+        "the server did not start within 240 s"
+        if code is None
+        else f"the server exited with status {code} before serving"
+    )
 
 
 def sign_in(client: httpx.Client, email: str) -> None:
@@ -399,9 +407,11 @@ def measure(
         f"[{backend}] filled {args.cases:,} cases ({info['rows']:,} rows) in "
         f"{info['fill_seconds']:.1f} s = {int(info['rows']) / float(info['fill_seconds']):,.0f} rows/s"
     )
-    servers = [start_server(url, folder, 1) for _ in range(args.workers)]
-    bases = [base for _process, base in servers]
+    servers: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
+        for _ in range(args.workers):
+            servers.append(start_server(url, folder, 1))
+        bases = [base for _process, base in servers]
         with httpx.Client(base_url=bases[0], follow_redirects=False, timeout=30) as client:
             sign_in(client, "attorney@bench-a.example")
             cookies = client.cookies
