@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from isolation import listening_socket, own_postgres_database
 
 GIVEN = [
     "Alice",
@@ -146,27 +147,6 @@ OFFENSES = [
 ]
 STAGES = ["intake", "screening", "building", "drafting", "filed", "decided", "closed"]
 PASSWORD = "benchmark password 2026"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def fresh_database(backend: str, pg_url: str, folder: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}"
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text('DROP DATABASE IF EXISTS "clemency_web_bench" WITH (FORCE)'))
-        conn.execute(sa.text('CREATE DATABASE "clemency_web_bench"'))
-    admin.dispose()
-    return (
-        sa.engine.make_url(pg_url)
-        .set(database="clemency_web_bench")
-        .render_as_string(hide_password=False)
-    )
 
 
 def _batches(rows: list[dict[str, object]], size: int = 5000) -> Iterator[list[dict[str, object]]]:
@@ -299,7 +279,8 @@ def fill(url: str, cases: int, seed: int) -> dict[str, object]:
 
 
 def start_server(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     env = {
         **os.environ,
         "CLEMENCY_DATABASE_URL": url,
@@ -313,10 +294,8 @@ def start_server(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen
             "uvicorn",
             "--factory",
             "clemency.web.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
+            "--fd",
+            str(sock.fileno()),
             "--workers",
             str(workers),
             "--log-level",
@@ -324,17 +303,27 @@ def start_server(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen
             "--no-access-log",
         ],
         env=env,
+        pass_fds=(sock.fileno(),),
     )
+    sock.close()  # the server holds its own copy
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    # A server loads WeasyPrint before it serves (the packet warm-up): on a busy shared
+    # machine that alone can take tens of seconds.
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(base + "/healthz", timeout=1).status_code == 200:
                 return process, base
         except httpx.HTTPError:
             time.sleep(0.2)
+    code = process.poll()
     process.terminate()
-    raise SystemExit("the server did not start")
+    process.wait(timeout=20)
+    raise SystemExit(
+        "the server did not start within 240 s"
+        if code is None
+        else f"the server exited with status {code} before serving"
+    )
 
 
 def sign_in(client: httpx.Client, email: str) -> None:
@@ -389,22 +378,40 @@ async def load(
     return latencies, wall
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
-    folder = Path(tempfile.mkdtemp(prefix=f"clemency-web-bench-{backend}-"))
-    url = fresh_database(backend, args.pg_url, folder)
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clemency-web-")))
+        if backend == "sqlite":
+            url = f"sqlite:///{folder / 'bench.db'}"
+        else:
+            url = stack.enter_context(own_postgres_database(args.pg_url, "clemency_web_bench"))
+        return measure(backend, url, folder, args)
+
+
+def measure(
+    backend: str, url: str, folder: Path, args: argparse.Namespace
+) -> list[tuple[str, ...]]:
     info = fill(url, args.cases, args.seed)
     print(
         f"[{backend}] filled {args.cases:,} cases ({info['rows']:,} rows) in "
         f"{info['fill_seconds']:.1f} s = {int(info['rows']) / float(info['fill_seconds']):,.0f} rows/s"
     )
-    servers = [start_server(url, folder, 1) for _ in range(args.workers)]
-    bases = [base for _process, base in servers]
+    servers: list[tuple[subprocess.Popen[bytes], str]] = []
     try:
+        for _ in range(args.workers):
+            servers.append(start_server(url, folder, 1))
+        bases = [base for _process, base in servers]
         with httpx.Client(base_url=bases[0], follow_redirects=False, timeout=30) as client:
             sign_in(client, "attorney@bench-a.example")
             cookies = client.cookies
@@ -433,7 +440,9 @@ def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
         for name, paths in scenarios.items():
             asyncio.run(load(bases, cookies, paths[: max(10, n // 10)], args.workers))  # warm
             for concurrency in args.concurrency:
+                cpu_before = sum(cpu_seconds(process.pid) for process, _base in servers)
                 latencies, wall = asyncio.run(load(bases, cookies, paths, concurrency))
+                cpu = sum(cpu_seconds(process.pid) for process, _base in servers) - cpu_before
                 row = (
                     backend,
                     name,
@@ -442,6 +451,8 @@ def run(backend: str, args: argparse.Namespace) -> list[tuple[str, ...]]:
                     f"{percentile(latencies, 0.95):.1f}",
                     f"{max(latencies):.1f}",
                     f"{len(latencies) / wall:.0f}",
+                    f"{cpu * 1000 / len(latencies):.1f}",
+                    f"{os.getloadavg()[0]:.1f}",
                 )
                 rows.append(row)
                 print(" | ".join(row), flush=True)
@@ -467,7 +478,7 @@ def main() -> None:
     parser.add_argument(
         "--concurrency",
         type=lambda text: [int(part) for part in text.split(",")],
-        default=[1, 2, 4],
+        default=[1, 2, 4, 8],
         help="requests in flight, one run per value (comma-separated)",
     )
     parser.add_argument(
@@ -483,10 +494,17 @@ def main() -> None:
         f"{args.cases:,} cases, {args.requests} requests per scenario, "
         f"{'/'.join(map(str, args.concurrency))} in flight, {args.workers} workers, {os.cpu_count()} cores"
     )
-    print("backend | scenario | in flight | p50 ms | p95 ms | max ms | req/s")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print(
+        "backend | scenario | in flight | p50 ms | p95 ms | max ms | req/s "
+        "| server CPU ms/request | load average"
+    )
     table = [row for backend in backends for row in run(backend, args)]
-    print("\n| backend | scenario | in flight | p50 ms | p95 ms | max ms | req/s |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print(
+        "\n| backend | scenario | in flight | p50 ms | p95 ms | max ms | req/s "
+        "| CPU ms/req | load |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in table:
         print("| " + " | ".join(row) + " |")
 

@@ -1,4 +1,4 @@
-"""`clemency db` commands, and the case export/import groups (registered from here)."""
+"""`clemency db` commands."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from clemency.cli import audit as audit_cli
-from clemency.cli import cases as cases_cli
 from clemency.config import get_settings
 
 # SQLAlchemy and Alembic are imported inside the commands: every `clemency` invocation loads
@@ -36,7 +34,5 @@ def upgrade(
 
 
 def register(app: typer.Typer) -> None:
-    """Attach `db`, `audit`, `export` and `import` to the root app."""
+    """Attach `db` to the root app."""
     app.add_typer(db_app, name="db")
-    audit_cli.register(app)
-    cases_cli.register(app)

@@ -318,8 +318,8 @@ def generate(
     petition_id: int | None = None,
 ) -> Generated:
     """Assemble and render a packet, and record which data and template produced it."""
-    from clemency.documents.render_docx import render_docx
-    from clemency.documents.render_pdf import layout_sha256, render_pdf
+    # Each renderer is imported when its format is asked for (WeasyPrint, python-docx: ~1 s).
+    from clemency.documents.render_pdf import layout_sha256
 
     if fmt not in FORMATS:
         raise BadInput(f"format must be pdf or docx, not {fmt!r}.", field="format")
@@ -342,9 +342,13 @@ def generate(
     register = case.person.bop_register_number
     org = data.organization
     if fmt == "pdf":
+        from clemency.documents.render_pdf import render_pdf
+
         output = render_pdf(packet, register_number=register, organization=org)
         media = PDF
     else:
+        from clemency.documents.render_docx import render_docx
+
         output = render_docx(packet, register_number=register, organization=org)
         media = DOCX
     import hashlib

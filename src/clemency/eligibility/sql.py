@@ -371,15 +371,26 @@ def _greatest(values: list[exp.Expr]) -> exp.Expr:
     return result
 
 
-def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "roster") -> str:
-    """One SELECT over ``source`` giving the six determination columns per row."""
+def compile_ruleset(
+    ruleset: Ruleset,
+    as_of: date,
+    dialect: str,
+    source: str = "roster",
+    passthrough: tuple[str, ...] = (),
+) -> str:
+    """One SELECT over ``source`` giving the six determination columns per row.
+
+    Columns named in ``passthrough`` (not facts) are carried unchanged after the six, as
+    screening carries each row's ``invalid_reason``.
+    """
     compiler = _Compiler(dialect, as_of)
     as_of_lit = compiler.date_lit(as_of)
     rules: list[Rule] = ruleset.required_rules
     # person_id is text on both sides, whatever type the roster gave it (Python coerces it too)
     person = exp.cast(exp.column("person_id", quoted=True), "VARCHAR")
-    inner: list[exp.Expr] = [exp.alias_(person, "person_id")]
-    middle: list[exp.Expr] = [exp.column("person_id")]
+    carried_through = [exp.column(name, quoted=True) for name in passthrough]
+    inner: list[exp.Expr] = [exp.alias_(person, "person_id"), *carried_through]
+    middle: list[exp.Expr] = [exp.column("person_id"), *[c.copy() for c in carried_through]]
     # the facts the check of eligible_on reads again on each row's candidate day
     carried = sorted({name for rule in rules for name in rule.facts} - {"person_id"})
     if any(rule.wait_until is not None for rule in rules):
@@ -530,6 +541,7 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
             "unknown_rules",
         ),
         exp.alias_(_joined(missing_pieces, dialect), "missing_facts"),
+        *[c.copy() for c in carried_through],
         *[exp.column(name, quoted=True) for name in (carried if waits else [])],
     ]
     inner_select = exp.select(*inner).from_(source, dialect=dialect)
@@ -543,5 +555,6 @@ def compile_ruleset(ruleset: Ruleset, as_of: date, dialect: str, source: str = "
             exp.column("failed_rules"),
             exp.column("unknown_rules"),
             exp.column("missing_facts"),
+            *[c.copy() for c in carried_through],
         ).from_(query.subquery("candidate"))
     return query.sql(dialect=dialect, pretty=True)

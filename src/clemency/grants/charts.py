@@ -11,16 +11,16 @@ import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Literal
 
 from clemency.grants import measures, stats
 from clemency.grants.schemas import Grant
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib (about 0.3 s of imports) is loaded by the first chart, not by every web worker
+# and command that imports this module.
 
 Format = Literal["png", "svg"]
 _COLORS = ["#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6", "#a5a5a5", "#843c0c"]
@@ -38,6 +38,11 @@ def _source_line(grants: Sequence[Grant]) -> str:
 
 
 def _figure(title: str, width: float = 9.0, height: float = 5.0, source: str = _SOURCE) -> Figure:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(width, height), dpi=100)
     figure.suptitle(title, fontsize=13, fontweight="bold")
     figure.text(0.01, 0.01, source, fontsize=7, color="#555555")
@@ -291,6 +296,8 @@ CHARTS: dict[str, Callable[[Sequence[Grant]], Figure]] = {
 
 
 def render(figure: Figure, fmt: Format) -> bytes:
+    import matplotlib
+
     buffer = io.BytesIO()
     # text stays text in SVG: searchable, readable by screen readers, smaller
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "clemency"}):

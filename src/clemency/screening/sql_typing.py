@@ -145,33 +145,20 @@ def _backtick(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def tagged_roster(columns: tuple[FactColumn, ...], typed_view: str, dialect: str) -> str:
-    """The relation the compiled rules read: every row, its invalid reason packed in its id.
+def mark_invalid(compiled: str) -> str:
+    """The seven result columns from the compiled query, which carries ``invalid_reason``.
 
-    The compiled query passes ``person_id`` through (as text), so packing the invalid reason
-    into it lets one pass over the roster screen the valid rows *and* carry the invalid ones
-    (whose bad cells are NULL) to the output, where :func:`unpack_result` marks them. The
-    packing is ``<length of reason>:<reason><person_id>``, exact whatever the texts hold.
+    The rules run over every row, valid or not (an invalid row's bad cells are NULL), so one
+    pass over the roster writes both; a row with a reason is then marked ``invalid`` and its
+    determination columns are blanked.
     """
-    q = quote_ident if dialect == "duckdb" else _backtick
-    text = "VARCHAR" if dialect == "duckdb" else "STRING"
-    pack = f"concat(CAST(length(invalid_reason) AS {text}), ':', invalid_reason, {q(ID_COLUMN)})"
-    facts = "".join(f", {q(c.name)}" for c in columns)
-    return f"SELECT {pack} AS {q(ID_COLUMN)}{facts} FROM {typed_view}"
-
-
-def unpack_result(compiled: str) -> str:
-    """The seven result columns from the compiled query over :func:`tagged_roster`."""
-    ok = "tag_length = 0"
+    ok = "invalid_reason = ''"
     return (
-        "SELECT substring(person_id, tag_colon + 1 + tag_length) AS person_id, "
+        "SELECT person_id, "
         f"CASE WHEN {ok} THEN outcome ELSE 'invalid' END AS outcome, "
         f"CASE WHEN {ok} THEN CAST(eligible_on AS DATE) END AS eligible_on, "
         f"CASE WHEN {ok} THEN failed_rules ELSE '' END AS failed_rules, "
         f"CASE WHEN {ok} THEN unknown_rules ELSE '' END AS unknown_rules, "
         f"CASE WHEN {ok} THEN missing_facts ELSE '' END AS missing_facts, "
-        "substring(person_id, tag_colon + 1, tag_length) AS invalid_reason FROM ("
-        "SELECT *, CAST(substring(person_id, 1, tag_colon - 1) AS INT) AS tag_length FROM ("
-        f"SELECT *, instr(person_id, ':') AS tag_colon FROM ({compiled}) AS screened"
-        ") AS tagged) AS measured"
+        f"invalid_reason FROM ({compiled}) AS screened"
     )

@@ -153,6 +153,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if jobs.backend_of(settings) == "thread":
             runner = Runner(engine, settings).start()
         _app.state.job_runner = runner
+        if settings.environment != "test":
+            from clemency.documents import render_pdf
+
+            render_pdf.warm_up()  # WeasyPrint loads now, not in the first packet request
         try:
             yield
         finally:

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clemency.eligibility import FACTS, Ruleset, compile_ruleset, load_ruleset
 from clemency.screening.columns import FactColumn, parse_row
-from clemency.screening.sql_typing import tagged_roster, typing_select, unpack_result
+from clemency.screening.sql_typing import SQL_TYPES, mark_invalid, typing_select
 
 COLUMNS = (
     FactColumn("d", "date"),
@@ -127,23 +128,34 @@ def test_reason_names_column_value_and_expected_values() -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def federal() -> Ruleset:
+    return load_ruleset("us-federal/commutation")
+
+
 @pytest.mark.parametrize("person_id", ["P1", "", "a:b:c", "12:x", "😀:", "x" * 300, "3:abc"])
-def test_packing_the_reason_into_person_id_round_trips(person_id: str) -> None:
-    """Whatever the id and the reason hold, unpacking gives both back exactly."""
+def test_the_reason_travels_beside_person_id_through_the_compiled_rules(
+    person_id: str, federal: Ruleset
+) -> None:
+    """Whatever the id and the reason hold, both come out exactly; a reason makes the row invalid."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE typed (person_id VARCHAR, d DATE, invalid_reason VARCHAR)")
-    reasons = ["", 'd="2021-02-29" is not a date (YYYY-MM-DD)', "😀:9:", "person_id is empty"]
-    con.executemany("INSERT INTO typed VALUES (?, NULL, ?)", [[person_id, r] for r in reasons])
-    con.execute(
-        f"CREATE VIEW roster AS {tagged_roster((FactColumn('d', 'date'),), 'typed', 'duckdb')}"
+    facts = ", ".join(
+        f"{name} {SQL_TYPES[FACTS[name].type]}" for name in sorted(FACTS) if name != "person_id"
     )
-    compiled = (
-        "SELECT CAST(person_id AS TEXT) AS person_id, 'eligible' AS outcome, NULL AS eligible_on, "
-        "'' AS failed_rules, '' AS unknown_rules, '' AS missing_facts FROM roster"
+    con.execute(f"CREATE TABLE roster (person_id VARCHAR, {facts}, invalid_reason VARCHAR)")
+    reasons = ["", 'd="2021-02-29" is not a date (YYYY-MM-DD)', "😀:9:", "person_id is empty"]
+    con.executemany(
+        "INSERT INTO roster (person_id, invalid_reason) VALUES (?, ?)",
+        [[person_id, r] for r in reasons],
+    )
+    compiled = compile_ruleset(
+        federal, date(2024, 2, 29), "duckdb", source="roster", passthrough=("invalid_reason",)
     )
     got = con.sql(
-        f"SELECT person_id, outcome, invalid_reason FROM ({unpack_result(compiled)})"
+        f"SELECT person_id, outcome, failed_rules, invalid_reason FROM ({mark_invalid(compiled)})"
     ).fetchall()
-    assert sorted(got, key=lambda r: r[2]) == sorted(
-        [(person_id, "eligible" if r == "" else "invalid", r) for r in reasons], key=lambda r: r[2]
+    # every fact unknown: the valid row needs review, the others are invalid with no rule listed
+    assert sorted(got, key=lambda r: r[3]) == sorted(
+        [(person_id, "needs_review" if r == "" else "invalid", "", r) for r in reasons],
+        key=lambda r: r[3],
     )

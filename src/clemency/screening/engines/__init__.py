@@ -2,70 +2,15 @@
 
 ``duckdb`` (default) runs the compiled SQL and streams; ``python`` evaluates row by row with
 the reference evaluator of ``clemency check``; ``spark`` runs the Spark SQL dialect through
-PySpark (the ``clemency[spark]`` extra).
+PySpark (the ``clemency[spark]`` extra). What they share is in :mod:`clemency.screening.job`
+and :mod:`clemency.screening.duckdb_connection`; no engine imports another or this package.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
+from clemency.screening.job import ENGINES, Job, Progress, atomic_output, no_progress
 
-from clemency.screening.columns import FactColumn
-from clemency.screening.roster import FileFormat, Roster
-
-if TYPE_CHECKING:
-    from clemency.eligibility import Ruleset
-
-ENGINES = ("duckdb", "python", "spark")
-
-Progress = Callable[[float], None]
-"""Called with the fraction done (0..1) now and then during a run."""
-
-
-def no_progress(fraction: float) -> None:
-    del fraction
-
-
-@dataclass(frozen=True)
-class Job:
-    """Everything an engine needs: a checked roster, the ruleset and where to write."""
-
-    roster: Roster
-    columns: tuple[FactColumn, ...]
-    ruleset: Ruleset
-    as_of: date
-    out: Path
-    out_format: FileFormat
-    progress: Progress = field(default=no_progress)
-
-
-@contextmanager
-def atomic_output(out: Path) -> Iterator[Path]:
-    """A temporary path beside ``out``, renamed onto it only if the block succeeds.
-
-    A run that fails half-way leaves any previous result untouched and no partial file.
-    """
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        yield partial
-        if partial.is_file():
-            from clemency.outputs import fsync_file
-
-            fsync_file(partial)
-        os.replace(partial, out)
-    finally:
-        if partial.exists():
-            if partial.is_dir():
-                import shutil
-
-                shutil.rmtree(partial)
-            else:
-                partial.unlink()
+__all__ = ["ENGINES", "Job", "Progress", "atomic_output", "no_progress", "run_engine"]
 
 
 def run_engine(name: str, job: Job) -> None:

@@ -15,46 +15,24 @@ import duckdb
 
 from clemency.errors import RosterError
 from clemency.screening.columns import csv_result_select
-from clemency.screening.engines import Job, atomic_output
+from clemency.screening.duckdb_connection import connect, copy_options
+from clemency.screening.job import Job, atomic_output
 from clemency.screening.roster import duckdb_source
-from clemency.screening.sql_typing import quote_text, tagged_roster, typing_select, unpack_result
+from clemency.screening.sql_typing import mark_invalid, quote_text, typing_select
 
-MEMORY_LIMIT = "1GB"
-THREADS = 2
 PROGRESS_POLL_SECONDS = 0.2
 
 
-def connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A connection tuned for streaming: bounded memory, no ordering, spill to ``temp_dir``."""
-    con = duckdb.connect(config={"threads": THREADS, "memory_limit": MEMORY_LIMIT})
-    con.execute("SET preserve_insertion_order = false")
-    # Track progress (for query_progress) without DuckDB printing its own bar.
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
-    con.execute("SET progress_bar_time = 0")
-    if temp_dir is not None:
-        con.execute(f"SET temp_directory = {quote_text(str(temp_dir))}")
-    return con
-
-
 def result_query(job: Job) -> list[str]:
-    """The statements defining views ``roster_typed`` and ``roster`` and the final SELECT."""
+    """The statement defining the view ``roster`` (typed, with ``invalid_reason``) and the SELECT."""
     from clemency.eligibility import compile_ruleset
 
     source = duckdb_source(job.roster.path, job.roster.format)
     typed = typing_select(job.columns, job.roster.present(job.columns), source, "duckdb")
-    compiled = compile_ruleset(job.ruleset, job.as_of, "duckdb", source="roster")
-    return [
-        f"CREATE OR REPLACE TEMP VIEW roster_typed AS {typed}",
-        f"CREATE OR REPLACE TEMP VIEW roster AS {tagged_roster(job.columns, 'roster_typed', 'duckdb')}",
-        unpack_result(compiled),
-    ]
-
-
-def copy_options(fmt: str) -> str:
-    if fmt == "parquet":
-        return "FORMAT parquet, COMPRESSION zstd"
-    return "FORMAT csv, HEADER true"
+    compiled = compile_ruleset(
+        job.ruleset, job.as_of, "duckdb", source="roster", passthrough=("invalid_reason",)
+    )
+    return [f"CREATE OR REPLACE TEMP VIEW roster AS {typed}", mark_invalid(compiled)]
 
 
 def run(job: Job) -> None:

@@ -24,22 +24,12 @@ from clemency.screening.columns import (
     parse_row,
     person_id_reason,
 )
-from clemency.screening.engines import Job, atomic_output
+from clemency.screening.job import Job, atomic_output, result_schema
 
 BATCH_ROWS = 10_000
 CSV_BLOCK_BYTES = 1 << 20
 
-RESULT_SCHEMA = pa.schema(
-    [
-        pa.field("person_id", pa.string()),
-        pa.field("outcome", pa.string()),
-        pa.field("eligible_on", pa.date32()),
-        pa.field("failed_rules", pa.string()),
-        pa.field("unknown_rules", pa.string()),
-        pa.field("missing_facts", pa.string()),
-        pa.field("invalid_reason", pa.string()),
-    ]
-)
+RESULT_SCHEMA = result_schema()
 
 
 def batches(job: Job) -> Iterator[tuple[pa.RecordBatch, float]]:
@@ -128,7 +118,7 @@ def run(job: Job) -> None:
 def _to_csv(parquet: Path, csv: Path) -> None:
     """Write CSV exactly as the DuckDB engine does (same quoting of empty texts)."""
     from clemency.screening.columns import csv_result_select
-    from clemency.screening.engines.duckdb_engine import connect, copy_options
+    from clemency.screening.duckdb_connection import connect, copy_options
     from clemency.screening.sql_typing import quote_text
 
     con = connect()

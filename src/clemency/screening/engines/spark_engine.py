@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from clemency.errors import ClemencyError, RosterError
-from clemency.screening.engines import Job, atomic_output
-from clemency.screening.sql_typing import tagged_roster, typing_select, unpack_result
+from clemency.screening.job import Job, atomic_output, result_schema
+from clemency.screening.sql_typing import mark_invalid, typing_select
 
 MASTER_ENV = "CLEMENCY_SPARK_MASTER"
 
@@ -64,13 +64,15 @@ def _read(spark: Any, job: Job) -> Any:
     )
 
 
-def result_sql(job: Job, source_types: dict[str, str]) -> tuple[str, str, str]:
-    """SQL of the views ``roster_typed`` and ``roster`` (over ``roster_raw``) and the result."""
+def result_sql(job: Job, source_types: dict[str, str]) -> tuple[str, str]:
+    """SQL of the view ``roster`` (typed, over ``roster_raw``) and of the result."""
     from clemency.eligibility import compile_ruleset
 
     typed = typing_select(job.columns, source_types, "roster_raw", "spark")
-    compiled = compile_ruleset(job.ruleset, job.as_of, "spark", source="roster")
-    return typed, tagged_roster(job.columns, "roster_typed", "spark"), unpack_result(compiled)
+    compiled = compile_ruleset(
+        job.ruleset, job.as_of, "spark", source="roster", passthrough=("invalid_reason",)
+    )
+    return typed, mark_invalid(compiled)
 
 
 def run(job: Job) -> None:
@@ -80,9 +82,8 @@ def run(job: Job) -> None:
         wanted = job.roster.present(job.columns)
         source_types = {name: kind for name, kind in raw.dtypes if name in wanted}
         raw.createOrReplaceTempView("roster_raw")
-        typed, tagged, final = result_sql(job, source_types)
-        spark.sql(typed).createOrReplaceTempView("roster_typed")
-        spark.sql(tagged).createOrReplaceTempView("roster")
+        typed, final = result_sql(job, source_types)
+        spark.sql(typed).createOrReplaceTempView("roster")
         if job.out_format == "csv":
             from clemency.screening.columns import csv_result_select
 
@@ -118,9 +119,7 @@ def _single_file(parts: list[Path], partial: Path, out_format: str) -> None:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from clemency.screening.engines.python_engine import RESULT_SCHEMA
-
-    empty = pa.Table.from_pylist([], schema=RESULT_SCHEMA)
+    empty = pa.Table.from_pylist([], schema=result_schema())
     if out_format == "parquet":
         pq.write_table(empty, partial)
     else:

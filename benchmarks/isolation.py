@@ -1,0 +1,52 @@
+"""What a benchmark needs to share a server with other people's work safely.
+
+Each run creates its own PostgreSQL database under a name no other run can have (the process
+id and random bytes) and drops that database alone, and its servers listen on sockets the
+benchmark itself bound to a port the kernel chose, handed to uvicorn with ``--fd``: no fixed
+name, no fixed port, nothing of anyone else's dropped or taken over.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+
+@contextmanager
+def own_postgres_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """Create a database of a fresh name, yield its URL, then drop it (and only it)."""
+    name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield (
+                sa.engine.make_url(admin_url)
+                .set(database=name)
+                .render_as_string(hide_password=False)
+            )
+        finally:
+            # FORCE ends the sessions of our own servers should one still be shutting down;
+            # the name is ours alone, so no one else's session is touched.
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def listening_socket() -> socket.socket:
+    """A loopback socket bound to a port the kernel picked, already listening.
+
+    Pass ``sock.fileno()`` to ``uvicorn --fd`` (with ``pass_fds``): the port is held from the
+    moment it is chosen, so no other process can take it between choosing and serving."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
