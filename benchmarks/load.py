@@ -54,8 +54,8 @@ def seed(url: str, cases: int) -> None:
     started = time.monotonic()
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="cli")
-            seed_accounts(session)
+            audit.set_origin(session=session, source="cli")
+            seed_accounts(session=session)
             documents = synthetic_documents(
                 seed=2018,
                 count=cases,
@@ -71,7 +71,7 @@ def seed(url: str, cases: int) -> None:
         with unit_of_work(engine) as session:
             from clemency.search import service as search
 
-            search.reindex_all(session)
+            search.reindex_all(session=session)
     finally:
         engine.dispose()
     print(f"seeded {cases:,} cases in {time.monotonic() - started:.0f} s", flush=True)

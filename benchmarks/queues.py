@@ -44,7 +44,7 @@ def main() -> None:
     upgrade(url)
     engine = make_engine(url)
     with unit_of_work(engine) as session:
-        seed_accounts(session, password=None)
+        seed_accounts(session=session, password=None)
     for offset in range(0, args.cases, 1000):
         documents = synthetic_documents(
             seed=offset,

@@ -42,7 +42,7 @@ def main() -> None:
     engine = make_engine(url)
     slugs = ["justice-clinic", "pardon-project"]
     with unit_of_work(engine) as session:
-        seed_accounts(session, password=None)
+        seed_accounts(session=session, password=None)
     started = time.perf_counter()
     batch = 1000
     for offset in range(0, args.cases, batch):

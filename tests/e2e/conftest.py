@@ -60,7 +60,7 @@ def _build_demo_database(url: str) -> int:
     engine = make_engine(url)
     try:
         with unit_of_work(engine) as session:
-            seed_demo(session, count=60)
+            seed_demo(session=session, count=60)
         with unit_of_work(engine) as session:
             return int(session.scalar(select(Case.id).where(Case.reference == ALICE_REFERENCE)))
     finally:

@@ -29,7 +29,7 @@ def seed(database_url: str, count: int) -> None:
     engine = make_engine(database_url)
     try:
         with unit_of_work(engine) as session:
-            seed_demo(session, count=count)
+            seed_demo(session=session, count=count)
     finally:
         engine.dispose()
 

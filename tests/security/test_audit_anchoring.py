@@ -259,7 +259,7 @@ def test_the_cli_checkpoint_and_verify(
         assert key is not None
         keys.bind(engine, key)
         with session_factory(engine)() as session:
-            audit.set_origin(session, source="test")
+            audit.set_origin(session=session, source="test")
             world = make_world(session)
             session.commit()
             _read_cases(session, world)

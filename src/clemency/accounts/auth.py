@@ -380,7 +380,7 @@ def _membership(session: Session, organization_id: int, user_id: int) -> Members
     return row
 
 
-def belongs_elsewhere(session: Session, *, user_id: int, organization_id: int) -> bool:
+def belongs_elsewhere(*, session: Session, user_id: int, organization_id: int) -> bool:
     """Whether the account is also a member of an organization other than this one (then it
     is not this organization's admin's to disable, unlock or reset)."""
     return (
@@ -438,7 +438,7 @@ def change_member(
     membership = _membership(session, organization_id, user_id)
     user = session.get(User, user_id)
     assert user is not None  # the membership row has a foreign key to it
-    shared = belongs_elsewhere(session, user_id=user_id, organization_id=organization_id)
+    shared = belongs_elsewhere(session=session, user_id=user_id, organization_id=organization_id)
     if shared and unlock:  # refused before anything changes, so the refusal's audit row stands
         _refuse_shared(session, admin, organization_id, user_id, "unlock", "unlock")
     if shared and is_active and not user.is_active:

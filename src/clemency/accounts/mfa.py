@@ -328,7 +328,7 @@ def reset_by_admin(
         raise NotFound("That user is not a member of this organization.", field="user_id")
     user = session.get(User, user_id)
     assert user is not None
-    if belongs_elsewhere(session, user_id=user_id, organization_id=organization_id):
+    if belongs_elsewhere(session=session, user_id=user_id, organization_id=organization_id):
         audit.record(
             session=session,
             actor_user_id=admin.id,

@@ -119,7 +119,7 @@ def bind(engine: Engine, key: AuditKey | None) -> None:
     _BOUND[engine] = key
 
 
-def key_for_session(session: Session) -> AuditKey | None:
+def key_for_session(*, session: Session) -> AuditKey | None:
     """The key for audit rows written through ``session``: the one bound to its engine, else
     the one the process settings name."""
     from sqlalchemy import Engine

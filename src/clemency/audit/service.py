@@ -55,12 +55,12 @@ class Origin:
     request_id: str | None = None
 
 
-def set_origin(session: Session, *, source: str, request_id: str | None = None) -> None:
+def set_origin(*, session: Session, source: str, request_id: str | None = None) -> None:
     """Record the origin of every audit row this session writes (call once per request)."""
     session.info[_ORIGIN_KEY] = Origin(source=source, request_id=request_id)
 
 
-def origin_of(session: Session) -> Origin:
+def origin_of(*, session: Session) -> Origin:
     origin = session.info.get(_ORIGIN_KEY)
     return origin if isinstance(origin, Origin) else Origin()
 
@@ -131,7 +131,7 @@ def record(
 ) -> None:
     """Append one audit row in the caller's transaction: a change at once, a read when the
     transaction commits (see the module's docstring)."""
-    origin = origin_of(session)
+    origin = origin_of(session=session)
     fields = sorted(set(changed_fields))
     event = AuditEvent(
         occurred_at=utcnow(),
@@ -175,7 +175,7 @@ def _same_read(one: AuditEvent, other: AuditEvent) -> bool:
 def _append(session: Session, *events: AuditEvent) -> None:
     """Chain ``events`` to the head, in order, and insert them (the caller's transaction keeps
     the lock on the head until it ends)."""
-    key = key_for_session(session)
+    key = key_for_session(session=session)
     session.flush()  # earlier rows of this transaction first, so the chain order is the id order
     head, count, head_key_id = _lock_chain(session)
     session.info[_HOLDS_CHAIN_KEY] = True
@@ -215,7 +215,7 @@ def _check_writer_key(head_key_id: str | None, key: AuditKey | None) -> None:
         )
 
 
-def pending_reads(session: Session) -> list[AuditEvent]:
+def pending_reads(*, session: Session) -> list[AuditEvent]:
     """The reads of this transaction that will be chained when it commits."""
     return [event for _transaction, event in session.info.get(_PENDING_KEY, [])]
 
@@ -275,7 +275,7 @@ def record_refusal(
     engine = bind if isinstance(bind, Engine) else bind.engine
     try:
         with Session(engine) as side:
-            side.info[_ORIGIN_KEY] = origin_of(session)
+            side.info[_ORIGIN_KEY] = origin_of(session=session)
             if engine.dialect.name == "postgresql":
                 side.execute(text("SET LOCAL lock_timeout = '3s'"))
             record(
@@ -326,7 +326,7 @@ def verify_chain(
     checkpoint), the trail must also hold exactly the anchored rows up to the anchored row,
     with the anchored hash, and begin keying where it began then.
     """
-    audit_key = key_for_session(session) if key == "configured" else key
+    audit_key = key_for_session(session=session) if key == "configured" else key
     prev = GENESIS_HASH
     checked = 0
     last_id: int | None = None

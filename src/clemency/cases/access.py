@@ -59,7 +59,7 @@ _SEES_WHOLE_ORGANIZATION = frozenset({"admin", "attorney", "viewer"})
 _ROLES_KEY = unit_of_work_key("clemency.access.roles")
 
 
-def roles_of(session: Session, user: User) -> dict[int, str]:
+def roles_of(*, session: Session, user: User) -> dict[int, str]:
     """The user's role in each of their organizations (organization id -> role).
 
     Read once per unit of work: a page checks access several times (the case, each sensitive
@@ -79,9 +79,9 @@ def roles_of(session: Session, user: User) -> dict[int, str]:
     return roles
 
 
-def role_in(session: Session, user: User, organization_id: int) -> str | None:
+def role_in(*, session: Session, user: User, organization_id: int) -> str | None:
     """The user's role in the organization, or None (no membership)."""
-    return roles_of(session, user).get(organization_id)
+    return roles_of(session=session, user=user).get(organization_id)
 
 
 @event.listens_for(Session, "before_flush")
@@ -100,7 +100,7 @@ def _forget_roles_on_rollback(session: Session, _previous: object) -> None:
     session.info.pop(_ROLES_KEY, None)
 
 
-def is_assigned(session: Session, user: User, case_id: int) -> bool:
+def is_assigned(*, session: Session, user: User, case_id: int) -> bool:
     return (
         session.scalar(
             select(CaseAssignment.id).where(
@@ -119,27 +119,32 @@ def _sees(session: Session, actor: User, role: str | None, case: Case) -> bool:
         return False
     if role in _SEES_WHOLE_ORGANIZATION:
         return True
-    return is_assigned(session, actor, case.id)
+    return is_assigned(session=session, user=actor, case_id=case.id)
 
 
-def can_see(session: Session, actor: Actor, case: Case) -> bool:
+def can_see(*, session: Session, actor: Actor, case: Case) -> bool:
     if isinstance(actor, Operator):
         return True
-    return _sees(session, actor, role_in(session, actor, case.organization_id), case)
+    return _sees(
+        session,
+        actor,
+        role_in(session=session, user=actor, organization_id=case.organization_id),
+        case,
+    )
 
 
-def permissions(session: Session, actor: Actor, case: Case) -> frozenset[Permission]:
+def permissions(*, session: Session, actor: Actor, case: Case) -> frozenset[Permission]:
     """What ``actor`` may do with ``case`` (empty when the case is not visible)."""
     if isinstance(actor, Operator):
         return frozenset(Permission)
-    role = role_in(session, actor, case.organization_id)
+    role = role_in(session=session, user=actor, organization_id=case.organization_id)
     if not _sees(session, actor, role, case):
         return frozenset()
     return _ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
 def visible_cases_clause(
-    session: Session, actor: Actor, *, organization: ColumnElement[int] | None = None
+    *, session: Session, actor: Actor, organization: ColumnElement[int] | None = None
 ) -> ColumnElement[bool]:
     """A WHERE clause selecting exactly the cases ``actor`` may see (lists agree with get):
     every case of an organization where the user is an admin, attorney or viewer, and the
@@ -153,7 +158,7 @@ def visible_cases_clause(
     if not actor.is_active:
         return false()
     column = Case.organization_id.expression if organization is None else organization
-    memberships = roles_of(session, actor).items()
+    memberships = roles_of(session=session, user=actor).items()
     whole = sorted(org for org, role in memberships if role in _SEES_WHOLE_ORGANIZATION)
     assigned_only = sorted(org for org, role in memberships if role == "volunteer")
     clauses: list[ColumnElement[bool]] = []
@@ -165,13 +170,17 @@ def visible_cases_clause(
     return or_(*clauses) if clauses else false()
 
 
-def may_create_in(session: Session, actor: Actor, organization_id: int) -> bool:
+def may_create_in(*, session: Session, actor: Actor, organization_id: int) -> bool:
     """Admins, attorneys and volunteers may open cases in their organization; viewers may not."""
     if isinstance(actor, Operator):
         return True
     if not actor.is_active:
         return False
-    return role_in(session, actor, organization_id) in {"admin", "attorney", "volunteer"}
+    return role_in(session=session, user=actor, organization_id=organization_id) in {
+        "admin",
+        "attorney",
+        "volunteer",
+    }
 
 
 def actor_label(actor: Actor) -> str:

@@ -163,7 +163,9 @@ def open_for_user(
     ``need`` (e.g. a viewer asking to write).
     """
     case = session.get(Case, case_id)
-    allowed = frozenset() if case is None else access.permissions(session, user, case)
+    allowed = (
+        frozenset() if case is None else access.permissions(session=session, actor=user, case=case)
+    )
     if case is None or Permission.READ not in allowed:
         _refused(session, user, need, case_id, "no such case" if case is None else "not visible")
         raise CaseNotFound(_NOT_FOUND_MESSAGE.format(case_id=case_id), case_id=case_id)
@@ -299,7 +301,7 @@ def _check_case_level(
 
 
 def find_duplicate_person(
-    session: Session, organization_id: int, person: dict[str, Any]
+    *, session: Session, organization_id: int, person: dict[str, Any]
 ) -> tuple[Case, str] | None:
     """An existing case of ``organization_id`` whose person has the register number of
     ``person`` (coerced values), or the same name (case, accents, spacing ignored) and date of
@@ -327,11 +329,11 @@ def find_duplicate_person(
 def _refuse_duplicate_person(
     session: Session, user: Actor, organization_id: int, person: dict[str, Any]
 ) -> None:
-    found = find_duplicate_person(session, organization_id, person)
+    found = find_duplicate_person(session=session, organization_id=organization_id, person=person)
     if found is None:
         return
     existing, matched = found
-    if Permission.READ in access.permissions(session, user, existing):
+    if Permission.READ in access.permissions(session=session, actor=user, case=existing):
         raise DuplicatePerson(
             f"This person may already have a case: case {existing.reference} (id {existing.id}) "
             f"has the same {matched}. Open that case, or confirm that this is a different "
@@ -366,7 +368,7 @@ def create_case(
     Every problem with the values is reported at once (:class:`BadInput` with ``errors``). A
     person who matches one of another case of the organization (:func:`find_duplicate_person`)
     is refused with :class:`DuplicatePerson` unless ``confirm_different_person``."""
-    if not access.may_create_in(session, user, organization_id):
+    if not access.may_create_in(session=session, actor=user, organization_id=organization_id):
         raise PermissionDenied(
             "Your role does not allow opening cases in this organization.",
             organization_id=organization_id,
@@ -396,10 +398,16 @@ def create_case(
     )
     session.add(case)
     session.flush()
-    if isinstance(user, User) and access.role_in(session, user, organization_id) == "volunteer":
+    if (
+        isinstance(user, User)
+        and access.role_in(session=session, user=user, organization_id=organization_id)
+        == "volunteer"
+    ):
         session.add(CaseAssignment(case_id=case.id, user_id=user.id))
     detail = None
-    if confirm_different_person and find_duplicate_person(session, organization_id, person_values):
+    if confirm_different_person and find_duplicate_person(
+        session=session, organization_id=organization_id, person=person_values
+    ):
         detail = "confirmed as a different person than a matching case"
     _audit(session, user, "create", "case", case.id, case, [*sorted(case_values), "person"], detail)
     session.flush()
@@ -539,7 +547,9 @@ def refuse_sensitive_part(
 
 
 def _check_sensitive_write(session: Session, user: Actor, case: Case, kind: str) -> None:
-    if kind in SENSITIVE_PARTS and Permission.WRITE not in access.permissions(session, user, case):
+    if kind in SENSITIVE_PARTS and Permission.WRITE not in access.permissions(
+        session=session, actor=user, case=case
+    ):
         raise PermissionDenied(f"Your role does not allow changing {kind}.", kind=kind)
 
 

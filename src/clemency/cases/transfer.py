@@ -123,7 +123,7 @@ def export_cases(
     query = (
         select(Case, Organization.slug)
         .join(Organization, Organization.id == Case.organization_id)
-        .where(access.visible_cases_clause(session, user))
+        .where(access.visible_cases_clause(session=session, actor=user))
         .order_by(Organization.slug, Case.reference)
         .options(*(selectinload(getattr(Case, kind)) for kind in PART_MODELS))
         .options(selectinload(Case.person))
@@ -132,7 +132,9 @@ def export_cases(
         query = query.where(Organization.slug == organization_slug)
     emails = {user_id: email for user_id, email in session.execute(select(User.id, User.email))}
     for case, slug in session.execute(query):
-        sensitive = Permission.SENSITIVE in access.permissions(session, user, case)
+        sensitive = Permission.SENSITIVE in access.permissions(
+            session=session, actor=user, case=case
+        )
         document = case_to_document(case, emails, sensitive=sensitive)
         document["organization"] = slug
         audit.record(
@@ -471,7 +473,9 @@ class _ImportContext:
         unknown = sorted(set(document) - known)
         if unknown:
             raise BadInput(f"unknown field(s) {', '.join(unknown)}")
-        if not access.may_create_in(self.session, self.user, organization.id):
+        if not access.may_create_in(
+            session=self.session, actor=self.user, organization_id=organization.id
+        ):
             raise BadInput(f"you may not create cases in organization {organization.slug!r}")
         case_values, problems = coerce_all(
             Case, {name: document.get(name) for name in CASE_FIELDS}, CASE_FIELDS
@@ -548,7 +552,9 @@ class _ImportContext:
         """The export leaves sensitive parts out for roles without the grant; the import does
         not let such a role write them either (the same rule as the part services)."""
         given = sorted(kind for kind in SENSITIVE_PARTS if document.get(kind))
-        if given and Permission.SENSITIVE not in access.permissions(self.session, self.user, case):
+        if given and Permission.SENSITIVE not in access.permissions(
+            session=self.session, actor=self.user, case=case
+        ):
             names = ", ".join(kind.replace("_", " ") for kind in given)
             raise BadInput(
                 f"{', '.join(given)}: your role may not add {names} (sensitive parts); import "

@@ -41,7 +41,7 @@ def _run(database_url: str | None, email: str, action: str) -> None:
     operator = _operator()
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="cli")
+            audit.set_origin(session=session, source="cli")
             if action in ("disable", "enable"):
                 auth.operator_set_active(
                     session=session,
@@ -116,7 +116,7 @@ def create_admin(
             if session.scalar(select(Membership.id).where(Membership.role == "admin").limit(1)):
                 fail("an administrator already exists; invite people from the Admin page")
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-            audit.set_origin(session, source="cli")
+            audit.set_origin(session=session, source="cli")
             organization = service.create_organization(
                 session=session, slug=org, name=org_name or org
             )

@@ -68,7 +68,7 @@ def export_cases(
     engine = make_engine(url)
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="cli")
+            audit.set_origin(session=session, source="cli")
             documents = transfer.export_cases(
                 session=session, user=actor_for(session, as_user), organization_slug=organization
             )
@@ -129,7 +129,7 @@ def import_cases(
     engine = make_engine(database_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="cli")
+            audit.set_origin(session=session, source="cli")
             result = transfer.import_cases(
                 session=session,
                 user=actor_for(session, as_user),

@@ -77,11 +77,11 @@ def facts_of_stored_case(
     engine = make_engine(database_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="cli")
+            audit.set_origin(session=session, source="cli")
             actor = actor_for(session, as_user)
             stored = case_service.get_for_user(session=session, user=actor, case_id=case_id)
             include_sensitive = access.Permission.SENSITIVE in access.permissions(
-                session, actor, stored
+                session=session, actor=actor, case=stored
             )
             facts = facts_to_json(
                 facts_for_case(stored, as_of=as_of, include_sensitive=include_sensitive)

@@ -92,11 +92,11 @@ def demo(
     audit_keys.bind(engine, key)
     try:
         with unit_of_work(engine) as session:
-            if is_seeded(session):
+            if is_seeded(session=session):
                 typer.echo(f"Using the existing demo database {shown} (delete it to reseed).")
             else:
                 summary = seed_demo(
-                    session,
+                    session=session,
                     seed=seed,
                     count=count,
                     secret_key=settings.secret_key.get_secret_value(),

@@ -47,7 +47,7 @@ def refresh(as_of: AsOf = None, database_url: DatabaseUrl = None) -> None:
     engine = make_engine(database_url or get_settings().database_url)
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="cli")
+            audit.set_origin(session=session, source="cli")
             result = tasks.refresh(session=session, as_of=day)
     except ClemencyError as error:
         report(error)
@@ -80,7 +80,7 @@ def screen(
     try:
         while True:
             with unit_of_work(engine) as session:
-                audit.set_origin(session, source="cli")
+                audit.set_origin(session=session, source="cli")
                 count, last = queues.screen_unscreened(
                     session=session,
                     as_of=day,

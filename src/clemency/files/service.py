@@ -123,7 +123,7 @@ def register_file(
 
     The one place a document row gets its storage key, hash, type and size: from the bytes
     just written, never from a caller (callers have checked access and the content)."""
-    bind_store(session, data_dir)
+    bind_store(session=session, data_dir=data_dir)
     key = BlobStore(data_dir).put(content)
     document = Document(
         case_id=case.id,
@@ -147,7 +147,7 @@ _DATA_DIR = "clemency.files.data_dir"
 _PENDING_REMOVAL = unit_of_work_key("clemency.files.pending_removal")
 
 
-def bind_store(session: Session, data_dir: Path) -> None:
+def bind_store(*, session: Session, data_dir: Path) -> None:
     """Tell the session where its files live, so deleting a document removes its file."""
     session.info[_DATA_DIR] = data_dir
 

@@ -109,7 +109,8 @@ def organization_rows(
         select(Case)
         .where(
             and_(
-                Case.organization_id == organization_id, access.visible_cases_clause(session, user)
+                Case.organization_id == organization_id,
+                access.visible_cases_clause(session=session, actor=user),
             )
         )
         .options(selectinload(Case.decisions), selectinload(Case.petition_events))
@@ -137,7 +138,7 @@ def organization_statistics(
 ) -> OrganizationStatistics:
     """Cases by stage, time in stage and outcomes by jurisdiction and year, suppressed."""
     if not isinstance(user, access.Operator) and access.role_in(
-        session, user, organization_id
+        session=session, user=user, organization_id=organization_id
     ) not in {"admin", "attorney", "viewer", "volunteer"}:
         raise PermissionDenied("Statistics are shown only to members of the organization.")
     rows = organization_rows(

@@ -68,7 +68,7 @@ def _wake(session: Session, settings: Settings, job: Job, at: datetime | None) -
     else:
         from clemency.jobs import thread
 
-        thread.wake_after_commit(session)
+        thread.wake_after_commit(session=session)
 
 
 def enqueue(
@@ -214,7 +214,7 @@ def execute(engine: Engine, settings: Settings, job_id: int) -> str | None:
         return None
     try:
         with unit_of_work(engine) as session:
-            audit.set_origin(session, source="job")
+            audit.set_origin(session=session, source="job")
             context = registry.JobContext(
                 session=session,
                 settings=settings,
@@ -256,7 +256,7 @@ def _record_failure(
     engine: Engine, settings: Settings, claimed: Claimed, reason: str, *, final: bool
 ) -> str:
     with unit_of_work(engine) as session:
-        audit.set_origin(session, source="job")
+        audit.set_origin(session=session, source="job")
         job = session.get(Job, claimed.id)
         assert job is not None
         job.error = reason
@@ -282,7 +282,7 @@ def _record_failure(
         return job.status
 
 
-def due(session: Session, limit: int = 10) -> list[int]:
+def due(*, session: Session, limit: int = 10) -> list[int]:
     """Ids of queued jobs whose time has come, oldest first (the thread runner's poll)."""
     return list(
         session.scalars(
@@ -316,7 +316,7 @@ def recent(*, session: Session, organization_id: int, limit: int = 100) -> list[
     )
 
 
-def counts(session: Session) -> dict[tuple[str, str], int]:
+def counts(*, session: Session) -> dict[tuple[str, str], int]:
     """``{(kind, status): n}`` over every job on record."""
     rows = session.execute(
         select(Job.kind, Job.status, func.count()).group_by(Job.kind, Job.status)
@@ -324,12 +324,12 @@ def counts(session: Session) -> dict[tuple[str, str], int]:
     return {(k, s): int(n) for k, s, n in rows}
 
 
-def refresh_metrics(session: Session) -> None:
+def refresh_metrics(*, session: Session) -> None:
     """Set the queue-depth and failed-job gauges from the table (called at each scrape)."""
     for name in registry.kinds():
         metrics.JOBS_QUEUED.labels(name).set(0)
         metrics.JOBS_FAILED_NOW.labels(name).set(0)
-    for (kind_name, status), n in counts(session).items():
+    for (kind_name, status), n in counts(session=session).items():
         if status == "queued":
             metrics.JOBS_QUEUED.labels(kind_name).set(n)
         elif status == "failed":

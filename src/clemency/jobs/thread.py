@@ -20,7 +20,7 @@ _WAKE = threading.Event()
 _WAKE_KEY = "clemency.jobs.wake"
 
 
-def wake_after_commit(session: Session) -> None:
+def wake_after_commit(*, session: Session) -> None:
     """Wake the runner when ``session`` commits (a job it queued is then visible)."""
     if session.info.get(_WAKE_KEY):
         return
@@ -61,7 +61,7 @@ class Runner:
         ran = 0
         while not self._stop.is_set():
             with unit_of_work(self.engine) as session:
-                ids = service.due(session)
+                ids = service.due(session=session)
             if not ids:
                 return ran
             for job_id in ids:

@@ -155,7 +155,7 @@ def check_queue(settings: Settings) -> Finding:
             )
         try:
             with unit_of_work(engine) as session:
-                counts = jobs.counts(session)
+                counts = jobs.counts(session=session)
         except Exception as error:  # the database check above says what is wrong with it
             return Finding(
                 "job queue",

@@ -45,7 +45,7 @@ def queue_daily(engine: Engine, settings: Settings, day: date) -> None:
         )
 
 
-def preference(session: Session, user_id: int) -> str:
+def preference(*, session: Session, user_id: int) -> str:
     row = session.get(MailPreference, user_id)
     return row.deadlines if row is not None else "digest"
 
@@ -85,7 +85,7 @@ def _already_sent(session: Session, kind: str, to: str, day: date) -> bool:
     ) > 0
 
 
-def letter_reminders(session: Session, settings: Settings, day: date) -> int:
+def letter_reminders(*, session: Session, settings: Settings, day: date) -> int:
     from clemency.accounts.models import User
     from clemency.petitions.deadlines import LETTER_FOLLOW_UP_DAYS
     from clemency.petitions.models import LetterRequest, SupportLetter
@@ -126,7 +126,7 @@ def letter_reminders(session: Session, settings: Settings, day: date) -> int:
     return sent
 
 
-def deadline_reminders(session: Session, settings: Settings, day: date) -> int:
+def deadline_reminders(*, session: Session, settings: Settings, day: date) -> int:
     from clemency.accounts.models import User
     from clemency.tasks.models import Task
 
@@ -148,7 +148,7 @@ def deadline_reminders(session: Session, settings: Settings, day: date) -> int:
         by_user.setdefault((user_id, email), []).append(due_on)
     sent = 0
     for (user_id, email), due in by_user.items():
-        choice = preference(session, user_id)
+        choice = preference(session=session, user_id=user_id)
         if choice == "off" or _already_sent(session, "deadline_digest", email, day):
             continue
         batches = [due] if choice == "digest" else [[d] for d in due]
@@ -168,6 +168,6 @@ def deadline_reminders(session: Session, settings: Settings, day: date) -> int:
 def daily_reminders(context: JobContext) -> dict[str, Any]:
     day = date.fromisoformat(str(context.payload["day"]))
     context.progress(0.1)
-    letters = letter_reminders(context.session, context.settings, day)
-    deadlines = deadline_reminders(context.session, context.settings, day)
+    letters = letter_reminders(session=context.session, settings=context.settings, day=day)
+    deadlines = deadline_reminders(session=context.session, settings=context.settings, day=day)
     return {"letter_reminders": letters, "deadline_messages": deadlines}

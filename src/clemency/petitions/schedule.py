@@ -31,7 +31,9 @@ class CaseDeadline:
     deadline: dl.Deadline
 
 
-def inputs_for_case(session: Session, case: Case, as_of: date | None = None) -> dl.DeadlineInputs:
+def inputs_for_case(
+    *, session: Session, case: Case, as_of: date | None = None
+) -> dl.DeadlineInputs:
     """Facts, petitions (with inferred stage and dates), grants and letter requests of a case.
 
     ``as_of`` (default: today) is the day the rulesets are evaluated for the pardon date.
@@ -41,7 +43,7 @@ def inputs_for_case(session: Session, case: Case, as_of: date | None = None) -> 
     notice_fact = facts.get("execution_notice_date")
     decisions = list(session.scalars(select(Decision).where(Decision.case_id == case.id)))
     for p in case.petitions:
-        st = petition_service.stage_of(session, p)
+        st = petition_service.stage_of(session=session, petition=p)
         decided = [
             d.decided_on for d in decisions if d.petition_id == p.id and d.decided_on is not None
         ]
@@ -86,7 +88,7 @@ def inputs_for_case(session: Session, case: Case, as_of: date | None = None) -> 
 
 def for_case(*, session: Session, case: Case, as_of: date | None = None) -> list[dl.Deadline]:
     """Every deadline of one case (caller has checked access)."""
-    return dl.compute(inputs_for_case(session, case, as_of))
+    return dl.compute(inputs_for_case(session=session, case=case, as_of=as_of))
 
 
 def _collect(session: Session, cases: list[Case], since: date | None) -> list[CaseDeadline]:
@@ -102,7 +104,9 @@ def for_user(*, session: Session, user: Actor, since: date | None = None) -> lis
     """Deadlines of every case ``user`` may see (the same clause as the case list)."""
     cases = list(
         session.scalars(
-            select(Case).where(access.visible_cases_clause(session, user)).order_by(Case.id)
+            select(Case)
+            .where(access.visible_cases_clause(session=session, actor=user))
+            .order_by(Case.id)
         )
     )
     return _collect(session, cases, since)
@@ -124,7 +128,10 @@ def upcoming(
     cases = list(
         session.scalars(
             select(Case)
-            .where(Case.id.in_(sorted(set(case_ids))), access.visible_cases_clause(session, user))
+            .where(
+                Case.id.in_(sorted(set(case_ids))),
+                access.visible_cases_clause(session=session, actor=user),
+            )
             .order_by(Case.id)
         )
     )
@@ -137,12 +144,15 @@ def for_organization(
 ) -> list[CaseDeadline]:
     """Deadlines of every case of an organization, for its admins and attorneys."""
     if isinstance(user, User):
-        role = access.role_in(session, user, organization_id)
+        role = access.role_in(session=session, user=user, organization_id=organization_id)
         if role not in ("admin", "attorney"):
             raise PermissionDenied("Only admins and attorneys see the organization's deadlines.")
     visible = session.scalars(
         select(Case)
-        .where(Case.organization_id == organization_id, access.visible_cases_clause(session, user))
+        .where(
+            Case.organization_id == organization_id,
+            access.visible_cases_clause(session=session, actor=user),
+        )
         .order_by(Case.id)
     )
     return _collect(session, list(visible), since)
@@ -174,11 +184,11 @@ def page_for_user(
     from sqlalchemy.orm import selectinload
 
     page = max(1, page)
-    clause = access.visible_cases_clause(session, user)
+    clause = access.visible_cases_clause(session=session, actor=user)
     query = select(Case).where(clause)
     if organization_id is not None:
         if isinstance(user, User):
-            role = access.role_in(session, user, organization_id)
+            role = access.role_in(session=session, user=user, organization_id=organization_id)
             if role not in ("admin", "attorney"):
                 raise PermissionDenied(
                     "Only admins and attorneys see the organization's deadlines."

@@ -101,17 +101,20 @@ class TimelineItem:
     petition_id: int | None
 
 
-def lifecycle_role(session: Session, user: Actor, case: Case) -> str:
+def lifecycle_role(*, session: Session, user: Actor, case: Case) -> str:
     if isinstance(user, Operator):
         return "staff"
-    return ROLE_MAP.get(access.role_in(session, user, case.organization_id) or "", "viewer")
+    return ROLE_MAP.get(
+        access.role_in(session=session, user=user, organization_id=case.organization_id) or "",
+        "viewer",
+    )
 
 
 def _machine(jurisdiction: str) -> Lifecycle:
     return lifecycle_mod.load(jurisdiction)
 
 
-def stage_of(session: Session, petition: Petition) -> PetitionStage:
+def stage_of(*, session: Session, petition: Petition) -> PetitionStage:
     """The petition's lifecycle row, read only: the stored one, or (for a petition whose row
     has not been written yet) the row it would start with, which is not added to the session.
 
@@ -162,10 +165,10 @@ def _known(petition: Petition) -> KnownStatus | None:
     return KnownStatus(e.status, e.occurred_on, e.source, e.source_detail, e.known_by, e.learned_on)
 
 
-def view(session: Session, petition: Petition, role: str | None = None) -> PetitionView:
+def view(*, session: Session, petition: Petition, role: str | None = None) -> PetitionView:
     """Known status, inferred stage and the steps ``role`` may take next."""
     session.refresh(petition, ["events"])
-    st = stage_of(session, petition)
+    st = stage_of(session=session, petition=petition)
     machine = _machine(petition.jurisdiction)
     spec = machine.state(st.stage)
     return PetitionView(
@@ -312,7 +315,7 @@ def transition(
     facts = case_facts.facts_for_case(case)
     ctx = TransitionContext(
         on=on,
-        role=lifecycle_role(session, user, case),
+        role=lifecycle_role(session=session, user=user, case=case),
         data=values,
         packet_missing=packet_missing,
         is_capital_case=facts.get("is_capital_case") is True,
@@ -354,7 +357,7 @@ def transition(
     _audit(
         session, user, case, "update", "petition", petition.id, f"transition {name}: {old} -> {new}"
     )
-    return view(session, petition, ctx.role)
+    return view(session=session, petition=petition, role=ctx.role)
 
 
 def _apply_effects(
@@ -471,7 +474,11 @@ def observe(
         petition.id,
         f"observed {status} ({source}); stage {old} -> {st.stage}",
     )
-    return view(session, petition, lifecycle_role(session, user, case))
+    return view(
+        session=session,
+        petition=petition,
+        role=lifecycle_role(session=session, user=user, case=case),
+    )
 
 
 def record_outside_decision(
@@ -523,8 +530,8 @@ def record_outside_decision(
 
 def petitions_of(*, session: Session, user: Actor, case_id: int) -> list[PetitionView]:
     case = case_service.get_for_user(session=session, user=user, case_id=case_id)
-    role = lifecycle_role(session, user, case)
-    return [view(session, p, role) for p in case.petitions]
+    role = lifecycle_role(session=session, user=user, case=case)
+    return [view(session=session, petition=p, role=role) for p in case.petitions]
 
 
 def timeline(*, session: Session, user: Actor, case_id: int) -> list[TimelineItem]:

@@ -134,7 +134,8 @@ def _cases_by_register(session: Session, user: Actor, registers: set[str]) -> di
             select(Case.id, Person.bop_register_number)
             .join(Person, Person.id == Case.person_id)
             .where(
-                Person.bop_register_number.in_(chunk), access.visible_cases_clause(session, user)
+                Person.bop_register_number.in_(chunk),
+                access.visible_cases_clause(session=session, actor=user),
             )
             .order_by(Case.id)
         ):

@@ -109,7 +109,7 @@ def queue(
         select(Case.id)
         .join(CaseScreening, CaseScreening.case_id == Case.id)
         .where(
-            access.visible_cases_clause(session, user),
+            access.visible_cases_clause(session=session, actor=user),
             _qualifying(today, within_days),
             ~exists().where(Petition.case_id == Case.id),
             _view_clause(view, today),
@@ -322,7 +322,7 @@ def report(*, session: Session, user: Actor, today: date) -> Report:
         select(QueueDecision.state, QueueDecision.reason, func.count())
         .join(Case, Case.id == QueueDecision.case_id)
         .where(
-            access.visible_cases_clause(session, user),
+            access.visible_cases_clause(session=session, actor=user),
             or_(QueueDecision.state == "dismissed", QueueDecision.snoozed_until > today),
         )
         .group_by(QueueDecision.state, QueueDecision.reason)

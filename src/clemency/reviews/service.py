@@ -131,7 +131,10 @@ def override(
 ) -> DeterminationOverride:
     """Record a reviewer's outcome with a reason; the machine result it overrides is copied
     into the record, so both stay on file. Admins and attorneys may override."""
-    if access.role_in(session, user, case.organization_id) not in REVIEWER_ROLES:
+    if (
+        access.role_in(session=session, user=user, organization_id=case.organization_id)
+        not in REVIEWER_ROLES
+    ):
         raise PermissionDenied("Only attorneys and administrators may override a determination.")
     if outcome not in OUTCOMES:
         raise BadInput(f"Choose one of {', '.join(OUTCOMES)}.", field="outcome")

@@ -66,7 +66,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record_run(session: Session, result: ScreeningResult, run_by: str) -> ScreeningRun:
+def record_run(*, session: Session, result: ScreeningResult, run_by: str) -> ScreeningRun:
     summary = result.summary.to_dict()
     if result.comparison is not None:
         summary["comparison"] = result.comparison.to_dict()
@@ -135,7 +135,7 @@ def _birth(row: dict[str, Any]) -> date | None:
 
 
 def match_person(
-    session: Session, register: str, given: str, family: str, born: date | None
+    *, session: Session, register: str, given: str, family: str, born: date | None
 ) -> tuple[str, list[int]]:
     """``(matched_by, stored person ids)``: register number first, else name and birth date."""
     from clemency.cases.models import Person
@@ -166,7 +166,7 @@ def match_person(
 
 
 def import_people(
-    session: Session, run: ScreeningRun, result: ScreeningResult, organization: str, run_by: str
+    *, session: Session, run: ScreeningRun, result: ScreeningResult, organization: str, run_by: str
 ) -> Saved:
     from clemency.accounts.models import Organization
     from clemency.cases import service as case_service
@@ -182,7 +182,9 @@ def import_people(
         register = _text(row, ("bop_register_number",))
         register = register if REGISTER_RE.match(register) else ""
         given, family, born = _text(row, GIVEN), _text(row, FAMILY), _birth(row)
-        matched_by, ids = match_person(session, register, given, family, born)
+        matched_by, ids = match_person(
+            session=session, register=register, given=given, family=family, born=born
+        )
         match = ScreeningMatch(
             run_id=run.id,
             roster_person_id=str(row["person_id"]),
@@ -245,10 +247,12 @@ def save(
         with unit_of_work(engine) as session:
             from clemency.audit import service as audit
 
-            audit.set_origin(session, source="cli")
-            run = record_run(session, result, who)
+            audit.set_origin(session=session, source="cli")
+            run = record_run(session=session, result=result, run_by=who)
             if import_cases and organization:
-                return import_people(session, run, result, organization, who)
+                return import_people(
+                    session=session, run=run, result=result, organization=organization, run_by=who
+                )
             return Saved(run_id=run.id)
     finally:
         engine.dispose()

@@ -76,14 +76,16 @@ class CasePage:
 
 
 def visible_clause(
-    session: Session, user: User, *, walk_names: bool = False
+    *, session: Session, user: User, walk_names: bool = False
 ) -> ColumnElement[bool]:
     """The store's visibility rule (``access.visible_cases_clause``). Sorting by name on
     SQLite, the organization filter is written so that SQLite walks the people's name index and
     stops at one page instead of choosing the organization index and sorting it all."""
     if walk_names and session.get_bind().dialect.name == "sqlite":
-        return access.visible_cases_clause(session, user, organization=Case.organization_id + 0)
-    return access.visible_cases_clause(session, user)
+        return access.visible_cases_clause(
+            session=session, actor=user, organization=Case.organization_id + 0
+        )
+    return access.visible_cases_clause(session=session, actor=user)
 
 
 Narrowed = tuple[list[int] | None, ColumnElement[bool] | None]
@@ -100,10 +102,14 @@ def _filtered(
     query = select(Case, Person).join(Person, Person.id == Case.person_id)
     if not with_person:  # counting needs no person columns and no join
         query = select(Case)  # type: ignore[assignment]
-    query = query.where(visible_clause(session, user, walk_names=filters.sort == "name"))
-    ids, matching = narrowed if narrowed is not None else search.narrowing(session, filters.q)
+    query = query.where(
+        visible_clause(session=session, user=user, walk_names=filters.sort == "name")
+    )
+    ids, matching = (
+        narrowed if narrowed is not None else search.narrowing(session=session, query=filters.q)
+    )
     if ids is not None:
-        query = query.where(search.id_in(session, Case.id, ids))
+        query = query.where(search.id_in(session=session, column=Case.id, ids=ids))
     if matching is not None:
         query = query.where(matching)
     if filters.stage:
@@ -146,7 +152,7 @@ def _walk_names_past_stage_index(session: Session, user: User, filters: CaseFilt
         return False
     capped = (
         select(Case.id)
-        .where(visible_clause(session, user), Case.stage == filters.stage)
+        .where(visible_clause(session=session, user=user), Case.stage == filters.stage)
         .limit(COMMON_STAGE)
         .subquery()
     )
@@ -284,7 +290,7 @@ class Dashboard:
 
 def dashboard(*, session: Session, user: User) -> Dashboard:
     """Cases by stage, the user's assignments, and petitions still waiting for a decision."""
-    visible = visible_clause(session, user)
+    visible = visible_clause(session=session, user=user)
     by_stage = [
         (stage, int(count))
         for stage, count in session.execute(

@@ -94,7 +94,7 @@ def reindex(connection: Connection, case_ids: set[int]) -> None:
             connection.execute(insert(CaseSearchTerm), rows)
 
 
-def reindex_all(session: Session) -> int:
+def reindex_all(*, session: Session) -> int:
     """Rebuild the whole index (after a bulk load); returns the number of cases indexed."""
     connection = session.connection()
     connection.execute(delete(CaseSearchTerm))
@@ -103,7 +103,7 @@ def reindex_all(session: Session) -> int:
     return len(ids)
 
 
-def index_is_empty_but_cases_exist(session: Session) -> bool:
+def index_is_empty_but_cases_exist(*, session: Session) -> bool:
     has_terms = session.scalar(select(CaseSearchTerm.id).limit(1)) is not None
     has_cases = session.scalar(select(Case.id).limit(1)) is not None
     return has_cases and not has_terms
@@ -131,7 +131,7 @@ NARROW_CAP = 5000
 PROBE_LIMIT = 200  # candidates up to which a common word is checked case by case
 
 
-def id_in(session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
+def id_in(*, session: Session, column: Any, ids: list[int]) -> ColumnElement[bool]:
     """``column IN ids`` with the ids as *one* parameter: thousands of separate parameters
     cost more to bind (and on PostgreSQL to plan) than the query costs to run. PostgreSQL gets
     ``= ANY(array)``, SQLite ``IN (SELECT value FROM json_each(json array))``."""
@@ -160,11 +160,19 @@ def _word_ids(session: Session, word: str, within: list[int] | None) -> list[int
             # Many candidates: walk the word's stretch of the (term, case_id) index once
             # instead of probing every candidate's terms (SQLite would pick the probes).
             case_id = CaseSearchTerm.case_id + 0
-        return list(set(connection.execute(query.where(id_in(session, case_id, within))).scalars()))
+        return list(
+            set(
+                connection.execute(
+                    query.where(id_in(session=session, column=case_id, ids=within))
+                ).scalars()
+            )
+        )
     return list(connection.execute(query.limit(NARROW_CAP + 1)).scalars())
 
 
-def narrowing(session: Session, query: str) -> tuple[list[int] | None, ColumnElement[bool] | None]:
+def narrowing(
+    *, session: Session, query: str
+) -> tuple[list[int] | None, ColumnElement[bool] | None]:
     """Split a search into what is cheapest: ``(ids, clause)``.
 
     Each word's matches are read from the index, up to :data:`NARROW_CAP`. Once one word has

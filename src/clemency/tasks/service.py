@@ -77,7 +77,7 @@ def for_user(*, session: Session, user: User, limit: int = 10) -> list[MyTask]:
         .where(
             Task.done_at.is_(None),
             or_(Task.assignee_id == user.id, and_(Task.assignee_id.is_(None), assigned_case)),
-            access.visible_cases_clause(session, user),
+            access.visible_cases_clause(session=session, actor=user),
         )
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id)
         .limit(limit)
@@ -93,7 +93,11 @@ def assignable_users(*, session: Session, case: Case) -> list[tuple[int, str]]:
         .where(Membership.organization_id == case.organization_id, User.is_active.is_(True))
         .order_by(User.display_name, User.id)
     )
-    return [(u.id, u.display_name) for u in members if access.can_see(session, u, case)]
+    return [
+        (u.id, u.display_name)
+        for u in members
+        if access.can_see(session=session, actor=u, case=case)
+    ]
 
 
 def names_of(*, session: Session, user_ids: Sequence[int | None]) -> dict[int, str]:
@@ -147,7 +151,7 @@ def _check_assignee(session: Session, case: Case, assignee_id: int | None) -> No
     if assignee_id is None:
         return
     assignee = session.get(User, assignee_id)
-    if assignee is None or not access.can_see(session, assignee, case):
+    if assignee is None or not access.can_see(session=session, actor=assignee, case=case):
         raise BadInput(
             f"User {assignee_id} cannot be given this task: they may not open case {case.id}. "
             "Choose a member of the organization who works on the case.",

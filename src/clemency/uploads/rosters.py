@@ -249,7 +249,7 @@ def screen_job(context: JobContext) -> dict[str, Any]:
         raise _friendly(error, roster, str(payload["filename"])) from None
     user = context.session.get(User, context.user_id) if context.user_id else None
     who = user.email if user is not None else "unknown"
-    stored = records.record_run(context.session, result, who)
+    stored = records.record_run(session=context.session, result=result, run_by=who)
     metrics.SCREENING_ROWS.inc(stored.rows)
     audit.record(
         session=context.session,

@@ -137,8 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         try:
             with unit_of_work(engine) as session:
-                if search.index_is_empty_but_cases_exist(session):
-                    count = search.reindex_all(session)
+                if search.index_is_empty_but_cases_exist(session=session):
+                    count = search.reindex_all(session=session)
                     log.info("built the case search index (%d cases)", count)
         except Exception as error:
             # Several workers start at once; on SQLite one builds the index and the others

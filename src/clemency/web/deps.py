@@ -72,8 +72,8 @@ def get_db(request: Request) -> Iterator[Session]:
     request_id = getattr(request.state, "request_id", None) or secrets.token_hex(8)
     request.state.request_id = request_id
     with unit_of_work(engine) as session:
-        audit.set_origin(session, source=client_address(request), request_id=request_id)
-        files.bind_store(session, request.app.state.settings.data_dir)
+        audit.set_origin(session=session, source=client_address(request), request_id=request_id)
+        files.bind_store(session=session, data_dir=request.app.state.settings.data_dir)
         yield session
 
 

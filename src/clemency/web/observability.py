@@ -118,7 +118,7 @@ def metrics_page(request: Request) -> Response:
 
     try:
         with unit_of_work(request.app.state.engine) as session:
-            jobs.refresh_metrics(session)
+            jobs.refresh_metrics(session=session)
     except Exception as error:  # metrics still answer when the database does not
         logging.getLogger(__name__).warning("job metrics not read: %s", type(error).__name__)
     body, content_type = metrics.exposition()

@@ -32,7 +32,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('casework') / 'c.db'}")
     Base.metadata.create_all(engine)
     session = session_factory(engine)()
-    seed_demo(session, seed=3, count=60, password=None)
+    seed_demo(session=session, seed=3, count=60, password=None)
     service.import_page(session=session, path=OBAMA)
     session.commit()
     yield session

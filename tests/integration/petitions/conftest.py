@@ -34,7 +34,7 @@ def session(engine: Engine) -> Iterator[Session]:
     from clemency.db.session import session_factory
 
     s = session_factory(engine)()
-    audit.set_origin(s, source="test")
+    audit.set_origin(session=s, source="test")
     try:
         yield s
     finally:

@@ -28,7 +28,7 @@ COURT = "U.S. District Court for the Western District of Tennessee"
 
 
 def _alice(session: Session) -> Case:
-    seed_demo(session, seed=1, count=2, password=None)
+    seed_demo(session=session, seed=1, count=2, password=None)
     session.flush()
     return session.scalars(select(Case).where(Case.reference == ALICE_REFERENCE)).one()
 

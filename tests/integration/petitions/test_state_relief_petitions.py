@@ -54,7 +54,7 @@ def test_georgia_firearm_rights_petition_from_draft_to_grant(
         on=date(2026, 2, 1),
         source="agency_lookup",
     )
-    assert petitions.stage_of(session, petition).stage == "under_investigation"
+    assert petitions.stage_of(session=session, petition=petition).stage == "under_investigation"
     petitions.transition(
         session=session,
         user=attorney,

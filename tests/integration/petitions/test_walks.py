@@ -302,7 +302,7 @@ def test_synthetic_federal_commutation_from_draft_to_grant(
             data={"case_number": "123456"},
         )
     session.expire_all()  # the refused write was rolled back with its savepoint
-    assert petitions.stage_of(session, petition).stage == "received"
+    assert petitions.stage_of(session=session, petition=petition).stage == "received"
 
     for name, on, data in [
         ("docket", date(2026, 3, 2), {"case_number": "C123456"}),
@@ -421,7 +421,7 @@ def test_deemed_denial_window_on_its_boundary(
         on=date(2026, 1, 31),
         source="agency_letter",
     )
-    st = petitions.stage_of(session, petition)
+    st = petitions.stage_of(session=session, petition=petition)
     st.adverse_recommendation_on = date(2026, 1, 31)
     session.flush()
     d = deadlines_by_key(session, case)
@@ -556,7 +556,7 @@ def test_oklahoma_two_stage_commutation_with_board_votes(
         on=date(2023, 1, 10),
         source="agency_lookup",
     )
-    assert petitions.stage_of(session, petition).stage == "merit_review"  # Stage 1
+    assert petitions.stage_of(session=session, petition=petition).stage == "merit_review"  # Stage 1
     with pytest.raises(IllegalTransition, match="2-2 is not a majority"):
         petitions.transition(
             session=session,
@@ -601,7 +601,7 @@ def test_oklahoma_two_stage_commutation_with_board_votes(
     d = deadlines_by_key(session, case)
     assert set(d) == {"us-ok.reapply_on"}
     assert_boundary(d["us-ok.reapply_on"], date(2026, 5, 1))  # 3 years after the denial
-    st = petitions.stage_of(session, petition)
+    st = petitions.stage_of(session=session, petition=petition)
     assert (st.votes_for, st.votes_against) == (2, 3)
     notes = [e.note for e in sorted(case.petition_events, key=lambda e: e.id)]
     assert any("vote 3-1" in (n or "") for n in notes)

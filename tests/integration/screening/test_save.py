@@ -127,13 +127,13 @@ def test_import_opens_cases_only_for_people_not_yet_stored(
 ) -> None:
     result = service.screen(roster, service.load("us-federal/pardon"), AS_OF, tmp_path / "o.csv")
     with session_factory(engine)() as session:
-        before = counts(session)
+        before = counts(session=session)
     saved = record.save(
         result, db_url=database_url, run_by="analyst", organization=org_slug, import_cases=True
     )
     assert saved.counts == {"existing": 2, "created": 2, "ambiguous": 1, "unidentified": 1}
     with session_factory(engine)() as session:
-        assert counts(session) == (before[0] + 2, before[1] + 2)
+        assert counts(session=session) == (before[0] + 2, before[1] + 2)
         matches = {
             m.roster_person_id: m
             for m in session.scalars(
@@ -161,7 +161,7 @@ def test_import_opens_cases_only_for_people_not_yet_stored(
     )
     assert again.counts == {"existing": 4, "ambiguous": 1, "unidentified": 1}
     with session_factory(engine)() as session:
-        assert counts(session) == (before[0] + 2, before[1] + 2)
+        assert counts(session=session) == (before[0] + 2, before[1] + 2)
 
 
 def test_unknown_organization_stores_nothing(
@@ -172,7 +172,7 @@ def test_unknown_organization_stores_nothing(
         record.save(result, db_url=database_url, run_by="x", organization="nope", import_cases=True)
     with session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(ScreeningRun)) == 0
-        assert counts(session) == (0, 0)
+        assert counts(session=session) == (0, 0)
 
 
 def test_save_from_the_command_line(

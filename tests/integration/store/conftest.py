@@ -70,7 +70,7 @@ def engine(
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     session = session_factory(engine)()
-    audit.set_origin(session, source="test")
+    audit.set_origin(session=session, source="test")
     yield session
     session.rollback()
     session.close()

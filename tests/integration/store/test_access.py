@@ -167,19 +167,19 @@ def test_roles_are_read_once_per_unit_of_work_and_forgotten_when_they_change(
 
     viewer = world.users[("a", "viewer")]
     case = world.cases["a_other"]
-    assert access.permissions(session, viewer, case) == {Permission.READ}
+    assert access.permissions(session=session, actor=viewer, case=case) == {Permission.READ}
     # A role change in the same unit of work is seen at once (the flush forgets the roles).
     accounts.add_membership(
         session=session, organization=world.orgs["a"], user=viewer, role="attorney"
     )
-    assert Permission.SENSITIVE in access.permissions(session, viewer, case)
+    assert Permission.SENSITIVE in access.permissions(session=session, actor=viewer, case=case)
     # Rolled back inside a savepoint: the old role again.
     savepoint = session.begin_nested()
     accounts.add_membership(
         session=session, organization=world.orgs["a"], user=viewer, role="viewer"
     )
-    assert access.permissions(session, viewer, case) == {Permission.READ}
+    assert access.permissions(session=session, actor=viewer, case=case) == {Permission.READ}
     savepoint.rollback()
-    assert Permission.SENSITIVE in access.permissions(session, viewer, case)
+    assert Permission.SENSITIVE in access.permissions(session=session, actor=viewer, case=case)
     session.rollback()  # and the whole transaction: the role it started with
-    assert access.permissions(session, viewer, case) == {Permission.READ}
+    assert access.permissions(session=session, actor=viewer, case=case) == {Permission.READ}

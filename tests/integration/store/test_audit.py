@@ -151,7 +151,7 @@ def test_the_service_layer_has_no_way_to_change_audit_rows() -> None:
 
 @pytest.mark.parametrize("source", ["203.0.113.9", "cli"])
 def test_origin_is_recorded(session: Session, world: World, source: str) -> None:
-    audit.set_origin(session, source=source, request_id="req-1")
+    audit.set_origin(session=session, source=source, request_id="req-1")
     cases.get_for_user(
         session=session, user=world.users[("a", "viewer")], case_id=world.cases["a_other"].id
     )
@@ -175,7 +175,7 @@ def test_concurrent_writers_never_fork_the_chain(engine: Engine, world: World) -
             barrier.wait()
             for _ in range(15):
                 with session_factory(engine)() as session:
-                    audit.set_origin(session, source="thread")
+                    audit.set_origin(session=session, source="thread")
                     user = session.get(User, user_id)
                     assert user is not None
                     cases.get_for_user(session=session, user=user, case_id=case_id)
@@ -208,7 +208,7 @@ def test_a_refused_access_is_audited_even_though_the_request_rolls_back(
 
     hidden = world.cases["b_case"].id
     with session_factory(engine)() as request:
-        audit.set_origin(request, source="198.51.100.7")
+        audit.set_origin(session=request, source="198.51.100.7")
         intruder = request.get(User, world.users[("a", "volunteer")].id)
         assert intruder is not None
         with pytest.raises(CaseNotFound):
@@ -250,7 +250,7 @@ def test_a_read_is_chained_at_commit_and_holds_no_lock_before(
     session.commit()
     before = _last_id(session)
     cases.get_for_user(session=session, user=attorney, case_id=case.id)
-    assert [e.action for e in audit.pending_reads(session)] == ["read"]
+    assert [e.action for e in audit.pending_reads(session=session)] == ["read"]
     assert _new_rows(session, before) == []
     with Session(engine) as other:  # would wait on the chain head if the read held it
         audit.record(
@@ -269,7 +269,7 @@ def test_a_read_is_chained_at_commit_and_holds_no_lock_before(
         ("update", "cli:test"),
         ("read", attorney.email),
     ]
-    assert audit.pending_reads(session) == []
+    assert audit.pending_reads(session=session) == []
     assert audit.verify_chain(session=session).ok
 
 
@@ -282,7 +282,7 @@ def test_a_rolled_back_read_is_dropped_with_its_transaction_or_savepoint(
     before = _last_id(session)
     cases.get_for_user(session=session, user=attorney, case_id=case.id)
     session.rollback()
-    assert audit.pending_reads(session) == []
+    assert audit.pending_reads(session=session) == []
     # Inside a savepoint: the read of the rolled-back savepoint goes, the others stay.
     cases.get_for_user(session=session, user=attorney, case_id=case.id)
     savepoint = session.begin_nested()

@@ -66,7 +66,7 @@ def test_export_then_import_through_the_cli(
     with broken.open("w", newline="") as stream:
         csv.writer(stream, lineterminator="\n").writerows(rows)
     with session_factory(engine)() as session:  # the same organizations and users exist there
-        seed_accounts(session, password=None)
+        seed_accounts(session=session, password=None)
         session.commit()
     code, _, err = _run("import", "cases", str(broken), "--database-url", database_url)
     assert code == 1

@@ -16,7 +16,7 @@ from clemency.cases.vocab import CASE_STAGES
 
 
 def _alice(session: Session) -> Case:
-    seed_demo(session, seed=1, count=14, password=None)
+    seed_demo(session=session, seed=1, count=14, password=None)
     session.commit()
     case = session.scalars(select(Case).where(Case.reference == ALICE_REFERENCE)).one()
     return case

@@ -46,7 +46,7 @@ def test_a_bad_file_reports_every_violation_by_line_and_imports_nothing(
     tmp_path: Path, database_url: str, engine: Engine
 ) -> None:
     with session_factory(engine)() as session:
-        seed_accounts(session, password=None)
+        seed_accounts(session=session, password=None)
         session.commit()
     rows = [
         _case("IMP-1"),

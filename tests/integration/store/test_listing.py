@@ -114,7 +114,9 @@ def test_ids_bound_as_one_parameter_select_exactly_those_rows(
     wanted = sorted(case.id for case in many[::3])
     for ids in (wanted, wanted[:1], []):
         found = session.scalars(
-            select(Case.id).where(search.id_in(session, Case.id, ids)).order_by(Case.id)
+            select(Case.id)
+            .where(search.id_in(session=session, column=Case.id, ids=ids))
+            .order_by(Case.id)
         ).all()
         assert found == ids
 
@@ -125,7 +127,7 @@ def test_the_total_counted_with_the_page_is_the_count(
 ) -> None:
     monkeypatch.setattr(listing, "PAGE_SIZE", 4)
     user = world.users[("a", "attorney")]
-    narrowed = search.narrowing(session, q)
+    narrowed = search.narrowing(session=session, query=q)
     filters = listing.CaseFilters(q=q)
     counted = listing.count_cases(session=session, user=user, filters=filters, narrowed=narrowed)
     assert counted == len(_reference(session, world, q.split()))

@@ -17,7 +17,7 @@ from clemency.testing.factories import World
 
 def _open(engine: Engine) -> Session:
     session = session_factory(engine)()
-    audit.set_origin(session, source="test")
+    audit.set_origin(session=session, source="test")
     return session
 
 

@@ -40,7 +40,7 @@ def _wipe_cases(session: Session) -> None:
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_import_export_gives_identical_output(session: Session, fmt: str) -> None:
-    seed_demo(session, seed=7, count=21, password=None)
+    seed_demo(session=session, seed=7, count=21, password=None)
     session.commit()
     first = _export(session, fmt)
     _wipe_cases(session)
@@ -61,7 +61,7 @@ def test_export_import_export_gives_identical_output(session: Session, fmt: str)
 
 
 def _three_rows(session: Session) -> list[dict[str, object]]:
-    seed_demo(session, seed=3, count=2, password=None)
+    seed_demo(session=session, seed=3, count=2, password=None)
     session.commit()
     # Three cases (the demo also seeds one case per state): Alice and two synthetic ones.
     documents = [json.loads(line) for line in _export(session, "json").splitlines()][:3]
@@ -134,7 +134,7 @@ def test_unparseable_lines_and_unknown_fields_are_reported_with_their_line(
 
 
 def test_export_and_import_are_audited_per_case(session: Session) -> None:
-    seed_demo(session, seed=5, count=3, password=None)
+    seed_demo(session=session, seed=5, count=3, password=None)
     session.commit()
     before = session.scalar(select(func.max(AuditEvent.id)))
     text = _export(session, "json")
@@ -151,7 +151,7 @@ def test_export_and_import_are_audited_per_case(session: Session) -> None:
 
 
 def test_a_user_exports_only_what_they_may_see(session: Session) -> None:
-    seed_demo(session, seed=5, count=6, password=None)
+    seed_demo(session=session, seed=5, count=6, password=None)
     session.commit()
     from clemency.accounts import service as accounts
 

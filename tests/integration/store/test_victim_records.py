@@ -292,14 +292,14 @@ def test_victim_names_and_statements_are_not_in_the_search_index(
         views_on_clemency="unknown",
         statement="Wyvernshire",
     )
-    search.reindex_all(session)  # every case's terms, from its current records
+    search.reindex_all(session=session)  # every case's terms, from its current records
     terms = set(
         session.scalars(select(CaseSearchTerm.term).where(CaseSearchTerm.case_id == case_id))
     )
     assert "test" in terms  # the case is indexed (its person's name), just not its victims
     assert not terms & {"zebulon", "quixotic", "wyvernshire", "canary"}
     for word in ("Zebulon", "Quixotic", "Wyvernshire"):
-        assert search.narrowing(session, word) == ([], None)
+        assert search.narrowing(session=session, query=word) == ([], None)
 
 
 def _export_one(session: Session, user: object, reference: str) -> dict[str, object]:

@@ -705,7 +705,9 @@ def test_the_list_visibility_is_the_store_policy(site: Site) -> None:
 
     def openable(session: Session, user: User) -> set[int]:
         return {
-            case.id for case in session.scalars(select(Case)) if access.can_see(session, user, case)
+            case.id
+            for case in session.scalars(select(Case))
+            if access.can_see(session=session, actor=user, case=case)
         }
 
     with unit_of_work(site.engine) as session:
@@ -717,11 +719,16 @@ def test_the_list_visibility_is_the_store_policy(site: Site) -> None:
         for user in [*session.scalars(select(User)), outsider]:
             expected = openable(session, user)
             for walk_names in (False, True):
-                clause = visible_clause(session, user, walk_names=walk_names)
+                clause = visible_clause(session=session, user=user, walk_names=walk_names)
                 assert set(session.scalars(select(Case.id).where(clause))) == expected, user.email
             user.is_active = False
             assert (
-                set(session.scalars(select(Case.id).where(visible_clause(session, user)))) == set()
+                set(
+                    session.scalars(
+                        select(Case.id).where(visible_clause(session=session, user=user))
+                    )
+                )
+                == set()
             )
             user.is_active = True
         session.rollback()

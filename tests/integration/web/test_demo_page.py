@@ -21,7 +21,7 @@ def test_demo_database_is_served_and_searchable(tmp_path: Path) -> None:
     upgrade(url)
     engine = make_engine(url)
     with unit_of_work(engine) as session:
-        seed_demo(session, seed=1, count=7)
+        seed_demo(session=session, seed=1, count=7)
     engine.dispose()
     app = create_app(Settings(database_url=url, environment="development", data_dir=tmp_path))
     with TestClient(app, follow_redirects=False) as client:

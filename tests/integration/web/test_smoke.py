@@ -88,7 +88,7 @@ def test_the_screening_section_states_a_grant_and_shows_the_timeline(site: Site)
 
     case_id = site.cases["a_assigned"]
     with unit_of_work(site.engine) as session:
-        audit.set_origin(session, source="test")
+        audit.set_origin(session=session, source="test")
         admin = session.get(User, site.users[("a", "admin")][0])
         assert admin is not None
         petitions.record_outside_decision(

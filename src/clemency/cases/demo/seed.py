@@ -47,13 +47,13 @@ class DemoSummary:
     cases: int
 
 
-def is_seeded(session: Session) -> bool:
+def is_seeded(*, session: Session) -> bool:
     slug = DEMO_ORGANIZATIONS[0][0]
     return session.scalar(select(Organization.id).where(Organization.slug == slug)) is not None
 
 
 def seed_accounts(
-    session: Session, *, password: str | None = DEMO_PASSWORD, secret_key: str | None = None
+    *, session: Session, password: str | None = DEMO_PASSWORD, secret_key: str | None = None
 ) -> list[tuple[str, str, str]]:
     """The two demo organizations with one user per role in each (``password=None``: users
     without a password, which cannot log in; tests use it to skip the slow hashing), and, with
@@ -106,16 +106,16 @@ def _seed_mfa_user(
 
 
 def seed_demo(
-    session: Session,
     *,
+    session: Session,
     seed: int = DEFAULT_SEED,
     count: int = DEFAULT_COUNT,
     password: str | None = DEMO_PASSWORD,
     secret_key: str | None = None,
 ) -> DemoSummary:
     """Fill an empty database with the demo (flushes; the caller commits)."""
-    audit.set_origin(session, source="cli")
-    logins = seed_accounts(session, password=password, secret_key=secret_key)
+    audit.set_origin(session=session, source="cli")
+    logins = seed_accounts(session=session, password=password, secret_key=secret_key)
     slugs = [slug for slug, _ in DEMO_ORGANIZATIONS]
     documents = [alice_document(slugs[0])]
     documents += synthetic_documents(

@@ -326,7 +326,7 @@ def mail_preference_page(request: Request, db: SessionDep, identity: CurrentIden
         "admin/mail_preference.html",
         {
             "nav": "",
-            "choice": reminders.preference(db, identity.user.id),
+            "choice": reminders.preference(session=db, user_id=identity.user.id),
             "choices": _DEADLINE_CHOICES,
             "saved": request.query_params.get("saved") == "1",
             "days": reminders.DEADLINE_DAYS,

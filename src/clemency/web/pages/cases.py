@@ -82,7 +82,7 @@ def _list_context(
 ) -> dict[str, Any]:
     from clemency.search import service as search
 
-    narrowed = search.narrowing(db, filters.q)
+    narrowed = search.narrowing(session=db, query=filters.q)
     counted = with_count and narrowed[0] is not None  # a search narrowed to a few thousand
     result = listing.list_cases(
         session=db, user=identity.user, filters=filters, narrowed=narrowed, with_total=counted

@@ -85,8 +85,8 @@ def _page(
 ) -> Response:
     user = request.state.user
     c = case.case
-    role = petition_service.lifecycle_role(db, user, c)
-    views = [petition_service.view(db, p, role) for p in c.petitions]
+    role = petition_service.lifecycle_role(session=db, user=user, case=c)
+    views = [petition_service.view(session=db, petition=p, role=role) for p in c.petitions]
     today = _today(request)
     requests = letter_service.requests_of(session=db, case_id=c.id)
     context = {
