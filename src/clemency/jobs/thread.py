@@ -75,6 +75,8 @@ class Runner:
 
         from clemency.ops import reminders
 
+        if self.settings.environment == "test":
+            return  # tests queue reminders themselves; a test's app must not write on its own
         now = datetime.now(UTC)
         if now.hour >= reminders.SEND_HOUR_UTC and self._scheduled_on != now.date():
             reminders.queue_daily(self.engine, self.settings, now.date())
