@@ -96,9 +96,15 @@ def sentence_text(sentence: Sentence | None) -> str | None:
 def _conviction(
     c: Conviction, release_date: date | None, grants: tuple[asm.PriorPetition, ...]
 ) -> asm.ConvictionData:
-    # The court's name already names its district ("U.S. District Court for the Western
-    # District of Tennessee"); the district ("W.D. Tenn.") is shown only without a name.
-    court = c.court_name or c.district or None
+    # A court's full name may already name its district ("U.S. District Court for the Western
+    # District of Tennessee"): then the district ("W.D. Tenn.") is not repeated; a short name
+    # ("U.S. District Court") keeps it, so the packet never loses which court.
+    names_district = c.court_name is not None and "district of" in c.court_name.lower()
+    court = (
+        c.court_name
+        if names_district
+        else ", ".join(x for x in (c.court_name, c.district) if x) or None
+    )
     imposed = sentence_text(c.sentence)
     return asm.ConvictionData(
         court=court,

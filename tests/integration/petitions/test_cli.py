@@ -95,7 +95,9 @@ def test_cli_errors_are_one_line(cli_db: dict[str, str], tmp_path: Path) -> None
         cli_db, "petition packet AMJ-1 --form us-federal/remission --out", str(tmp_path / "x.pdf")
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("error: unknown form 'us-federal/remission'; available:")
+    assert result.stderr.startswith(
+        "error: There is no form 'us-federal/remission'. Forms for us-federal:"
+    )
     assert "Traceback" not in result.stderr
     bad = run(cli_db, "petition packet AMJ-1 --form us-federal/pardon --format odt --out x")
     assert bad.returncode == 2

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from clemency.documents import forms as packet_forms
 from clemency.errors import BadInput, IllegalTransition
 from clemency.petitions import service as petitions
 from clemency.petitions.models import Decision
@@ -35,7 +36,9 @@ def test_georgia_firearm_rights_petition_from_draft_to_grant(
         session=session, user=attorney, case_id=case.id, kind="firearm-authority"
     )
     assert petition.kind == "firearm-authority"
-    assert petitions.form_id_for(petition) == "us-ga/firearm-authority"
+    assert (
+        packet_forms.form_id_for(petition.jurisdiction, petition.kind) == "us-ga/firearm-authority"
+    )
     # Texas has no firearm-rights relief: refused with the kinds it has.
     with pytest.raises(BadInput, match="has no 'firearm-authority' petitions"):
         petitions.start(
