@@ -147,7 +147,7 @@ def test_the_results_partial_answers_htmx_with_the_count_and_the_lists_address(
     )
     assert typed.status_code == 200
     assert "<html" not in typed.text
-    assert "<table>" in typed.text
+    assert "<table" in typed.text
     assert typed.text.count("<tr>") == 1 + 2  # the head and the two cases of the organization
     assert "HX-Request" in typed.headers["vary"]
     # typing replaces the history entry with the list's own (canonical) address
@@ -163,7 +163,7 @@ def test_the_results_partial_answers_htmx_with_the_count_and_the_lists_address(
     # the same partial without htmx: the table alone, no status line, no history headers
     plain = client.get("/cases/_rows", params={"q": "person"})
     assert plain.status_code == 200
-    assert "<table>" in plain.text
+    assert "<table" in plain.text
     assert "hx-swap-oob" not in plain.text
     assert "hx-replace-url" not in plain.headers
     assert "hx-push-url" not in plain.headers
