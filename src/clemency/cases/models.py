@@ -39,7 +39,8 @@ BOP_REGISTER_RE = re.compile(r"^\d{5}-\d{3}$")
 _CASCADE = "all, delete-orphan"
 
 
-def _case_fk() -> Mapped[int]:
+def case_fk() -> Mapped[int]:
+    """The ``case_id`` column every part of a case has, whichever domain owns the part."""
     return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
 
 
@@ -154,7 +155,7 @@ class CaseAssignment(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (UniqueConstraint("case_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     case: Mapped[Case] = relationship(back_populates="assignments")
@@ -166,7 +167,7 @@ class Conviction(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "convictions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
     court_kind: Mapped[str | None] = mapped_column(enum_type("court_kind", vocab.COURT_KINDS))
     court_name: Mapped[str | None] = mapped_column(String(200))
@@ -195,7 +196,7 @@ class Count(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "counts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     conviction_id: Mapped[int] = mapped_column(
         ForeignKey("convictions.id", ondelete="CASCADE"), index=True
     )
@@ -213,7 +214,7 @@ class Sentence(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "sentences"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     conviction_id: Mapped[int] = mapped_column(
         ForeignKey("convictions.id", ondelete="CASCADE"), unique=True
     )
@@ -234,7 +235,7 @@ class Custody(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "custody"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     facility: Mapped[str] = mapped_column(String(200))
     started_on: Mapped[date | None] = mapped_column(Date)
     projected_release_on: Mapped[date | None] = mapped_column(Date)
@@ -248,7 +249,7 @@ class ConductIncident(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "conduct_incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     occurred_on: Mapped[date | None] = mapped_column(Date)
     severity: Mapped[str | None] = mapped_column(
         enum_type("incident_severity", vocab.INCIDENT_SEVERITIES, 16)
@@ -264,7 +265,7 @@ class ProgramRecord(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "program_records"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     kind: Mapped[str] = mapped_column(enum_type("program_kind", vocab.PROGRAM_KINDS, 16))
     name: Mapped[str] = mapped_column(String(200))
     started_on: Mapped[date | None] = mapped_column(Date)
@@ -280,7 +281,7 @@ class HealthNote(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "health_notes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     recorded_on: Mapped[date | None] = mapped_column(Date)
     is_critical_illness: Mapped[bool | None] = mapped_column(Boolean)
     text: Mapped[str] = mapped_column(EncryptedText("health_notes.text"))  # encrypted at rest
@@ -294,7 +295,7 @@ class VictimRecord(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "victim_records"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     # Whether a name is recorded: "withheld" (the person asked not to be named, or the source
     # did not disclose it) and "unknown" leave full_name empty.
     identity: Mapped[str] = mapped_column(enum_type("victim_identity", vocab.VICTIM_IDENTITIES, 16))
@@ -340,7 +341,7 @@ class Note(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "notes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     written_on: Mapped[date | None] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
@@ -355,7 +356,7 @@ class CaseFact(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (UniqueConstraint("case_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     name: Mapped[str] = mapped_column(String(64))
     value_json: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)

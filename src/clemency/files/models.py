@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clemency.cases import vocab
-from clemency.cases.models import register_part
+from clemency.cases.models import case_fk, register_part
 from clemency.db.base import Base, TimestampMixin, VersionedMixin, enum_type
-
-
-def _case_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
 
 
 class Document(TimestampMixin, VersionedMixin, Base):
@@ -22,7 +18,7 @@ class Document(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str | None] = mapped_column(String(100))

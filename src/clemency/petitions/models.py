@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 
 from clemency.cases import vocab
-from clemency.cases.models import Case, register_part
+from clemency.cases.models import Case, case_fk, register_part
 from clemency.db.base import Base, TimestampMixin, VersionedMixin, enum_type, utcnow
 from clemency.errors import BadInput, ClemencyError
 from clemency.petitions import lifecycle
@@ -35,17 +35,13 @@ OPA_CASE_NUMBER_RE = re.compile(r"^[PC]\d{6}$")
 _CASCADE = "all, delete-orphan"
 
 
-def _case_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-
-
 class SupportLetter(TimestampMixin, VersionedMixin, Base):
     """A letter of support, tracked from request to acceptance."""
 
     __tablename__ = "support_letters"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     author_name: Mapped[str] = mapped_column(String(200))
     author_title: Mapped[str | None] = mapped_column(String(200))
     author_relationship: Mapped[str | None] = mapped_column(String(200))
@@ -64,7 +60,7 @@ class Petition(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "petitions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     jurisdiction: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(
         enum_type("petition_kind", vocab.PETITION_KINDS, vocab.PETITION_KIND_LENGTH)
@@ -107,7 +103,7 @@ class PetitionEvent(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "petition_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     petition_id: Mapped[int] = mapped_column(
         ForeignKey("petitions.id", ondelete="CASCADE"), index=True
     )
@@ -130,7 +126,7 @@ class Decision(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     petition_id: Mapped[int | None] = mapped_column(
         ForeignKey("petitions.id", ondelete="SET NULL"), index=True
     )
@@ -161,7 +157,7 @@ class PetitionStage(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "petition_stages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     petition_id: Mapped[int] = mapped_column(
         ForeignKey("petitions.id", ondelete="CASCADE"), unique=True
     )
@@ -190,7 +186,7 @@ class LetterRequest(TimestampMixin, VersionedMixin, Base):
     __tablename__ = "letter_requests"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = _case_fk()
+    case_id: Mapped[int] = case_fk()
     support_letter_id: Mapped[int] = mapped_column(
         ForeignKey("support_letters.id", ondelete="CASCADE"), index=True
     )
