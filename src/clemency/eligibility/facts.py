@@ -66,10 +66,10 @@ FACT_TOPICS: Mapping[str, frozenset[str]] = {
     "conduct": frozenset(
         {"serious_disciplinary_incidents_count", "has_violence_history"}
         | {"has_critical_illness", "meritorious_service", "law_abiding_since_completion"}
-        | {"convicted_since_sentence_completed", "has_pending_charges"}
+        | {"has_pending_charges"}
     ),
     "supervision": frozenset(
-        {"on_supervision", "supervision_end_date", "supervision_discharge_date"}
+        {"on_supervision", "supervision_end_date"}
         | {"deferred_adjudication_discharge_date", "maximum_court_relief_received"}
         | {"owes_restitution", "outstanding_court_debt_dollars", "fines_and_restitution_paid"}
     ),

@@ -120,3 +120,11 @@ def test_extra_columns_can_be_skipped_on_request() -> None:
     }
     with pytest.raises(FactsError, match="unknown fact `notes`"):
         validate_facts({"notes": "x"})
+
+
+def test_every_interview_topic_names_only_known_facts() -> None:
+    from clemency.eligibility.facts import FACT_TOPICS, RENAMED
+
+    named = set().union(*FACT_TOPICS.values())
+    assert named <= set(FACTS), sorted(named - set(FACTS))
+    assert not named & set(RENAMED)

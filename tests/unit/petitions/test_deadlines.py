@@ -380,17 +380,17 @@ def test_state_notice_period_before_a_hearing(monkeypatch: pytest.MonkeyPatch) -
 def test_any_ruleset_with_a_reapplication_rule_gets_a_date_without_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The convention of docs/rules.md: a Pennsylvania pardon ruleset gaining a
-    ``reapply_after_denial`` rule (as another branch adds) gives ``us-pa.reapply_on`` with no
+    """The convention of docs/rules.md: a Georgia pardon ruleset (which has none) gaining a
+    ``reapply_after_denial`` rule gives ``us-ga.reapply_on`` with no
     change in Python or in the lifecycle file. The wait here is a test value, not the law."""
     from clemency.eligibility.registry import builtin_root
 
-    folder = tmp_path / "us-pa" / "pardon"
-    shutil.copytree(builtin_root() / "us-pa" / "pardon", folder)
+    folder = tmp_path / "us-ga" / "pardon"
+    shutil.copytree(builtin_root() / "us-ga" / "pardon", folder)
     manifest = folder / "ruleset.yaml"
     manifest.write_text(manifest.read_text().rstrip("\n") + "\n  - reapply_after_denial\n")
     (folder / "reapply_after_denial.yaml").write_text(
-        """id: us-pa.pardon.reapply_after_denial
+        """id: us-ga.pardon.reapply_after_denial
 title: Test wait after a denial
 kind: required
 reference:
@@ -410,8 +410,8 @@ explain:
     )
     monkeypatch.setattr(dl, "builtin_root", lambda: tmp_path)
     p = PetitionSnapshot(
-        id="p", jurisdiction="us-pa", kind="pardon", stage="denied", decided_on=date(2024, 2, 29)
+        id="p", jurisdiction="us-ga", kind="pardon", stage="denied", decided_on=date(2024, 2, 29)
     )
-    d = one(dl.compute(DeadlineInputs(petitions=[p])), "us-pa.reapply_on")
+    d = one(dl.compute(DeadlineInputs(petitions=[p])), "us-ga.reapply_on")
     assert_boundary(d, date(2026, 2, 28))
-    assert d.citation.startswith("us-pa.pardon.reapply_after_denial")
+    assert d.citation.startswith("us-ga.pardon.reapply_after_denial")
