@@ -76,14 +76,15 @@ EXPECTED = [
     # 2032-01-01, 3653 days; one-third is 1218 days (1218 * 3 = 3654 >= 3653), reached
     # 2025-05-03; no minimum mandatory sentence.
     ("SYN-US-FL-C1", "us-fl/commutation", date(2026, 1, 1), "eligible", None, "us-fl/commutation"),
-    # Florida restoration of civil rights (Rules 5.E, 9.A): completed 2022-06-30, five years
-    # run to 2027-06-30; restitution paid, nothing pending, no waiver.
+    # Florida restoration of civil rights (Rule 5.E; Rules 9 and 10 as revised 2021-03-10):
+    # completed 2022-06-30, restitution paid, nothing pending: eligible. The 2011 Rule 9.A
+    # five-year wait (to 2027-06-30) is advisory since the revision is reported to remove it.
     (
         "SYN-US-FL-R1",
         "us-fl/restoration-of-rights",
         date(2026, 1, 1),
-        "ineligible",
-        date(2027, 6, 30),
+        "eligible",
+        None,
         "us-fl/restoration-of-rights",
     ),
     # Texas art. 48.05: a federal fraud offense (no violence, drugs or firearms), sentence

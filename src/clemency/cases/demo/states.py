@@ -535,7 +535,7 @@ def florida_commutation_document(organization_slug: str) -> dict[str, Any]:
 
 def florida_restoration_document(organization_slug: str) -> dict[str, Any]:
     """Florida restoration of civil rights: all sentences and supervision completed 2022-06-30,
-    so ineligible on 2026-01-01 until five years later, 2027-06-30
+    so eligible on 2026-01-01; the advisory 2011 five-year wait would end 2027-06-30
     (us-fl/restoration-of-rights)."""
     return _relief_case(
         organization_slug,
@@ -543,9 +543,9 @@ def florida_restoration_document(organization_slug: str) -> dict[str, Any]:
         "us-fl",
         "Florida restoration of civil rights: a 2018 felony (uttering a forged instrument), "
         "probation completed 2022-06-30, restitution paid, nothing pending. Typical "
-        "determination on 2026-01-01: ineligible until 2027-06-30 "
-        "(us-fl/restoration-of-rights), unless the Governor and two Cabinet members waive the "
-        "five years.",
+        "determination on 2026-01-01: eligible (us-fl/restoration-of-rights); the 2011 "
+        "five-year wait, to 2027-06-30, is shown as advisory because the 2021 Rules appear to "
+        "have removed it.",
         person=_person("Synthetic Renata", "Example-Fl", "1985-12-01"),
         convictions=[
             _conviction(
