@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -248,8 +248,15 @@ class CaseAccess:
         return Permission.SENSITIVE in self.permissions
 
 
+#: The largest row id the databases store (PostgreSQL INTEGER). A larger id names no row; it
+#: is refused as invalid input (422) instead of overflowing in the database driver (a 500).
+MAX_ROW_ID = 2**31 - 1
+#: A row id in a URL path: every route's ``…_id`` path parameter uses it.
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
 def get_current_case(
-    case_id: int, request: Request, db: SessionDep, identity: CurrentIdentity
+    case_id: RowId, request: Request, db: SessionDep, identity: CurrentIdentity
 ) -> CaseAccess:
     """The one authorization check of every case route (404 when not visible)."""
     case, allowed = case_service.open_for_user(session=db, user=identity.user, case_id=case_id)

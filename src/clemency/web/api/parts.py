@@ -13,7 +13,7 @@ from clemency.cases import service as case_service
 from clemency.cases.serialize import row_to_dict
 from clemency.web.api.cases import ERRORS
 from clemency.web.api.schemas import Changes, PartCreate
-from clemency.web.deps import CaseAccess, CurrentCase, SessionDep, WritableCase
+from clemency.web.deps import CaseAccess, CurrentCase, RowId, SessionDep, WritableCase
 
 router = APIRouter(prefix="/api/v1", tags=["case parts"], responses=ERRORS)
 
@@ -53,7 +53,7 @@ def add_part(
 
 @router.get("/cases/{case_id}/parts/{kind}/{part_id}")
 def get_part(
-    case: ReadablePart, kind: str, part_id: int, db: SessionDep, request: Request
+    case: ReadablePart, kind: str, part_id: RowId, db: SessionDep, request: Request
 ) -> dict[str, Any]:
     part = case_service.get_part(
         session=db, user=request.state.user, case_id=case.id, kind=kind, part_id=part_id
@@ -63,7 +63,7 @@ def get_part(
 
 @router.patch("/cases/{case_id}/parts/{kind}/{part_id}")
 def update_part(
-    body: Changes, case: WritablePart, kind: str, part_id: int, db: SessionDep, request: Request
+    body: Changes, case: WritablePart, kind: str, part_id: RowId, db: SessionDep, request: Request
 ) -> dict[str, Any]:
     part = case_service.update_part(
         session=db,
@@ -81,7 +81,7 @@ def update_part(
 def delete_part(
     case: WritablePart,
     kind: str,
-    part_id: int,
+    part_id: RowId,
     db: SessionDep,
     request: Request,
     expected_version: Annotated[int, Query()],

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from clemency.petitions import interview as interview_service
 from clemency.petitions import schedule
 from clemency.petitions import service as petition_service
-from clemency.web.api.schemas import ErrorBody
+from clemency.web.api.schemas import ErrorBody, RowIdField
 from clemency.web.deps import CurrentCase, SessionDep, WritableCase, now
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1", tags=["petitions"], responses=ERRORS)
 class TransitionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    petition_id: int
+    petition_id: RowIdField
     transition: str = Field(max_length=64)
     on: date
     data: dict[str, str | int] = Field(default_factory=dict)

@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from clemency.web.deps import MAX_ROW_ID
+
+#: A row id in a request body (bounded like :data:`clemency.web.deps.RowId`).
+RowIdField = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 class Strict(BaseModel):
@@ -21,7 +26,7 @@ class ErrorBody(BaseModel):
 
 
 class CaseCreate(Strict):
-    organization_id: int = Field(
+    organization_id: RowIdField = Field(
         description="One of your organizations (you need a role that may open cases there)."
     )
     reference: str = Field(min_length=1, max_length=64)

@@ -12,8 +12,8 @@ from pydantic import Field
 from clemency.tasks import service as tasks
 from clemency.tasks.models import Task
 from clemency.web.api.cases import ERRORS
-from clemency.web.api.schemas import Strict
-from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase, now
+from clemency.web.api.schemas import RowIdField, Strict
+from clemency.web.deps import CurrentCase, CurrentIdentity, RowId, SessionDep, WritableCase, now
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"], responses=ERRORS)
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"], responses=ERRORS)
 class TaskCreate(Strict):
     title: str = Field(max_length=2000, description="What is to be done (at most 200 characters).")
     due_on: date | None = None
-    assignee_id: int | None = Field(
+    assignee_id: RowIdField | None = Field(
         default=None, description="A user who may open the case; none leaves it unassigned."
     )
 
@@ -66,7 +66,7 @@ def create_task(
 
 @router.post("/cases/{case_id}/tasks/{task_id}/complete")
 def complete_task(
-    task_id: int, case: WritableCase, db: SessionDep, request: Request
+    task_id: RowId, case: WritableCase, db: SessionDep, request: Request
 ) -> dict[str, Any]:
     """Mark the task done (done again changes nothing)."""
     task = tasks.complete(

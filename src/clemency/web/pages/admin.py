@@ -15,7 +15,14 @@ from clemency.audit.models import AUDIT_ACTIONS
 from clemency.config import Settings
 from clemency.errors import BadInput, PermissionDenied
 from clemency.search import audit_log
-from clemency.web.deps import AdminOrganization, CurrentIdentity, SessionDep, now, settings_of
+from clemency.web.deps import (
+    AdminOrganization,
+    CurrentIdentity,
+    RowId,
+    SessionDep,
+    now,
+    settings_of,
+)
 from clemency.web.templating import render
 
 router = APIRouter(tags=["pages: administration"], include_in_schema=False)
@@ -123,7 +130,7 @@ def change_user(
     db: SessionDep,
     identity: CurrentIdentity,
     org: AdminOrganization,
-    user_id: int,
+    user_id: RowId,
     role: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
     unlock: Annotated[str, Form()] = "",
@@ -159,7 +166,7 @@ def remove_user(
     db: SessionDep,
     identity: CurrentIdentity,
     org: AdminOrganization,
-    user_id: int,
+    user_id: RowId,
 ) -> Response:
     try:
         auth.remove_member(session=db, admin=identity.user, organization_id=org, user_id=user_id)
@@ -177,7 +184,7 @@ def reset_user_mfa(
     db: SessionDep,
     identity: CurrentIdentity,
     org: AdminOrganization,
-    user_id: int,
+    user_id: RowId,
 ) -> Response:
     try:
         mfa.reset_by_admin(
@@ -298,7 +305,7 @@ def revoke_invitation(
     db: SessionDep,
     identity: CurrentIdentity,
     org: AdminOrganization,
-    invitation_id: int,
+    invitation_id: RowId,
 ) -> Response:
     invitations.revoke(
         session=db,
@@ -389,7 +396,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    request: Request, db: SessionDep, identity: CurrentIdentity, token_id: int
+    request: Request, db: SessionDep, identity: CurrentIdentity, token_id: RowId
 ) -> Response:
     auth.revoke_api_token(session=db, user=identity.user, token_id=token_id, now=now(request))
     return RedirectResponse("/account/tokens?saved=1", status_code=303)

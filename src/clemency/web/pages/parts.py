@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from clemency.cases import service as case_service
 from clemency.errors import NotFound
 from clemency.web import forms
-from clemency.web.deps import SessionDep, WritableCase
+from clemency.web.deps import RowId, SessionDep, WritableCase
 from clemency.web.pages.cases import _edit_page, _version, save_or_rerender
 
 router = APIRouter(tags=["pages: case parts"], include_in_schema=False)
@@ -73,7 +73,7 @@ async def create_part(request: Request, db: SessionDep, case: WritableCase, kind
 
 @router.get("/cases/{case_id}/parts/{kind}/{part_id}/edit")
 def edit_part_form(
-    request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: int
+    request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: RowId
 ) -> Response:
     _check_sensitive(request, db, case, kind)
     model = forms.part_model(kind)
@@ -96,7 +96,7 @@ def edit_part_form(
 
 @router.post("/cases/{case_id}/parts/{kind}/{part_id}/edit")
 async def edit_part(
-    request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: int
+    request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: RowId
 ) -> Response:
     _check_sensitive(request, db, case, kind)
     model = forms.part_model(kind)
@@ -126,7 +126,7 @@ async def edit_part(
 
 @router.post("/cases/{case_id}/parts/{kind}/{part_id}/delete")
 async def delete_part(
-    request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: int
+    request: Request, db: SessionDep, case: WritableCase, kind: str, part_id: RowId
 ) -> Response:
     _check_sensitive(request, db, case, kind)
     form = await request.form()

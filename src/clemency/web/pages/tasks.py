@@ -18,6 +18,7 @@ from clemency.web.deps import (
     CaseAccess,
     CurrentCase,
     CurrentIdentity,
+    RowId,
     SessionDep,
     WritableCase,
     now,
@@ -110,7 +111,7 @@ def complete_task(
     request: Request,
     db: SessionDep,
     case: WritableCase,
-    task_id: int,
+    task_id: RowId,
     back: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     tasks.complete(
