@@ -99,8 +99,7 @@ def key_findings(settings: Settings) -> list[Finding]:
 
 
 def doctor() -> None:
-    """Check the secret, database, files directory, mail, job queue and keys; exit 1 if
-    anything is wrong."""
+    """Check the secret, database, files, mail, job queue and keys; exit 1 if anything is wrong."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
