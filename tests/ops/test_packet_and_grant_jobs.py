@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -331,14 +332,28 @@ def test_grant_import_queued_twice_stores_the_page_once(tmp_path: Path, gwb: Pat
         assert page.text.count("grants_import") >= 2
 
 
-@pytest.mark.postgres
-def test_packet_and_grant_import_run_on_procrastinate_with_a_real_worker(
-    pg_server_url: str, tmp_path: Path, gwb: Path
-) -> None:
-    from clemency.config import get_settings
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards."""
+    import sqlalchemy as sa
+
     from tests.conftest import fresh_pg_database
 
-    url = fresh_pg_database(pg_server_url, f"clemency_pjobs_{os.getpid()}")
+    name = f"clemency_pjobs_{os.getpid()}"
+    yield fresh_pg_database(pg_server_url, name)
+    admin = sa.create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_packet_and_grant_import_run_on_procrastinate_with_a_real_worker(
+    pg_url: str, tmp_path: Path, gwb: Path
+) -> None:
+    from clemency.config import get_settings
+
+    url = pg_url
     world = _world(url)
     settings = _settings(url, tmp_path)
     env = {
