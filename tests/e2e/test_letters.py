@@ -151,8 +151,12 @@ def test_letter_requested_uploaded_accepted_and_in_the_packet(
 
         staff.get_by_label("Form", exact=True).select_option("us-federal/commutation")
         staff.get_by_label("Format").select_option("pdf")
+        # The packet is a background job (the server's thread, SQLite): its page polls until
+        # the download link appears (issue #15).
+        staff.get_by_role("button", name="Generate packet").click()
+        staff.get_by_role("heading", name="Packet ready").wait_for(timeout=60_000)
         with staff.expect_download() as info:
-            staff.get_by_role("button", name="Download packet").click()
+            staff.locator("#packet-download").click()
         packet = tmp / "packet.pdf"
         info.value.save_as(str(packet))
     finally:

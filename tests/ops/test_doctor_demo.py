@@ -26,8 +26,19 @@ def _env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
         "CLEMENCY_MAIL_DIR": str(tmp_path / "mail"),
         "CLEMENCY_PUBLIC_URL": "https://clemency.example.org",
         "CLEMENCY_KEY_FILE": str(_key_file(tmp_path)),
+        "CLEMENCY_AUDIT_KEY_FILE": str(_audit_key_file(tmp_path)),
         **extra,
     }
+
+
+def _audit_key_file(tmp_path: Path) -> Path:
+    """The audit trail's key, which `clemency serve` requires in production."""
+    from clemency.audit import keys as audit_keys
+
+    path = tmp_path / "audit.key"
+    if not path.exists():
+        audit_keys.write_new_key(path)
+    return path
 
 
 def _key_file(tmp_path: Path) -> Path:
@@ -45,6 +56,33 @@ def test_doctor_passes_on_a_sound_deployment(database_url: str, tmp_path: Path) 
     result = runner.invoke(app, ["doctor"], env=_env(tmp_path, database_url))
     assert result.exit_code == 0, result.output
     assert "FAIL" not in result.output
+
+
+def test_doctor_checks_the_key_files(database_url: str, tmp_path: Path) -> None:
+    migrate.upgrade(database_url)
+    env = _env(tmp_path, database_url)
+    missing = {k: v for k, v in env.items() if k != "CLEMENCY_AUDIT_KEY_FILE"}
+    result = runner.invoke(app, ["doctor"], env=missing)
+    assert result.exit_code == 1
+    assert "FAIL audit key: none set" in result.output
+    assert "clemency audit keygen FILE" in result.output
+    (tmp_path / "audit.key").chmod(0o644)  # world-readable: refused
+    result = runner.invoke(app, ["doctor"], env=env)
+    assert result.exit_code == 1
+    assert "FAIL audit key:" in result.output
+    assert "mode 0644" in result.output
+    (tmp_path / "audit.key").chmod(0o640)
+    (tmp_path / "clemency.keys").write_text("not a key file")
+    result = runner.invoke(app, ["doctor"], env=env)
+    assert result.exit_code == 1
+    assert "FAIL" in result.output
+    assert "Traceback" not in result.output
+    (tmp_path / "clemency.keys").unlink()
+    _key_file(tmp_path)
+    result = runner.invoke(app, ["doctor"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "ok   encryption keys:" in result.output
+    assert "ok   audit key:" in result.output
 
 
 def test_doctor_names_each_problem_and_its_fix(database_url: str, tmp_path: Path) -> None:

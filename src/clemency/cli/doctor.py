@@ -2,11 +2,104 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    from clemency.config import Settings
+    from clemency.ops.doctor import Finding
+
+
+def _readable_by_others(path: Path | None) -> str | None:
+    """Why the key file's mode is too open, or None (owner and group only is right)."""
+    if path is None:
+        return None
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None  # reading it fails with its own message
+    return (
+        f"{path} has mode {mode:04o}: every account on this machine may read it"
+        if (mode & 0o007)
+        else None
+    )
+
+
+def key_findings(settings: Settings) -> list[Finding]:
+    """The encryption key file and the audit key: readable, well-formed, not world-readable;
+    the audit key is required in production (``clemency serve`` refuses to start without)."""
+    from clemency.audit import keys as audit_keys
+    from clemency.crypto import keys as crypto_keys
+    from clemency.errors import ClemencyError
+    from clemency.ops.doctor import Finding
+
+    production = settings.environment == "production"
+    findings = []
+    try:
+        keyring = crypto_keys.from_settings(settings)
+    except ClemencyError as error:
+        findings.append(
+            Finding("encryption keys", False, error.message, "fix CLEMENCY_KEY_FILE (above)")
+        )
+    else:
+        open_mode = _readable_by_others(settings.key_file)
+        if open_mode:
+            findings.append(
+                Finding(
+                    "encryption keys", False, open_mode, "chmod 0640, owner root, group clemency"
+                )
+            )
+        elif keyring is None:
+            findings.append(
+                Finding(
+                    "encryption keys",
+                    not production,
+                    "none set (health notes, victim records and files are stored unencrypted)",
+                    "clemency keys generate --out FILE; set CLEMENCY_KEY_FILE"
+                    if production
+                    else None,
+                )
+            )
+        else:
+            where = "CLEMENCY_KEYS" if settings.keys is not None else str(settings.key_file)
+            findings.append(Finding("encryption keys", True, f"{where} (readable)"))
+    try:
+        audit_key = audit_keys.load_audit_key(settings)
+    except ClemencyError as error:
+        findings.append(
+            Finding("audit key", False, error.message, "fix CLEMENCY_AUDIT_KEY_FILE (above)")
+        )
+    else:
+        open_mode = _readable_by_others(settings.audit_key_file)
+        if open_mode:
+            findings.append(
+                Finding("audit key", False, open_mode, "chmod 0640, owner root, group clemency")
+            )
+        elif audit_key is None:
+            findings.append(
+                Finding(
+                    "audit key",
+                    not production,
+                    "none set (the audit trail's chain is not keyed)",
+                    "clemency audit keygen FILE; set CLEMENCY_AUDIT_KEY_FILE"
+                    if production
+                    else None,
+                )
+            )
+        else:
+            where = (
+                "CLEMENCY_AUDIT_KEY"
+                if settings.audit_key is not None
+                else str(settings.audit_key_file)
+            )
+            findings.append(Finding("audit key", True, f"{where} (readable)"))
+    return findings
 
 
 def doctor() -> None:
-    """Check the secret, database, files directory and mail; exit 1 if anything is wrong."""
+    """Check the secret, database, files, mail, job queue and keys; exit 1 if anything is wrong."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
@@ -22,7 +115,7 @@ def doctor() -> None:
     except SettingsError as error:
         typer.echo(f"FAIL settings: {error}")
         raise typer.Exit(1) from None
-    findings = run_checks(settings)
+    findings = run_checks(settings) + key_findings(settings)
     for finding in findings:
         typer.echo(f"{'ok  ' if finding.ok else 'FAIL'} {finding.name}: {finding.detail}")
         if finding.fix:

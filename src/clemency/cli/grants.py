@@ -69,10 +69,22 @@ def import_command(
         str | None,
         typer.Option("--db", help="Database URL to store the grants in (idempotent per page)."),
     ] = None,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Check the file now, then store it as a background job (grants_import) in "
+            "--db or CLEMENCY_DATABASE_URL; the job shows on Admin → Jobs.",
+        ),
+    ] = False,
 ) -> None:
-    """Parse a grant page or commutation CSV and print its grants; with --db, store them."""
+    """Parse a grant page or commutation CSV and print its grants; with --db, store them;
+    with --queue, queue the storing as a job."""
     if not page.exists():
         fail(f"{page}: no such file", 1)
+    if queue:
+        _queue_import(page, db, output_format)
+        return
     if db is None:
         parsed = _parse(page)
         if output_format is OutputFormat.json:
@@ -130,6 +142,70 @@ def import_command(
         typer.echo(f"stored {result.grant_count} grants from {result.file_name}")
     else:
         typer.echo(f"{result.file_name} was imported before (same sha256); nothing added")
+
+
+def _queue_import(page: Path, db: str | None, output_format: OutputFormat) -> None:
+    """Stage the page in the file store and queue a ``grants_import`` job (audited)."""
+    import getpass
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from clemency.audit import service as audit
+    from clemency.config import get_settings
+    from clemency.db.session import make_engine, unit_of_work
+    from clemency.grants import import_job
+    from clemency.jobs import service as jobs
+
+    settings = get_settings()
+    if db is not None:
+        settings = settings.model_copy(update={"database_url": db})
+    try:
+        data = page.read_bytes()
+    except OSError as error:
+        fail(f"{page}: cannot read it: {error.strerror or error}")
+    try:
+        payload = import_job.stage(data_dir=settings.data_dir, data=data, source_file=page.name)
+    except ClemencyError as error:
+        report(error)
+    except OSError as error:
+        fail(f"cannot keep a copy in {settings.data_dir}: {error.strerror or error}")
+    try:
+        operator = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        operator = "cli:operator"
+    engine = make_engine(settings.database_url)
+    try:
+        with unit_of_work(engine) as session:
+            audit.set_origin(session=session, source="cli")
+            job = jobs.pending_like(
+                session=session, kind=import_job.KIND, payload=payload, user_id=None
+            ) or jobs.enqueue(
+                session=session,
+                settings=settings,
+                kind=import_job.KIND,
+                payload=payload,
+                actor_label=operator[:254],
+            )
+            public_id, status = job.public_id, job.status
+    except SQLAlchemyError as error:
+        fail(
+            f"cannot queue the import in the database: {str(error).splitlines()[0]} "
+            "(is it reachable, and migrated with `clemency db upgrade`?)"
+        )
+    finally:
+        engine.dispose()
+    runner = (
+        "`clemency worker`"
+        if jobs.backend_of(settings) == "procrastinate"
+        else "the server's job thread, or `clemency worker --once`"
+    )
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps({"job": public_id, "status": status, **payload}, indent=2))
+    else:
+        typer.echo(
+            f"queued job {public_id} ({import_job.KIND}, {status}): {payload['grants']} grants "
+            f"in {page.name}; {runner} stores them; see Admin → Jobs"
+        )
 
 
 def stats_command(

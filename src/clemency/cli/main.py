@@ -50,7 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "doctor": (
         "clemency.cli.doctor",
-        "Check the secret, database, files directory and mail; exit 1 if anything is wrong.",
+        "Check the secret, database, files, mail, job queue and keys; exit 1 if anything is wrong.",
     ),
     "worker": (
         "clemency.cli.worker",

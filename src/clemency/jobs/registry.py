@@ -57,10 +57,16 @@ def job(name: str, *, title: str) -> Callable[[JobFunction], JobFunction]:
     return register
 
 
-def kind(name: str) -> JobKind:
+def _load() -> None:
     from clemency.jobs import catalog
 
     catalog.load()
+    for name, title, function in catalog.lower():
+        job(name, title=title)(function)
+
+
+def kind(name: str) -> JobKind:
+    _load()
     try:
         return _KINDS[name]
     except KeyError:
@@ -68,7 +74,5 @@ def kind(name: str) -> JobKind:
 
 
 def kinds() -> dict[str, JobKind]:
-    from clemency.jobs import catalog
-
-    catalog.load()
+    _load()
     return dict(_KINDS)

@@ -294,6 +294,21 @@ def due(*, session: Session, limit: int = 10) -> list[int]:
     )
 
 
+def pending_like(
+    *, session: Session, kind: str, payload: dict[str, Any], user_id: int | None
+) -> Job | None:
+    """A job of ``kind`` for ``user_id`` with the same payload that is still queued or running
+    (a second click on "Generate" returns it instead of queueing the same work twice)."""
+    rows = session.scalars(
+        select(Job)
+        .where(Job.kind == kind, Job.status.in_(("queued", "running")))
+        .where(Job.user_id.is_(None) if user_id is None else Job.user_id == user_id)
+        .order_by(Job.id.desc())
+        .limit(50)
+    )
+    return next((row for row in rows if (row.payload or {}) == payload), None)
+
+
 def get_for_user(*, session: Session, public_id: str, user_id: int) -> Job:
     job = session.scalar(select(Job).where(Job.public_id == public_id))
     if job is None or job.user_id != user_id:

@@ -439,6 +439,9 @@ BUILDERS: dict[tuple[str, str], Builder] = {
         )
     },
     ("POST", "/cases/{case_id}/letters"): _on_petitions_page(lambda ctx: {}),
+    # queueing a packet (issue #15): the form of the petitions page; the job page and its
+    # status without ?id= send back to that page (a job is only its requester's)
+    ("POST", "/cases/{case_id}/packet"): _on_petitions_page(lambda ctx: {}),
     ("POST", "/cases/{case_id}/letters/reminded"): lambda ctx, url: {
         "data": {"letter_id": str(ctx.letter(received=False))}
     },

@@ -227,6 +227,87 @@ def download_packet(request: Request, db: SessionDep, case: CurrentCase) -> Resp
     )
 
 
+@router.post("/cases/{case_id}/packet")
+async def queue_packet(request: Request, db: SessionDep, case: WritableCase) -> Response:
+    """Queue a packet (background job ``generate_packet``); the job page follows it. A second
+    click while the same packet is still queued or running returns the same job."""
+    from clemency.documents import packet_job
+    from clemency.jobs import service as jobs
+
+    form = await request.form()
+    own = packet_forms.for_jurisdiction(case.case.jurisdiction)
+    raw_petition = str(form.get("petition_id") or "").strip()
+    user = request.state.user
+    payload = packet_job.request(
+        session=db,
+        user=user,
+        case_id=case.id,
+        form_id=str(form.get("form") or next(iter(own), "")),
+        fmt=str(form.get("format") or "pdf"),
+        as_of=_today(request),
+        petition_id=_int(raw_petition, "petition_id") if raw_petition else None,
+    )
+    job = jobs.pending_like(
+        session=db, kind=packet_job.KIND, payload=payload, user_id=user.id
+    ) or jobs.enqueue(
+        session=db,
+        settings=request.app.state.settings,
+        kind=packet_job.KIND,
+        payload=payload,
+        user_id=user.id,
+        actor_label=user.email,
+    )
+    return RedirectResponse(f"/cases/{case.id}/packet/job?id={job.public_id}", status_code=303)
+
+
+def _packet_job(request: Request, db: SessionDep, case: CurrentCase) -> Any:
+    """The packet job ``?id=`` of this case, asked for by this user (else "not found")."""
+    from clemency.documents import packet_job
+    from clemency.jobs import service as jobs
+
+    public_id = request.query_params.get("id", "")
+    job = jobs.get_for_user(session=db, public_id=public_id, user_id=request.state.user.id)
+    if job.kind != packet_job.KIND or (job.payload or {}).get("case_id") != case.id:
+        raise NotFound("No such packet job.", job_id=public_id)
+    return job
+
+
+@router.get("/cases/{case_id}/packet/job")
+def packet_job_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    """A queued packet: waiting, being made, failed with the reason, or done with its link
+    (the page updates itself while it waits). Without ``?id=``: back to the packet form."""
+    if not request.query_params.get("id"):
+        return RedirectResponse(f"/cases/{case.id}/petitions#h-packet", status_code=303)
+    job = _packet_job(request, db, case)
+    return _show(
+        request, "petitions/packet_job.html", {"case": case.case, "job": job, "nav": "cases"}
+    )
+
+
+@router.get("/cases/{case_id}/packet/status")
+def packet_job_status(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    """The packet job's state as JSON (status, progress, error, document link), for scripts
+    (without ``?id=``: back to the packet form, like the job page)."""
+    from fastapi.responses import JSONResponse
+
+    if not request.query_params.get("id"):
+        return RedirectResponse(f"/cases/{case.id}/petitions#h-packet", status_code=303)
+    job = _packet_job(request, db, case)
+    result = job.result or {}
+    document = result.get("document_id") if job.status == "done" else None
+    return JSONResponse(
+        {
+            "status": job.status,
+            "progress": round(job.progress, 3),
+            "error": job.error if job.status in ("failed", "queued") else None,
+            "document_id": document,
+            "download": f"/cases/{case.id}/documents/file?document={document}"
+            if document is not None
+            else None,
+        }
+    )
+
+
 @router.get("/cases/{case_id}/petition-answers")
 def answers_form(request: Request, db: SessionDep, case: WritableCase) -> Response:
     from clemency.documents.service import _answers
