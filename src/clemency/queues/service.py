@@ -28,6 +28,7 @@ from clemency.petitions.models import Petition
 from clemency.queues.models import DISMISS_REASONS, NOTE_MAX, QueueDecision
 from clemency.reviews import service as reviews
 from clemency.reviews.models import CaseScreening
+from clemency.search import corrections
 
 PAGE_SIZE = 50
 MAX_WITHIN_DAYS = 3650
@@ -43,6 +44,8 @@ class QueueRow:
     eligible_on: date | None  # None: eligible now with no waiting date
     rulesets: tuple[str, ...]
     decision: QueueDecision | None
+    # what the stored data of the case needs corrected (search.corrections): shown flagged
+    needs_correction: tuple[str, ...] = ()
 
     def eligible_now(self, today: date) -> bool:
         return self.eligible_on is None or self.eligible_on <= today
@@ -167,6 +170,7 @@ def _rows(session: Session, ids: list[int], today: date, within_days: int) -> li
         d.case_id: d
         for d in session.scalars(select(QueueDecision).where(QueueDecision.case_id.in_(ids)))
     }
+    flagged = corrections.needs_correction(session=session, case_ids=ids)
     out = []
     for case_id in ids:
         ref, given, middle, family, reg = people[case_id]
@@ -182,6 +186,7 @@ def _rows(session: Session, ids: list[int], today: date, within_days: int) -> li
                 eligible_on=None if now_eligible else (min(dates) if dates else None),
                 rulesets=tuple(s.ruleset_id for s in found),
                 decision=decisions.get(case_id),
+                needs_correction=flagged.get(case_id, ()),
             )
         )
     return out

@@ -25,6 +25,7 @@ from clemency.petitions import interview as interview_service
 from clemency.petitions import letters as letter_service
 from clemency.petitions import service as petition_service
 from clemency.petitions.models import SupportLetter
+from clemency.search import corrections
 from clemency.web import deps
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
 from clemency.web.security import attachment
@@ -535,6 +536,7 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
         "petitions/deadlines.html",
         {
             "rows": rows,
+            "flagged": corrections.needs_correction(session=db, case_ids=case_ids),
             "when": when,
             "counts": {"upcoming": len(upcoming), "passed": len(passed)},
             "page": result,
