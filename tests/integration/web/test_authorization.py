@@ -486,6 +486,9 @@ ROLES_ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     # overriding a determination: attorneys and admins (reviews.service)
     ("POST", "/cases/{case_id}/overrides"): frozenset({"admin", "attorney"}),
     ("POST", "/api/v1/cases/{case_id}/overrides"): frozenset({"admin", "attorney"}),
+    # the guided interview's steps end in saving to the case: not opened for a viewer
+    # (Permission.WRITE; issue #14, viewers are not offered what they cannot do)
+    ("GET", "/cases/{case_id}/interview"): frozenset({"admin", "attorney", "volunteer"}),
 }
 
 # Callers who may use the route yet do not get 2xx/3xx for the sample request, with the status

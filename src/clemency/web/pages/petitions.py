@@ -18,7 +18,7 @@ from clemency.accounts import feeds
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
 from clemency.eligibility import FACTS, strip
-from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound
+from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound, PermissionDenied
 from clemency.files import service as files
 from clemency.petitions import intake, lifecycle, schedule
 from clemency.petitions import interview as interview_service
@@ -436,6 +436,11 @@ def _valid_part(draft: dict[str, str], errors: dict[str, str]) -> dict[str, str]
 
 @router.get("/cases/{case_id}/interview")
 def interview_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    if not case.may_write:  # its last step saves to the case: not offered to a reader
+        raise PermissionDenied(
+            "The guided interview saves its answers to the case, and your role may read this "
+            "case but not change it."
+        )
     return _interview_page(request, db, case, draft={})
 
 
