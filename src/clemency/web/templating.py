@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from clemency import dates
 from clemency.eligibility import strip
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -54,14 +55,16 @@ VALUE_LABELS: dict[str, str] = {
 }
 
 
-def _readable(value: Any) -> str:
-    """A date as people write it: ``4 December 2026`` (a time in UTC after a comma)."""
+def _readable(value: Any, precision: str = "day") -> str:
+    """A date as people write it: ``4 December 2026`` (a time in UTC after a comma); at a
+    month's precision ``December 2026``, a year's ``2026`` (:func:`clemency.dates.written`,
+    the packets' formatter too)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y}, {value:%H:%M} UTC"
+        return f"{dates.written(value)}, {value:%H:%M} UTC"
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return dates.written(value, precision)
     return str(value)
 
 
