@@ -54,3 +54,16 @@ def test_the_packet_prints_a_month_precision_decision_as_the_month() -> None:
     )
     assert sentence_as_changed("Life", [granted]) == "Life (as imposed); commuted June 2018"
     assert _fmt(date(2018, 6, 6)) == "June 6, 2018"  # a date with no precision: the day
+
+
+def test_a_case_part_row_prints_its_date_at_its_own_precision() -> None:
+    """The case page's tables: a decision or timeline event stored with a month's precision."""
+    from types import SimpleNamespace
+
+    cell = templates.env.from_string("{{ row[c] | plain(c, row[c ~ '_precision']) }}").render
+    month = SimpleNamespace(decided_on=date(2017, 1, 1), decided_on_precision="month")
+    assert cell(row=month, c="decided_on") == "January 2017"
+    day = SimpleNamespace(decided_on=date(2018, 6, 6), decided_on_precision="day")
+    assert cell(row=day, c="decided_on") == "6 June 2018"
+    no_precision = SimpleNamespace(convicted_on=date(1996, 10, 31))
+    assert cell(row=no_precision, c="convicted_on") == "31 October 1996"
