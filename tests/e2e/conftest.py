@@ -62,9 +62,61 @@ def _build_demo_database(url: str) -> int:
         with unit_of_work(engine) as session:
             seed_demo(session=session, count=60)
         with unit_of_work(engine) as session:
-            return int(session.scalar(select(Case.id).where(Case.reference == ALICE_REFERENCE)))
+            return int(
+                session.execute(
+                    select(Case.id).where(Case.reference == ALICE_REFERENCE)
+                ).scalar_one()
+            )
     finally:
         engine.dispose()
+
+
+SERVER_START_SECONDS = float(os.environ.get("CLEMENCY_E2E_START_SECONDS", "90"))
+"""How long the server may take to answer /healthz: generous, as the machine may be busy (a
+full test run beside us); a healthy start takes a second or two."""
+
+
+def _server_output(tmp: Path) -> str:
+    parts = []
+    for name in ("server.err", "server.log"):
+        path = tmp / name
+        text = path.read_text(errors="replace").strip() if path.exists() else ""
+        parts.append(f"--- {name} ---\n{text[-8000:] or '(empty)'}")
+    return "\n".join(parts)
+
+
+def _wait_until_healthy(
+    process: subprocess.Popen[bytes], base: str, tmp: Path, seconds: float = SERVER_START_SECONDS
+) -> None:
+    """Poll ``/healthz`` until it answers 200; fail with the server's stderr when the process
+    dies or ``seconds`` pass (each poll waits at most 2 s, and the polls slow down to 1 s)."""
+    import httpx
+
+    started = time.monotonic()
+    pause = 0.1
+    last = "no answer yet"
+    while True:
+        code = process.poll()
+        if code is not None:
+            raise RuntimeError(
+                f"the e2e server exited with status {code} before answering /healthz:\n"
+                + _server_output(tmp)
+            )
+        try:
+            answer = httpx.get(base + "/healthz", timeout=2)
+            if answer.status_code == 200:
+                return
+            last = f"/healthz answered {answer.status_code}"
+        except httpx.HTTPError as error:
+            last = f"{type(error).__name__}: {error}"
+        waited = time.monotonic() - started
+        if waited > seconds:
+            raise RuntimeError(
+                f"the e2e server did not answer /healthz within {seconds:.0f} s ({last}):\n"
+                + _server_output(tmp)
+            )
+        time.sleep(pause)
+        pause = min(pause * 1.5, 1.0)
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +134,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         "CLEMENCY_ENVIRONMENT": "development",
     }
     log = (tmp / "server.log").open("w")
+    errors = (tmp / "server.err").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -98,29 +151,21 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         ],
         env=env,
         stdout=log,
-        stderr=subprocess.STDOUT,
+        stderr=errors,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        import httpx
-
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the server died:\n" + (tmp / "server.log").read_text())
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start:\n" + (tmp / "server.log").read_text())
-            time.sleep(0.2)
+        _wait_until_healthy(process, base, tmp)
         yield DemoServer(url=base, alice_case_id=alice, password=DEMO_PASSWORD, tmp=tmp)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
         log.close()
+        errors.close()
 
 
 @pytest.fixture(scope="session")

@@ -227,6 +227,38 @@ def test_upload_a_roster_and_download_the_results(page, demo_server: DemoServer,
     assert rows[1]["outcome"] == "ineligible"
 
 
+def test_an_oversize_roster_is_refused_in_the_sites_own_page(  # type: ignore[no-untyped-def]
+    page, demo_server: DemoServer, tmp_path
+) -> None:
+    """Over the demo server's 10 MB limit: 413 in the page's own style, the limit in MB and
+    what to do (split the roster), a way back to the form, no server setting to change."""
+    roster = tmp_path / "big.csv"
+    row = "p,federal_district,felony,true,false,false\n"
+    roster.write_text(
+        "person_id,conviction_court,offense_level,resides_in_us,is_deceased,on_supervision\n"
+        + row * (11 * 1024 * 1024 // len(row))
+    )
+    sign_in(page, demo_server, CLINIC, "attorney")
+    page.goto(demo_server.url + "/screening")
+    page.get_by_label("Roster (.csv or .parquet").set_input_files(str(roster))
+    page.get_by_label("Ruleset").select_option("us-federal/pardon")
+    page.get_by_label("As of").fill("2024-01-01")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Screen roster").click()
+    assert answer.value.status == 413
+    expect(page.get_by_role("heading", name="File too large")).to_be_visible()
+    text = page.locator("main").inner_text()
+    assert "upload limit of 10 MB" in text
+    assert "Split the roster into smaller files" in text
+    assert "CLEMENCY_MAX_UPLOAD_BYTES" not in text
+    # styled: the site's stylesheet applies (the body is not the browser's default serif page)
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+    assert page.locator('link[rel="stylesheet"][href^="/static/"]').count() == 1
+    shot(page, "08b-bulk-upload-too-large")
+    page.get_by_role("link", name="Back to the form").click()
+    expect(page.get_by_label("Roster (.csv or .parquet")).to_be_visible()
+
+
 def test_another_organization_cannot_open_the_case_by_url(page, demo_server: DemoServer) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, demo_server, OTHER, "admin")
     response = page.goto(f"{demo_server.url}/cases/{demo_server.alice_case_id}")

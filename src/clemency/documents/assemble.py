@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from clemency import dates
 from clemency.documents import forms
 from clemency.documents.forms import FieldSpec, FormSpec
 
@@ -66,6 +67,7 @@ class PriorPetition:
     decided_on: date | None = None
     decided_by: str | None = None
     terms: str | None = None
+    decided_on_precision: str = "day"  # "month": only the month is known (printed so)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ def sentence_as_changed(imposed: str | None, history: Sequence[PriorPetition]) -
     if imposed is None:
         return None
     changes = [
-        f"commuted {_fmt(p.decided_on)}" if p.decided_on else "commuted"
+        f"commuted {_fmt_date(p.decided_on, p.decided_on_precision)}"
+        if p.decided_on
+        else "commuted"
         for p in history
         if p.kind == "commutation" and p.outcome == "granted"
     ]
@@ -193,13 +197,18 @@ class Packet:
         return bool(self.missing)
 
 
+def _fmt_date(value: date, precision: str = "day") -> str:
+    """A date in a packet: "June 5, 2017", or "June 2017" when only the month is known."""
+    return dates.written(value, precision, style="month_first")
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, date):
-        return value.strftime("%B %-d, %Y")
+        return _fmt_date(value)
     if isinstance(value, (tuple, list)):
         return "; ".join(_fmt(v) for v in value if _fmt(v))
     if isinstance(value, PriorPetition):
@@ -207,7 +216,9 @@ def _fmt(value: Any) -> str:
         if value.filed_on:
             parts.append(f"filed {_fmt(value.filed_on)}")
         if value.outcome:
-            parts.append(value.outcome + (f" {_fmt(value.decided_on)}" if value.decided_on else ""))
+            decided = value.decided_on
+            on = f" {_fmt_date(decided, value.decided_on_precision)}" if decided else ""
+            parts.append(value.outcome + on)
         if value.decided_by:
             parts.append(f"by {value.decided_by}")
         text = ", ".join(parts)

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from clemency import dates
 from clemency.documents.assemble import Packet
 from clemency.files.text import PDF, TEXT, attachment_text
 
@@ -75,7 +76,13 @@ def render_docx(
         banner.font.color.rgb = RED
     document.add_paragraph(
         "\n".join(
-            x for x in (packet.signer, organization, packet.prepared_on.strftime("%B %-d, %Y")) if x
+            x
+            for x in (
+                packet.signer,
+                organization,
+                dates.written(packet.prepared_on, style="month_first"),
+            )
+            if x
         )
     )
     document.add_paragraph("\n".join(packet.addressee))

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from clemency import dates
 from clemency.documents.assemble import Packet
 from clemency.files.text import PDF, TEXT, attachment_text
 
@@ -72,7 +73,7 @@ def _context(
     }
     return {
         "p": packet,
-        "prepared_on": packet.prepared_on.strftime("%B %-d, %Y"),
+        "prepared_on": dates.written(packet.prepared_on, style="month_first"),
         "start_pages": start_pages,
         "pdf_pages": pdf_pages,
         "texts": texts,

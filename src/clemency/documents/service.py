@@ -164,6 +164,7 @@ def _clemency_history(case: Case, petition: Petition | None) -> tuple[asm.PriorP
             decided_on=decided[p.id].decided_on if p.id in decided else None,
             decided_by=decided[p.id].decided_by if p.id in decided else None,
             terms=decided[p.id].terms if p.id in decided else None,
+            decided_on_precision=(decided[p.id].decided_on_precision if p.id in decided else "day"),
         )
         for p in case.petitions
         if petition is None or p.id != petition.id
@@ -177,6 +178,7 @@ def _clemency_history(case: Case, petition: Petition | None) -> tuple[asm.PriorP
             decided_on=d.decided_on,
             decided_by=d.decided_by,
             terms=d.terms,
+            decided_on_precision=d.decided_on_precision,
         )
         for d in case.decisions
         if d.petition_id is None

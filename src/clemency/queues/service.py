@@ -28,6 +28,7 @@ from clemency.petitions.models import Petition
 from clemency.queues.models import DISMISS_REASONS, NOTE_MAX, QueueDecision
 from clemency.reviews import service as reviews
 from clemency.reviews.models import CaseScreening
+from clemency.search import corrections
 
 PAGE_SIZE = 50
 MAX_WITHIN_DAYS = 3650
@@ -43,6 +44,10 @@ class QueueRow:
     eligible_on: date | None  # None: eligible now with no waiting date
     rulesets: tuple[str, ...]
     decision: QueueDecision | None
+    # what the stored data of the case needs corrected (search.corrections): shown flagged
+    needs_correction: tuple[str, ...] = ()
+    # may the reader dismiss, snooze or restore (change the case)? a viewer may not
+    may_decide: bool = True
 
     def eligible_now(self, today: date) -> bool:
         return self.eligible_on is None or self.eligible_on <= today
@@ -125,7 +130,7 @@ def queue(
         .offset((page - 1) * page_size)
     )
     ids = [int(i) for i in session.scalars(ids_query)]
-    rows = _rows(session, ids, today, within_days)
+    rows = _rows(session, ids, today, within_days, user)
     audit.record(
         session=session,
         actor_user_id=access.actor_id(user),
@@ -138,9 +143,16 @@ def queue(
     return QueuePage(rows=rows, total=int(total), page=page, page_size=page_size)
 
 
-def _rows(session: Session, ids: list[int], today: date, within_days: int) -> list[QueueRow]:
+def _rows(
+    session: Session, ids: list[int], today: date, within_days: int, user: Actor
+) -> list[QueueRow]:
     if not ids:
         return []
+    writable = {
+        case.id
+        for case in session.scalars(select(Case).where(Case.id.in_(ids)))
+        if Permission.WRITE in access.permissions(session=session, actor=user, case=case)
+    }
     people = {
         int(case_id): (str(ref), given, middle, family, reg)
         for case_id, ref, given, middle, family, reg in session.execute(
@@ -167,6 +179,7 @@ def _rows(session: Session, ids: list[int], today: date, within_days: int) -> li
         d.case_id: d
         for d in session.scalars(select(QueueDecision).where(QueueDecision.case_id.in_(ids)))
     }
+    flagged = corrections.needs_correction(session=session, case_ids=ids)
     out = []
     for case_id in ids:
         ref, given, middle, family, reg = people[case_id]
@@ -182,6 +195,8 @@ def _rows(session: Session, ids: list[int], today: date, within_days: int) -> li
                 eligible_on=None if now_eligible else (min(dates) if dates else None),
                 rulesets=tuple(s.ruleset_id for s in found),
                 decision=decisions.get(case_id),
+                needs_correction=flagged.get(case_id, ()),
+                may_decide=case_id in writable,
             )
         )
     return out

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clemency.db.base import Base, TimestampMixin
 
-MATCH_STATUSES = ("created", "existing", "ambiguous", "unidentified")
+MATCH_STATUSES = ("created", "existing", "ambiguous", "unidentified", "refused")
 """created: a new case was opened; existing: the person is already stored (by register number,
 else name and date of birth); ambiguous: several stored people match, listed for review;
 unidentified: the roster row has neither a register number nor a name, so nothing was opened."""

@@ -1,9 +1,13 @@
 """Runs on record: store a screening run and open intake cases for the people it found.
 
 Everything happens in one unit of work: either the run, its matches and the new cases are all
-stored, or (on any error) nothing is. Importing never duplicates a person already stored: a
-roster row is matched by BOP register number, else by name and date of birth; a row matching
-several stored people is listed as ``ambiguous`` for a human to resolve, and no case is opened.
+stored, or (on an error that is not one row's) nothing is. Importing never duplicates a person
+already stored in the organization — the duplicate rule of issue #14, the one
+``cases.service.create_case`` applies: a roster row is matched by BOP register number, else by
+name and date of birth (case, accents and spacing ignored); a match links the row to the
+existing case, a row matching several stored people is listed as ``ambiguous`` for a human to
+resolve, and no case is opened. A row the case checks refuse (a birth date in the future, say)
+is ``refused`` and reported on its own line; the other rows are imported.
 """
 
 from __future__ import annotations
@@ -40,9 +44,15 @@ class Saved:
     run_id: int
     counts: dict[str, int] = field(default_factory=dict)
     ambiguous: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (roster person id, why)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "matches": self.counts, "ambiguous": self.ambiguous}
+        return {
+            "run_id": self.run_id,
+            "matches": self.counts,
+            "ambiguous": self.ambiguous,
+            "refused": self.refused,
+        }
 
     def lines(self) -> list[str]:
         out = [f"Saved as screening run {self.run_id}"]
@@ -55,6 +65,10 @@ class Saved:
             out.append(f"  ambiguous: roster {person_id} matches stored people {candidates}")
         if len(self.ambiguous) > 20:
             out.append(f"  … and {len(self.ambiguous) - 20} more (see the run's matches)")
+        for person_id, why in self.refused[:20]:
+            out.append(f"  refused: roster {person_id}: {why}")
+        if len(self.refused) > 20:
+            out.append(f"  … and {len(self.refused) - 20} more refused (see the run's matches)")
         return out
 
 
@@ -135,19 +149,32 @@ def _birth(row: dict[str, Any]) -> date | None:
 
 
 def match_person(
-    *, session: Session, register: str, given: str, family: str, born: date | None
+    *,
+    session: Session,
+    register: str,
+    given: str,
+    family: str,
+    born: date | None,
+    organization_id: int | None = None,
 ) -> tuple[str, list[int]]:
-    """``(matched_by, stored person ids)``: register number first, else name and birth date."""
-    from clemency.cases.models import Person
+    """``(matched_by, stored person ids)``: register number first, else name and birth date;
+    only people of ``organization_id``'s cases when given (another organization's people are
+    never matched, nor named)."""
+    from clemency.cases.models import Case, Person
 
+    people = select(Person.id)
+    if organization_id is not None:
+        people = people.join(Case, Case.person_id == Person.id).where(
+            Case.organization_id == organization_id
+        )
     if register:
-        ids = list(session.scalars(select(Person.id).where(Person.bop_register_number == register)))
+        ids = list(session.scalars(people.where(Person.bop_register_number == register)))
         if ids:
             return "register_number", ids
     if given and family and born is not None:
         ids = list(
             session.scalars(
-                select(Person.id).where(
+                people.where(
                     func.lower(Person.given_name) == given.lower(),
                     func.lower(Person.family_name) == family.lower(),
                     Person.date_of_birth == born,
@@ -182,9 +209,31 @@ def import_people(
         register = _text(row, ("bop_register_number",))
         register = register if REGISTER_RE.match(register) else ""
         given, family, born = _text(row, GIVEN), _text(row, FAMILY), _birth(row)
+        person = {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": born,
+            "bop_register_number": register or None,
+        }
         matched_by, ids = match_person(
-            session=session, register=register, given=given, family=family, born=born
+            session=session,
+            register=register,
+            given=given,
+            family=family,
+            born=born,
+            organization_id=org.id,
         )
+        existing_case: int | None = None
+        if not ids and given and family:
+            # the duplicate rule of a new case (names compared without case, accents, spacing)
+            found = case_service.find_duplicate_person(
+                session=session, organization_id=org.id, person=person
+            )
+            if found is not None:
+                existing_case = found[0].id
+                matched_by = (
+                    "register_number" if found[1].startswith("register") else "name_and_birth"
+                )
         match = ScreeningMatch(
             run_id=run.id,
             roster_person_id=str(row["person_id"]),
@@ -198,29 +247,35 @@ def import_people(
         elif len(ids) == 1:
             match.status = "existing"
             match.case_id = session.scalar(select(Case.id).where(Case.person_id == ids[0]))
+        elif existing_case is not None:
+            match.status = "existing"
+            match.case_id = existing_case
         elif not (given and family):
             match.status = "unidentified"
         else:
-            case = case_service.create_case(
-                session=session,
-                user=actor,
-                organization_id=org.id,
-                reference=f"screen-{run.id}-{row['person_id']}"[:64],
-                person={
-                    "given_name": given,
-                    "family_name": family,
-                    "date_of_birth": born,
-                    "bop_register_number": register or None,
-                },
-                jurisdiction=_text(row, ("jurisdiction",)) or result.ruleset.jurisdiction,
-                stage="intake",
-                summary=(
-                    f"Opened from screening run {run.id}: {row['outcome']} under "
-                    f"{result.ruleset.id} {result.ruleset.version} as of {result.as_of}."
-                ),
-            )
-            match.status = "created"
-            match.case_id = case.id
+            try:
+                with session.begin_nested():
+                    case = case_service.create_case(
+                        session=session,
+                        user=actor,
+                        organization_id=org.id,
+                        reference=f"screen-{run.id}-{row['person_id']}"[:64],
+                        person=person,
+                        jurisdiction=_text(row, ("jurisdiction",)) or result.ruleset.jurisdiction,
+                        stage="intake",
+                        summary=(
+                            f"Opened from screening run {run.id}: {row['outcome']} under "
+                            f"{result.ruleset.id} {result.ruleset.version} as of {result.as_of}."
+                        ),
+                    )
+            except (case_service.DuplicatePerson, BadInput) as error:
+                # one row's problem (a duplicate stored meanwhile, a value the checks refuse):
+                # reported on its line, the rest of the roster is imported
+                match.status = "refused"
+                saved.refused.append((match.roster_person_id, error.message))
+            else:
+                match.status = "created"
+                match.case_id = case.id
         session.add(match)
         session.flush()
         saved.counts[match.status] = saved.counts.get(match.status, 0) + 1

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.models import User
 from clemency.audit import service as audit
-from clemency.cases import access, validation
+from clemency.cases import access
 from clemency.cases.models import Case, CaseAssignment, Person, full_name
 from clemency.eligibility import list_rulesets
 from clemency.petitions.models import Petition
 from clemency.reviews.models import CaseScreening
+from clemency.search import corrections
 from clemency.search import service as search
 from clemency.search.models import LIST_INDEXES  # noqa: F401 - the list relies on them
 
@@ -159,13 +160,6 @@ def _walk_names_past_stage_index(session: Session, user: User, filters: CaseFilt
     return int(session.scalar(select(func.count()).select_from(capped)) or 0) >= COMMON_STAGE
 
 
-def _needs_correction(jurisdiction: str, born: date | None) -> tuple[str, ...]:
-    return tuple(
-        validation.stored_problems(Case, {"jurisdiction": jurisdiction})
-        + validation.stored_problems(Person, {"date_of_birth": born})
-    )
-
-
 def _int_or(value: str, default: int) -> int:
     return int(value) if value.isdigit() else default
 
@@ -201,7 +195,6 @@ def list_cases(
         Case.jurisdiction,
         Case.stage,
         Case.updated_at,
-        Person.date_of_birth,
         Case.is_synthetic,
     )
     if with_total:
@@ -211,6 +204,9 @@ def list_cases(
     rows = session.execute(
         shown.order_by(*order).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     ).all()
+    flagged = corrections.needs_correction(
+        session=session, case_ids=[row[0] for row in rows[:PAGE_SIZE]]
+    )
     out = [
         CaseRow(
             id=case_id,
@@ -220,7 +216,7 @@ def list_cases(
             jurisdiction=jurisdiction,
             stage=stage,
             updated_at=updated,
-            needs_correction=_needs_correction(jurisdiction, born),
+            needs_correction=flagged.get(case_id, ()),
             is_synthetic=bool(synthetic),
         )
         for (
@@ -233,7 +229,6 @@ def list_cases(
             jurisdiction,
             stage,
             updated,
-            born,
             synthetic,
             *_total,
         ) in rows[:PAGE_SIZE]

@@ -33,6 +33,7 @@ from clemency.cases.models import Case, CaseAssignment
 from clemency.errors import BadInput, NotFound
 from clemency.petitions import schedule
 from clemency.petitions.models import Petition, SupportLetter
+from clemency.search import corrections
 from clemency.tasks.models import TITLE_MAX, Task
 
 LETTER_RETURN_DAYS = 14
@@ -63,6 +64,9 @@ class MyTask:
     task: Task
     case_id: int
     case_reference: str
+    # what the stored data of the case needs corrected (search.corrections): shown flagged
+    needs_correction: tuple[str, ...] = ()
+    may_complete: bool = True  # a viewer given a task may read it but not mark it done
 
 
 def for_user(*, session: Session, user: User, limit: int = 10) -> list[MyTask]:
@@ -82,7 +86,23 @@ def for_user(*, session: Session, user: User, limit: int = 10) -> list[MyTask]:
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id)
         .limit(limit)
     ).all()
-    return [MyTask(task, task.case_id, str(reference)) for task, reference in rows]
+    case_ids = sorted({t.case_id for t, _ in rows})
+    flagged = corrections.needs_correction(session=session, case_ids=case_ids)
+    writable = {
+        case.id
+        for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))
+        if Permission.WRITE in access.permissions(session=session, actor=user, case=case)
+    }
+    return [
+        MyTask(
+            task,
+            task.case_id,
+            str(reference),
+            flagged.get(task.case_id, ()),
+            may_complete=task.case_id in writable,
+        )
+        for task, reference in rows
+    ]
 
 
 def assignable_users(*, session: Session, case: Case) -> list[tuple[int, str]]:

@@ -131,7 +131,11 @@ def store_upload(
                 written += len(chunk)
                 if written > max_bytes:
                     raise UploadRejected(
-                        f"The roster is larger than the limit of {max_bytes} bytes; nothing was kept.",
+                        f"The roster is larger than the upload limit of "
+                        f"{max(1, round(max_bytes / 1_048_576))} MB ({max_bytes:,} bytes); "
+                        "nothing was kept. Split it into smaller files (the same header row "
+                        "in each) and screen them one after another, or ask your "
+                        "organization's administrator.",
                         field="roster",
                     )
                 out.write(chunk)

@@ -98,17 +98,76 @@ class BodyTooLarge(Exception):
         super().__init__(f"request body larger than {max_bytes} bytes")
 
 
-async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
-    from clemency.errors import UploadRejected
-    from clemency.web.errors import render_error_bytes
+def size_in_words(limit: int) -> str:
+    """An upload limit as people read it: ``10 MB`` (rounded; a form's few kilobytes of
+    envelope do not show), or ``500 KB`` below a megabyte."""
+    megabytes = limit / (1024 * 1024)
+    if megabytes >= 1:
+        return f"{round(megabytes):,} MB"
+    return f"{max(1, round(limit / 1024)):,} KB"
 
+
+def too_large_message(path: str, limit: int) -> str:
+    """What a person who sent too large a file reads: the limit, and what to do instead (never
+    a server setting to change: that is the administrator's business)."""
+    size = size_in_words(limit)
+    if path.startswith("/screening"):
+        advice = (
+            "Split the roster into smaller files (the same header row in each) and screen "
+            "them one after another; if a single file must be larger, ask your organization's "
+            "administrator."
+        )
+    else:
+        advice = (
+            "Upload a smaller file: scan at a lower resolution or in black and white, or split "
+            "a long document into parts; if it cannot be made smaller, ask your "
+            "organization's administrator."
+        )
+    return f"The file is larger than the upload limit of {size}; nothing was stored. {advice}"
+
+
+def _same_site_referer(scope: Scope) -> str | None:
+    """The page the upload came from (path and query), when it is a page of this site: the
+    link back to the form. Anything else (another site, no Referer) gives no link."""
+    from urllib.parse import urlsplit
+
+    headers: dict[str, str] = {
+        bytes(name).decode("latin-1").lower(): bytes(value).decode("latin-1")
+        for name, value in scope.get("headers", [])
+    }
+    referer = urlsplit(headers.get("referer", ""))
+    host = headers.get("host", "")
+    if not referer.path.startswith("/") or not host or referer.netloc != host:
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
+
+
+def _too_large_body(scope: Scope, max_bytes: int) -> tuple[int, str, bytes]:
+    """The 413 in the site's own page (the base template with its styles), or the API's JSON
+    error; the bare page only if rendering the template fails."""
+    from clemency.errors import UploadRejected
+    from clemency.web.errors import render_error_bytes, wants_json
+
+    path = str(scope.get("path", ""))
     error = UploadRejected(
-        f"The upload is larger than the limit of {max_bytes // (1024 * 1024)} MB "
-        f"({max_bytes} bytes); nothing was stored. Split the file or ask an administrator "
-        "to raise CLEMENCY_MAX_UPLOAD_BYTES.",
-        max_bytes=max_bytes,
+        too_large_message(path, max_bytes), max_bytes=max_bytes, limit=size_in_words(max_bytes)
     )
-    status, content_type, body = render_error_bytes(scope, error)
+    if wants_json(scope):
+        return render_error_bytes(scope, error)
+    try:
+        from starlette.requests import Request
+
+        from clemency.web.templating import render
+
+        context = {"error": error, "back": _same_site_referer(scope)}
+        response = render(Request(scope), "error.html", context, error.http_status)
+        return error.http_status, "text/html; charset=utf-8", bytes(response.body)
+    except Exception:  # the plain page still says the limit
+        return render_error_bytes(scope, error)
+
+
+async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
+    status, content_type, body = _too_large_body(scope, max_bytes)
     await send(
         {
             "type": "http.response.start",

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
+from clemency import dates
 from clemency.eligibility import strip
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -54,14 +55,16 @@ VALUE_LABELS: dict[str, str] = {
 }
 
 
-def _readable(value: Any) -> str:
-    """A date as people write it: ``4 December 2026`` (a time in UTC after a comma)."""
+def _readable(value: Any, precision: str = "day") -> str:
+    """A date as people write it: ``4 December 2026`` (a time in UTC after a comma); at a
+    month's precision ``December 2026``, a year's ``2026`` (:func:`clemency.dates.written`,
+    the packets' formatter too)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y}, {value:%H:%M} UTC"
+        return f"{dates.written(value)}, {value:%H:%M} UTC"
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return dates.written(value, precision)
     return str(value)
 
 
@@ -80,9 +83,11 @@ def _dollars(cents: int) -> str:
     return f"{sign}${whole:,}" + (f".{part:02d}" if part else "")
 
 
-def _plain(value: Any, name: str = "") -> str:
-    """One value in words: dates readable, booleans yes/no, cents in dollars (``name`` ending
-    in ``_cents``), codes as words. The codes themselves stay in the API and the details."""
+def _plain(value: Any, name: str = "", precision: Any = "day") -> str:
+    """One value in words: dates readable (at ``precision``, e.g. a row's
+    ``decided_on_precision``: "January 2017" when only the month is known), booleans yes/no,
+    cents in dollars (``name`` ending in ``_cents``), codes as words. The codes themselves stay
+    in the API and the details."""
     if value is None or value == "":
         return "—"
     if name == "value_json" and isinstance(value, str):  # an asserted fact's stored value
@@ -94,7 +99,7 @@ def _plain(value: Any, name: str = "") -> str:
     if value is True or value is False:
         return "yes" if value else "no"
     if isinstance(value, date):
-        return _readable(value)
+        return _readable(value, precision if isinstance(precision, str) else "day")
     if isinstance(value, int) and name.endswith("_cents"):
         return _dollars(value)
     if isinstance(value, str):

@@ -69,8 +69,10 @@ def test_the_pardon_packet_agrees_with_alices_record(
     assert "commutation, granted June 6, 2018, by President Donald J. Trump" in text
     assert "Life imprisonment without parole (as imposed); commuted June 6, 2018" in text
     assert "Life sentence commuted to time served" in text
-    # the earlier denial keeps its outcome
-    assert "commutation, denied January 1, 2017" in text
+    # the earlier denial keeps its outcome, dated as precisely as the record knows it: the
+    # month only (decided_on_precision "month"), never a day the record does not have
+    assert "commutation, denied January 2017, by President Barack Obama" in text
+    assert "January 1, 2017" not in text
     # the court is named once, without its abbreviation after it
     assert text.count(COURT) >= 1
     assert f"{COURT}, W.D. Tenn." not in text

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 import clemency
+from clemency.accounts.models import Organization
 from clemency.cases.access import Operator
 from clemency.cases.models import Case, Person
 from clemency.cli.main import app
@@ -224,3 +225,76 @@ def test_import_cases_without_org_is_a_usage_error(roster: Path, tmp_path: Path)
     )
     assert result.exit_code == 2
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_import_links_a_person_the_duplicate_rule_finds_and_reports_a_refused_row(
+    engine: Engine, database_url: str, tmp_path: Path, org_slug: str
+) -> None:
+    """Issue #14's duplicate rule on import: a stored person written differently (accents,
+    spacing, letter case) is linked, not created a second time (create_case would refuse it
+    with 409); someone stored only in *another* organization is not linked there; a row the
+    case checks refuse is reported on its line while the rest is imported."""
+    operator = Operator("cli:test")
+    with unit_of_work(engine) as session:
+        clinic = session.scalars(select(Organization).where(Organization.slug == org_slug)).one()
+        org_id = clinic.id
+        stored = make_case(
+            session,
+            operator,
+            clinic,
+            person={
+                "given_name": "José",
+                "family_name": "Núñez",
+                "date_of_birth": date(1972, 3, 4),
+            },
+        )
+        stored_id = stored.id
+        other = make_organization(session, "elsewhere")
+        make_case(
+            session,
+            operator,
+            other,
+            person={
+                "given_name": "Olga",
+                "family_name": "Other",
+                "date_of_birth": date(1966, 6, 6),
+                "bop_register_number": "77777-777",
+            },
+        )
+    path = tmp_path / "roster.csv"
+    rows = [
+        f"N1,,jose,NUNEZ ,1972-03-04,{TAIL_OK}",  # the stored José Núñez, written plainly
+        f"N2,77777-777,Olga,Other,1966-06-06,{TAIL_OK}",  # stored only in another organization
+        f"N3,,Future,Born,2999-01-01,{TAIL_OK}",  # refused: a birth date in the future
+        f"N4,88888-888,New,Person,1980-01-01,{TAIL_OK}",  # new
+    ]
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    result = service.screen(path, service.load("us-federal/pardon"), AS_OF, tmp_path / "o.csv")
+    saved = record.save(
+        result, db_url=database_url, run_by="analyst", organization=org_slug, import_cases=True
+    )
+    assert saved.counts == {"existing": 1, "created": 2, "refused": 1}
+    assert [person for person, _why in saved.refused] == ["N3"]
+    assert "in the future" in saved.refused[0][1]
+    assert any(line.startswith("  refused: roster N3:") for line in saved.lines())
+    with session_factory(engine)() as session:
+        matches = {
+            m.roster_person_id: m
+            for m in session.scalars(
+                select(ScreeningMatch).where(ScreeningMatch.run_id == saved.run_id)
+            )
+        }
+        assert (matches["N1"].status, matches["N1"].case_id) == ("existing", stored_id)
+        assert matches["N1"].matched_by == "name_and_birth"
+        assert matches["N2"].status == "created"  # not linked to the other organization's case
+        created = session.get(Case, matches["N2"].case_id)
+        assert created is not None
+        assert created.organization_id == org_id
+        assert (matches["N3"].status, matches["N3"].case_id) == ("refused", None)
+        assert matches["N4"].status == "created"
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Person).where(Person.family_name == "Núñez")
+            )
+            == 1
+        )

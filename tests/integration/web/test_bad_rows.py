@@ -87,3 +87,112 @@ def test_the_case_page_and_its_api_answer(spoiled: tuple[Site, int]) -> None:
     )
     assert fixed.status_code == 200, fixed.text
     TestClient  # noqa: B018 - imported for the type of site.client
+
+
+def _spoil_everywhere(site: Site) -> int:
+    """The volunteer's case, spoiled three ways behind the checks' back (jurisdiction "Federal",
+    a birth date in the future, a negative prison term) and put on every work list: a stored
+    eligible screening (the queue), an open task (the tasks list), a letter requested today
+    (a follow-up deadline: the deadlines page and the dashboard), assigned (the dashboard)."""
+    from datetime import date
+
+    from clemency.cases.models import Conviction, Sentence
+    from clemency.db.session import unit_of_work
+    from clemency.petitions.models import SupportLetter
+    from clemency.reviews.models import CaseScreening
+    from clemency.tasks.models import Task
+
+    case_id = site.cases["a_assigned"]
+    with unit_of_work(site.engine) as session:
+        conviction = Conviction(case_id=case_id, is_primary=True)
+        session.add(conviction)
+        session.flush()
+        session.add(Sentence(case_id=case_id, conviction_id=conviction.id, prison_months=120))
+        session.add(
+            CaseScreening(
+                case_id=case_id,
+                ruleset_id="us-federal/commutation",
+                outcome="eligible",
+                as_of=date.today(),
+                eligible_on=None,
+                determination_json="{}",
+            )
+        )
+        session.add(
+            Task(case_id=case_id, title="Call the family", created_by_label="test", cause=None)
+        )
+        session.add(
+            SupportLetter(
+                case_id=case_id,
+                author_name="Pat Doe",
+                status="requested",
+                requested_on=date.today(),
+            )
+        )
+    with site.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE cases SET jurisdiction = 'Federal' WHERE id = :id"), {"id": case_id}
+        )
+        connection.execute(
+            text(
+                "UPDATE people SET date_of_birth = '2099-01-01' "
+                "WHERE id = (SELECT person_id FROM cases WHERE id = :id)"
+            ),
+            {"id": case_id},
+        )
+        connection.execute(
+            text("UPDATE sentences SET prison_months = -12 WHERE case_id = :id"), {"id": case_id}
+        )
+    return case_id
+
+
+def _flag_near(page_text: str, case_id: int) -> str:
+    """The stretch of the page from the first link to the case to the end of its entry."""
+    anchor = page_text.find(f'href="/cases/{case_id}')
+    assert anchor >= 0, f"case {case_id} is not listed"
+    return page_text[anchor : anchor + 1500]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/queues", "/tasks", "/tasks/_mine", "/deadlines", "/", "/cases"],
+)
+def test_each_work_list_lists_the_bad_case_flagged(site: Site, path: str) -> None:
+    case_id = _spoil_everywhere(site)
+    client = site.client(("a", "volunteer"))
+    page = client.get(path)
+    assert page.status_code == 200, (path, page.text[-800:])
+    entry = _flag_near(page.text, case_id)
+    assert "needs correction" in entry, (path, entry)
+    # what to correct, in words: all three problems
+    assert "Federal" in entry, (path, entry)
+    assert "2099-01-01 is in the future" in entry, (path, entry)
+    assert "-12 is negative" in entry, (path, entry)
+
+
+def test_the_flag_is_one_check_for_every_list(site: Site) -> None:
+    """The queue's, the tasks' and the case list's flags come from the same function, so they
+    name the same problems, and a clean case carries none."""
+    from clemency.accounts.models import User
+    from clemency.db.session import unit_of_work
+    from clemency.queues import service as queues
+    from clemency.search import corrections, listing
+    from clemency.tasks import service as tasks
+
+    case_id = _spoil_everywhere(site)
+    with unit_of_work(site.engine) as session:
+        user = session.get(User, site.users[("a", "volunteer")][0])
+        assert user is not None
+        expected = corrections.needs_correction(
+            session=session, case_ids=[case_id, site.cases["a_other"]]
+        )
+        assert set(expected) == {case_id}
+        assert len(expected[case_id]) == 3
+        from datetime import date
+
+        queued = queues.queue(session=session, user=user, today=date.today()).rows
+        assert [row.needs_correction for row in queued] == [expected[case_id]]
+        mine = tasks.for_user(session=session, user=user)
+        assert [row.needs_correction for row in mine] == [expected[case_id]]
+        listed = listing.list_cases(session=session, user=user, filters=listing.CaseFilters())
+        assert [row.needs_correction for row in listed.rows] == [expected[case_id]]

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from clemency.cases import vocab
 from clemency.petitions import schedule
-from clemency.search import listing
+from clemency.search import corrections, listing
 from clemency.web.deps import CurrentIdentity, SessionDep, now
 from clemency.web.templating import render
 
@@ -22,6 +22,7 @@ def dashboard(request: Request, db: SessionDep, identity: CurrentIdentity) -> Re
     today = now(request).date()
     watched = [row.id for row in data.my_cases] + [row[0] for row in data.open_petitions]
     deadlines = schedule.upcoming(session=db, user=identity.user, case_ids=watched, today=today)
+    flagged = corrections.needs_correction(session=db, case_ids=watched)
     return render(
         request,
         "dashboard.html",
@@ -31,6 +32,7 @@ def dashboard(request: Request, db: SessionDep, identity: CurrentIdentity) -> Re
             "total": sum(counts.values()),
             "data": data,
             "deadlines": deadlines,
+            "flagged": flagged,
             "today": today,
         },
     )

@@ -18,13 +18,14 @@ from clemency.accounts import feeds
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
 from clemency.eligibility import FACTS, strip
-from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound
+from clemency.errors import BadInput, ClemencyError, IllegalTransition, NotFound, PermissionDenied
 from clemency.files import service as files
 from clemency.petitions import intake, lifecycle, schedule
 from clemency.petitions import interview as interview_service
 from clemency.petitions import letters as letter_service
 from clemency.petitions import service as petition_service
 from clemency.petitions.models import SupportLetter
+from clemency.search import corrections
 from clemency.web import deps
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
 from clemency.web.security import attachment
@@ -516,6 +517,11 @@ def _valid_part(draft: dict[str, str], errors: dict[str, str]) -> dict[str, str]
 
 @router.get("/cases/{case_id}/interview")
 def interview_page(request: Request, db: SessionDep, case: CurrentCase) -> Response:
+    if not case.may_write:  # its last step saves to the case: not offered to a reader
+        raise PermissionDenied(
+            "The guided interview saves its answers to the case, and your role may read this "
+            "case but not change it."
+        )
     return _interview_page(request, db, case, draft={})
 
 
@@ -616,6 +622,7 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
         "petitions/deadlines.html",
         {
             "rows": rows,
+            "flagged": corrections.needs_correction(session=db, case_ids=case_ids),
             "when": when,
             "counts": {"upcoming": len(upcoming), "passed": len(passed)},
             "page": result,
