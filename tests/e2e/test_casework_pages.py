@@ -110,6 +110,7 @@ def _new_case(server: DemoServer) -> int:
                 organization_id=int(org),  # type: ignore[arg-type]
                 reference="E2E-INTERVIEW-1",
                 person={"given_name": "Rosa", "family_name": "Interview"},
+                jurisdiction="us-federal",
             )
             return int(case.id)
     finally:

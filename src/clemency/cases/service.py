@@ -357,7 +357,7 @@ def create_case(
     organization_id: int,
     reference: str,
     person: dict[str, Any],
-    jurisdiction: str = "us-federal",
+    jurisdiction: str,
     stage: str = "intake",
     is_synthetic: bool = False,
     summary: str | None = None,

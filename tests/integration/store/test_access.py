@@ -139,6 +139,7 @@ def test_only_admins_delete_and_a_volunteer_who_opens_a_case_is_assigned(
         organization_id=world.orgs["a"].id,
         reference="V-1",
         person={"given_name": "New", "family_name": "Intake"},
+        jurisdiction="us-federal",
     )
     assert cases.get_for_user(session=session, user=volunteer, case_id=opened.id) is opened
     with pytest.raises(PermissionDenied):
@@ -148,6 +149,7 @@ def test_only_admins_delete_and_a_volunteer_who_opens_a_case_is_assigned(
             organization_id=world.orgs["a"].id,
             reference="V-2",
             person={"given_name": "No", "family_name": "Access"},
+            jurisdiction="us-federal",
         )
     cases.delete_case(
         session=session,

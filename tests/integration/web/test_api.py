@@ -60,6 +60,7 @@ def test_case_crud_and_a_stale_write(site: Site) -> None:
         json={
             "organization_id": site.orgs["a"],
             "reference": "API-1",
+            "jurisdiction": "us-federal",
             "person": {
                 "given_name": "Ada",
                 "family_name": "Example",

@@ -26,7 +26,13 @@ def _create(
 ) -> Any:
     person = {"given_name": "Ada", "family_name": f"Checked{reference}"}
     person.update(extra.pop("person", {}))
-    body = {"organization_id": site.orgs["a"], "reference": reference, "person": person, **extra}
+    body = {
+        "organization_id": site.orgs["a"],
+        "reference": reference,
+        "jurisdiction": "us-federal",
+        "person": person,
+        **extra,
+    }
     return client.post("/api/v1/cases", json=body, headers=headers)
 
 
@@ -334,6 +340,7 @@ def test_duplicates_never_reveal_another_organization(
         json={
             "organization_id": site.orgs["b"],
             "reference": "ORG-1",
+            "jurisdiction": "us-federal",
             "person": {"given_name": "X", "family_name": "Y", "bop_register_number": "33333-444"},
         },
         headers=other_headers,

@@ -56,3 +56,18 @@ def test_a_case_with_a_state_jurisdiction_is_stored_with_it(site: Site) -> None:
     with Session(site.engine) as session:
         case = session.scalars(select(Case).where(Case.reference == "NEW-JUR-1")).one()
         assert case.jurisdiction == "us-tx"
+
+
+def test_the_api_has_no_default_jurisdiction_either(site: Site) -> None:
+    client = site.client(("a", "admin"))
+    headers = {"x-csrf-token": csrf_of(client, "/")}
+    body = {
+        "organization_id": site.orgs["a"],
+        "reference": "NEW-JUR-API",
+        "person": {"given_name": "Ada", "family_name": "Example"},
+    }
+    response = client.post("/api/v1/cases", json=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "jurisdiction" in response.text
+    with Session(site.engine) as session:
+        assert session.scalars(select(Case).where(Case.reference == "NEW-JUR-API")).first() is None

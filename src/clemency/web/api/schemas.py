@@ -30,7 +30,10 @@ class CaseCreate(Strict):
         description="One of your organizations (you need a role that may open cases there)."
     )
     reference: str = Field(min_length=1, max_length=64)
-    jurisdiction: str = "us-federal"
+    jurisdiction: str = Field(
+        description="The jurisdiction of the conviction (`clemency rules list`); no default: "
+        "a case is never filed under the federal rules by omission."
+    )
     stage: str = "intake"
     summary: str | None = None
     person: dict[str, Any] = Field(
