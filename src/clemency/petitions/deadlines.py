@@ -42,7 +42,9 @@ from clemency.petitions import lifecycle as lifecycle_mod
 Kind = Literal["opens", "due", "follow_up", "expires", "event"]
 Status = Literal["upcoming", "due", "passed"]
 
-LETTER_FOLLOW_UP_DAYS = 21
+#: Days after a support letter is requested before it is followed up: the deadline calendar,
+#: the reminder e-mail and the system's task all use this one figure (issue #14: 14 days).
+LETTER_FOLLOW_UP_DAYS = 14
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, corrections
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
 from clemency.cases.models import Case, Person
@@ -28,7 +28,6 @@ from clemency.petitions.models import Petition
 from clemency.queues.models import DISMISS_REASONS, NOTE_MAX, QueueDecision
 from clemency.reviews import service as reviews
 from clemency.reviews.models import CaseScreening
-from clemency.search import corrections
 
 PAGE_SIZE = 50
 MAX_WITHIN_DAYS = 3650
@@ -44,7 +43,7 @@ class QueueRow:
     eligible_on: date | None  # None: eligible now with no waiting date
     rulesets: tuple[str, ...]
     decision: QueueDecision | None
-    # what the stored data of the case needs corrected (search.corrections): shown flagged
+    # what the stored data of the case needs corrected (cases.corrections): shown flagged
     needs_correction: tuple[str, ...] = ()
     # may the reader dismiss, snooze or restore (change the case)? a viewer may not
     may_decide: bool = True

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.models import User
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, corrections
 from clemency.cases.models import Case, CaseAssignment, Person, full_name
 from clemency.eligibility import list_rulesets
 from clemency.petitions.models import Petition
 from clemency.reviews.models import CaseScreening
-from clemency.search import corrections
 from clemency.search import service as search
 from clemency.search.models import LIST_INDEXES  # noqa: F401 - the list relies on them
 

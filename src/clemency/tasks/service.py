@@ -3,7 +3,7 @@ completed by people. Every create and complete is audited; access goes through t
 
 The system's causes (docs/queues.md):
 
-* ``letter:<id>``: a support letter requested :data:`LETTER_RETURN_DAYS` days ago or more and
+* ``letter:<id>``: a support letter requested :data:`~clemency.petitions.deadlines.LETTER_FOLLOW_UP_DAYS` days ago or more and
   still not returned;
 * ``deadline:<key>:<subject>``: a deadline of the case (petitions.schedule) due within
   :data:`DEADLINE_HORIZON_DAYS` days (the letters' own follow-ups are left to ``letter:``);
@@ -26,17 +26,16 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Membership, User
 from clemency.audit import service as audit
-from clemency.cases import access
+from clemency.cases import access, corrections
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
 from clemency.cases.models import Case, CaseAssignment
 from clemency.errors import BadInput, NotFound
 from clemency.petitions import schedule
+from clemency.petitions.deadlines import LETTER_FOLLOW_UP_DAYS
 from clemency.petitions.models import Petition, SupportLetter
-from clemency.search import corrections
 from clemency.tasks.models import TITLE_MAX, Task
 
-LETTER_RETURN_DAYS = 14
 DEADLINE_HORIZON_DAYS = 14
 SYSTEM_LABEL = "system:tasks"
 UNFILED_STATUSES = ("draft", "withdrawn")
@@ -64,7 +63,7 @@ class MyTask:
     task: Task
     case_id: int
     case_reference: str
-    # what the stored data of the case needs corrected (search.corrections): shown flagged
+    # what the stored data of the case needs corrected (cases.corrections): shown flagged
     needs_correction: tuple[str, ...] = ()
     may_complete: bool = True  # a viewer given a task may read it but not mark it done
 
@@ -252,7 +251,7 @@ class RefreshReport:
 
 
 def _letter_causes(session: Session, case_ids: Sequence[int] | None, as_of: date) -> list[Wanted]:
-    cutoff = as_of - timedelta(days=LETTER_RETURN_DAYS)
+    cutoff = as_of - timedelta(days=LETTER_FOLLOW_UP_DAYS)
     query = select(SupportLetter).where(
         SupportLetter.status == "requested",
         SupportLetter.requested_on.is_not(None),
@@ -268,7 +267,7 @@ def _letter_causes(session: Session, case_ids: Sequence[int] | None, as_of: date
                 f"Follow up: the letter from {letter.author_name}, requested on "
                 f"{letter.requested_on:%d %B %Y}, has not come back"
             ),
-            letter.requested_on + timedelta(days=LETTER_RETURN_DAYS)
+            letter.requested_on + timedelta(days=LETTER_FOLLOW_UP_DAYS)
             if letter.requested_on
             else None,
         )

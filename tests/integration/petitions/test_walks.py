@@ -214,7 +214,7 @@ def test_synthetic_federal_commutation_from_draft_to_grant(
     )
     now = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
 
-    # Letters: one answered and accepted, one never answered (follow-up on day 21).
+    # Letters: one answered and accepted, one never answered (follow-up on day 14).
     _accepted_letter(
         session,
         settings,
@@ -236,13 +236,13 @@ def test_synthetic_federal_commutation_from_draft_to_grant(
         now=now,
     )
     d = deadlines_by_key(session, case)
-    assert_boundary(d["letters.follow_up_on"], date(2026, 1, 26))
+    assert_boundary(d["letters.follow_up_on"], date(2026, 1, 19))
     assert_boundary(d["letters.link_expires_on"], date(2026, 2, 4))
     assert [
         o.author_name
-        for o in letters.overdue(session=session, case_ids=[case.id], as_of=date(2026, 1, 26))
+        for o in letters.overdue(session=session, case_ids=[case.id], as_of=date(2026, 1, 19))
     ] == ["Sam Silent"]
-    assert letters.overdue(session=session, case_ids=[case.id], as_of=date(2026, 1, 25)) == []
+    assert letters.overdue(session=session, case_ids=[case.id], as_of=date(2026, 1, 18)) == []
     letters.revoke(
         session=session, user=attorney, case_id=case.id, letter_id=silent.letter.id, now=now
     )

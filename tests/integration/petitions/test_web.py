@@ -228,7 +228,7 @@ def test_deadlines_page_and_private_calendar_feed(web: dict[str, Any]) -> None:
 
 
 def test_dashboard_lists_the_next_deadlines_of_my_cases(web: dict[str, Any]) -> None:
-    """A letter requested on Alice's case brings a follow-up deadline 21 days later; the
+    """A letter requested on Alice's case brings a follow-up deadline 14 days later; the
     dashboard shows it once the case is the attorney's, not before."""
     from clemency.cases import service as case_service
     from clemency.cases.access import Operator

@@ -174,9 +174,10 @@ def test_the_flag_is_one_check_for_every_list(site: Site) -> None:
     """The queue's, the tasks' and the case list's flags come from the same function, so they
     name the same problems, and a clean case carries none."""
     from clemency.accounts.models import User
+    from clemency.cases import corrections
     from clemency.db.session import unit_of_work
     from clemency.queues import service as queues
-    from clemency.search import corrections, listing
+    from clemency.search import listing
     from clemency.tasks import service as tasks
 
     case_id = _spoil_everywhere(site)

@@ -334,12 +334,12 @@ def test_georgia_has_no_reapplication_rule_encoded() -> None:
     assert dl.compute(DeadlineInputs(facts={"jurisdiction": "us-ga"}, petitions=[p])) == []
 
 
-def test_letter_follow_up_after_21_days_and_link_expiry() -> None:
+def test_letter_follow_up_after_14_days_and_link_expiry() -> None:
     letter = LetterSnapshot(
         id="l1", author="Warden", requested_on=date(2026, 2, 10), expires_on=date(2026, 3, 12)
     )
     items = dl.letter_deadlines(letter)
-    assert_boundary(one(items, "letters.follow_up_on"), date(2026, 3, 3))
+    assert_boundary(one(items, "letters.follow_up_on"), date(2026, 2, 24))
     assert_boundary(one(items, "letters.link_expires_on"), date(2026, 3, 12))
     received = LetterSnapshot(
         id="l1", author="Warden", requested_on=date(2026, 2, 10), received_on=date(2026, 2, 20)

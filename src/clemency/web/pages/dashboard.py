@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from clemency.cases import vocab
+from clemency.cases import corrections, vocab
 from clemency.petitions import schedule
-from clemency.search import corrections, listing
+from clemency.search import listing
 from clemency.web.deps import CurrentIdentity, SessionDep, now
 from clemency.web.templating import render
 

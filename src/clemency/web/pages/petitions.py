@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from clemency.accounts import feeds
+from clemency.cases import corrections
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
 from clemency.eligibility import FACTS, strip
@@ -25,7 +26,6 @@ from clemency.petitions import interview as interview_service
 from clemency.petitions import letters as letter_service
 from clemency.petitions import service as petition_service
 from clemency.petitions.models import SupportLetter
-from clemency.search import corrections
 from clemency.web import deps
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, WritableCase
 from clemency.web.security import attachment
