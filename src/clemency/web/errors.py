@@ -50,7 +50,8 @@ def wants_json(scope: Scope) -> bool:
 def _html_error(request: Request, error: ClemencyError) -> Response:
     from clemency.web.templating import render
 
-    response: Response = render(request, "error.html", {"error": error}, error.http_status)
+    context = {"error": error, "ask": whom_to_ask(request)}
+    response: Response = render(request, "error.html", context, error.http_status)
     if htmx.is_htmx(request):
         # A fragment request that failed shows the error page in place of the whole page,
         # not inside the search results or the panel that asked (base.html lets htmx swap
@@ -88,6 +89,18 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def whom_to_ask(request: Request) -> str:
+    """Who can give access, for a refusal (the HTML error page says the same in words)."""
+    identity = getattr(request.state, "identity", None)
+    names = [name for _id, name, _role in getattr(identity, "organizations", None) or ()]
+    if not names:
+        return "To be given access, ask an administrator of your organization."
+    return (
+        f"To be given access, ask an administrator of {' or '.join(names)}; they manage roles "
+        "and case assignments under Users."
+    )
+
+
 def respond(request: Request, error: ClemencyError) -> Response:
     if isinstance(error, NotAuthenticated) and not wants_json(request.scope):
         if htmx.is_htmx(request):
@@ -106,7 +119,10 @@ def respond(request: Request, error: ClemencyError) -> Response:
     if isinstance(error, MethodNotAllowed):
         headers["Allow"] = ", ".join(error.fields.get("allow", ()))
     if wants_json(request.scope):
-        return JSONResponse(error.to_dict(), status_code=error.http_status, headers=headers)
+        body = error.to_dict()
+        if error.http_status == 403:
+            body["details"] = {**body["details"], "ask": whom_to_ask(request)}
+        return JSONResponse(body, status_code=error.http_status, headers=headers)
     response = _html_error(request, error)
     response.headers.update(headers)
     return response

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.web.conftest import Site
+from tests.integration.web.conftest import Site, csrf_of
 
 CASE_PAGES = (
     "",
@@ -142,3 +142,16 @@ def test_the_attorney_is_still_offered_the_interview(site: Site) -> None:
     assert f'href="/cases/{case_id}/interview"' in petitions
     assert client.get(f"/cases/{case_id}/interview").status_code == 200
     assert _changing_forms(client.get("/queues").text) != []
+
+
+def test_an_api_refusal_says_whom_to_ask_too(viewer: tuple[TestClient, int]) -> None:
+    client, case_id = viewer
+    answer = client.post(
+        f"/api/v1/cases/{case_id}/tasks",
+        json={"title": "Call the warden"},
+        headers={"accept": "application/json", "x-csrf-token": csrf_of(client, "/")},
+    )
+    assert answer.status_code == 403, answer.text
+    ask = answer.json()["details"]["ask"]
+    assert "ask an administrator of" in ask
+    assert "Users" in ask
