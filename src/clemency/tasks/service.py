@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from clemency.accounts.models import Membership, User
+from clemency.accounts.models import PRIVILEGED_ROLES, Membership, User
 from clemency.audit import service as audit
 from clemency.cases import access, corrections
 from clemency.cases import service as case_service
@@ -102,6 +102,40 @@ def for_user(*, session: Session, user: User, limit: int = 10) -> list[MyTask]:
         )
         for task, reference in rows
     ]
+
+
+def unclaimed_for(*, session: Session, user: User, limit: int = 50) -> tuple[list[MyTask], int]:
+    """Open tasks nobody will see on their own list: unassigned, on a case assigned to nobody,
+    in an organization where ``user`` gives out work (admin or attorney). Returns the first
+    ``limit`` (soonest due first) and how many there are."""
+    organizations = select(Membership.organization_id).where(
+        Membership.user_id == user.id, Membership.role.in_(sorted(PRIVILEGED_ROLES))
+    )
+    anyone_assigned = exists().where(CaseAssignment.case_id == Task.case_id)
+    where = (
+        Task.done_at.is_(None),
+        Task.assignee_id.is_(None),
+        ~anyone_assigned,
+        Case.organization_id.in_(organizations),
+        access.visible_cases_clause(session=session, actor=user),
+    )
+    total = session.scalar(
+        select(func.count()).select_from(Task).join(Case, Case.id == Task.case_id).where(*where)
+    )
+    rows = session.execute(
+        select(Task, Case.reference)
+        .join(Case, Case.id == Task.case_id)
+        .where(*where)
+        .order_by(Task.due_on.is_(None), Task.due_on, Task.id)
+        .limit(limit)
+    ).all()
+    flagged = corrections.needs_correction(
+        session=session, case_ids=sorted({t.case_id for t, _ in rows})
+    )
+    return [
+        MyTask(task, task.case_id, str(reference), flagged.get(task.case_id, ()))
+        for task, reference in rows
+    ], int(total or 0)
 
 
 def assignable_users(*, session: Session, case: Case) -> list[tuple[int, str]]:

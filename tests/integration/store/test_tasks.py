@@ -232,3 +232,33 @@ def test_my_tasks_are_mine_or_unassigned_on_my_cases_and_visible(
     )
     assert [row.task.id for row in tasks.for_user(session=session, user=volunteer)] == [mine.id]
     assert tasks.for_user(session=session, user=world.users[("b", "admin")]) == []
+
+
+def test_a_task_on_a_case_assigned_to_nobody_is_shown_to_who_gives_out_work(
+    session: Session, world: World
+) -> None:
+    """Issue #14: a task on a case nobody is assigned to is on no one's own list; the people
+    who give out work in its organization (admin, attorney) see it as unclaimed, others don't."""
+    from clemency.cases.models import CaseAssignment
+
+    case = world.cases["a_other"]
+    assert session.scalar(select(func.count()).where(CaseAssignment.case_id == case.id)) == 0
+    task = tasks.create(
+        session=session,
+        user=world.users[("a", "attorney")],
+        case_id=case.id,
+        title="Ask for the presentence report",
+        due_on=date(2027, 4, 1),
+        assignee_id=None,
+    )
+    for who in (("a", "admin"), ("a", "attorney")):
+        listed, count = tasks.unclaimed_for(session=session, user=world.users[who])
+        assert [row.task.id for row in listed] == [task.id], who
+        assert count == 1
+    for who in (("a", "volunteer"), ("a", "viewer"), ("b", "admin")):
+        assert tasks.unclaimed_for(session=session, user=world.users[who]) == ([], 0), who
+    session.add(CaseAssignment(case_id=case.id, user_id=world.users[("a", "volunteer")].id))
+    session.flush()
+    assert tasks.unclaimed_for(session=session, user=world.users[("a", "admin")]) == ([], 0)
+    mine = tasks.for_user(session=session, user=world.users[("a", "volunteer")])
+    assert task.id in [row.task.id for row in mine]

@@ -289,3 +289,31 @@ def test_the_feed_tells_of_sensitive_parts_only_to_who_may_see_them(site: Site) 
         assert page.status_code == 200
         assert "health note" not in page.text
         assert "canary-diagnosis" not in page.text
+
+
+def test_unclaimed_tasks_are_on_the_tasks_page_and_dashboard_of_who_gives_out_work(
+    site: Site,
+) -> None:
+    from clemency.accounts.models import User
+    from clemency.db.session import unit_of_work
+    from clemency.tasks import service as task_service
+
+    with unit_of_work(site.engine) as session:
+        attorney = session.get(User, site.users[("a", "attorney")][0])
+        assert attorney is not None
+        task_service.create(
+            session=session,
+            user=attorney,
+            case_id=site.cases["a_other"],
+            title="Unclaimed: ask for the presentence report",
+            due_on=None,
+            assignee_id=None,
+        )
+    admin = site.client(("a", "admin"))
+    page = admin.get("/tasks")
+    assert "yet (1)</h2>" in page.text
+    assert "Unclaimed: ask for the presentence report" in page.text
+    assert "on cases assigned to nobody" in admin.get("/tasks/_mine").text
+    volunteer = site.client(("a", "volunteer"))
+    assert "Unclaimed: ask for the presentence report" not in volunteer.get("/tasks").text
+    assert "assigned to nobody" not in volunteer.get("/tasks/_mine").text

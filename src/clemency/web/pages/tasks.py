@@ -124,20 +124,35 @@ def complete_task(
 @router.get("/tasks")
 def my_tasks(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
     rows = tasks.for_user(session=db, user=identity.user, limit=200)
+    unclaimed, unclaimed_count = tasks.unclaimed_for(session=db, user=identity.user, limit=200)
     return render(
         request,
         "tasks/mine.html",
-        {"nav": "tasks", "rows": rows, "today": now(request).date(), "full": True},
+        {
+            "nav": "tasks",
+            "rows": rows,
+            "unclaimed": unclaimed,
+            "unclaimed_count": unclaimed_count,
+            "today": now(request).date(),
+            "full": True,
+        },
     )
 
 
 @router.get("/tasks/_mine")
 def my_tasks_panel(request: Request, db: SessionDep, identity: CurrentIdentity) -> Response:
     rows = tasks.for_user(session=db, user=identity.user, limit=6)
+    _unclaimed, unclaimed_count = tasks.unclaimed_for(session=db, user=identity.user, limit=0)
     return render(
         request,
         "tasks/_mine_panel.html",
-        {"rows": rows[:5], "more": len(rows) > 5, "today": now(request).date(), "full": False},
+        {
+            "rows": rows[:5],
+            "more": len(rows) > 5,
+            "unclaimed_count": unclaimed_count,
+            "today": now(request).date(),
+            "full": False,
+        },
     )
 
 
