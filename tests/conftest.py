@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +94,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     server = request.getfixturevalue("pg_server_url")
     yield fresh_pg_database(server, f"clemency_test_{_worker_suffix()}")
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session per test process (a JVM start costs seconds): 1 core, 1 shuffle
+    partition, no UI. Every Spark test uses this one; none stops it early."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        missing("PySpark is not installed (pip install 'clemency[spark]')")
+    if shutil.which("java") is None:
+        missing("no Java runtime on PATH; Spark needs Java 17")
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("clemency-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

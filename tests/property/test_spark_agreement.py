@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -22,26 +21,6 @@ from tests.property.test_expression_agreement import COLUMNS, bools, dates, fact
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 AS_OF_DAYS = [date(2016, 8, 1), date(2020, 2, 29), date(2023, 6, 6)]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    try:
-        from pyspark.sql import SparkSession
-
-        session = (
-            SparkSession.builder.master("local[1]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "1")
-            .getOrCreate()
-        )
-    except Exception as error:  # no Java runtime or no PySpark
-        from tests.conftest import missing
-
-        missing(f"Spark is not available: {error}")
-        raise
-    yield session
-    session.stop()
 
 
 def test_python_and_spark_agree_on_the_rule_test_facts(spark: Any) -> None:

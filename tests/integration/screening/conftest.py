@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,7 +10,6 @@ import duckdb
 import pytest
 
 from clemency.screening.synthetic import write_roster
-from tests.conftest import missing
 
 AS_OF = date(2024, 2, 29)
 """A leap day: waiting periods measured from it land on 28 February or 1 March."""
@@ -32,29 +29,6 @@ def dirty_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("rosters") / "small.csv"
     return write_roster(path, 600, (AS_OF, INITIATIVE_AS_OF), dirty=True, seed=7)
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """One local Spark session for the whole run: 1 core, 1 shuffle partition, no UI."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        missing("PySpark is not installed (pip install 'clemency[spark]')")
-    if shutil.which("java") is None:
-        missing("no Java runtime on PATH; Spark needs Java 17")
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("clemency-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 def differences(left: Path, right: Path) -> list[tuple[Any, ...]]:
