@@ -12,6 +12,7 @@ export name, the keys of :data:`clemency.cases.models.PART_MODELS`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -85,21 +86,26 @@ _NOT_FOUND_MESSAGE = "No case {case_id} that you can open."
 # --------------------------------------------------------------------------- access and reads
 
 
-def _audit(
+def audit_change(
+    *,
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     entity_type: str,
     entity_id: object,
     case: Case | None,
-    changed: list[str] | tuple[str, ...] = (),
+    changed: Sequence[str] = (),
     detail: str | None = None,
     organization_id: int | None = None,
+    system_label: str = "system",
 ) -> None:
+    """The one audit row of a change a service makes on behalf of ``actor`` (``None``: the
+    system, recorded as ``system_label``), tied to ``case`` and its organization (or to
+    ``organization_id`` when there is no case). Every domain service records through this."""
     audit.record(
         session=session,
-        actor_user_id=access.actor_id(actor),
-        actor_label=access.actor_label(actor),
+        actor_user_id=None if actor is None else access.actor_id(actor),
+        actor_label=system_label if actor is None else access.actor_label(actor),
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
@@ -175,7 +181,14 @@ def open_for_user(
             f"Your role does not allow '{need}' on case {case_id}.", case_id=case_id, need=need
         )
     if audit_read and need is Permission.READ:
-        _audit(session, user, "read", "case", case.id, case)
+        audit_change(
+            session=session,
+            actor=user,
+            action="read",
+            entity_type="case",
+            entity_id=case.id,
+            case=case,
+        )
     return case, allowed
 
 
@@ -409,7 +422,16 @@ def create_case(
         session=session, organization_id=organization_id, person=person_values
     ):
         detail = "confirmed as a different person than a matching case"
-    _audit(session, user, "create", "case", case.id, case, [*sorted(case_values), "person"], detail)
+    audit_change(
+        session=session,
+        actor=user,
+        action="create",
+        entity_type="case",
+        entity_id=case.id,
+        case=case,
+        changed=[*sorted(case_values), "person"],
+        detail=detail,
+    )
     session.flush()
     return case
 
@@ -431,7 +453,15 @@ def update_case(
     changed = _apply(case, values)
     if changed:
         _flush_or_stale(session, case)
-        _audit(session, user, "update", "case", case.id, case, changed)
+        audit_change(
+            session=session,
+            actor=user,
+            action="update",
+            entity_type="case",
+            entity_id=case.id,
+            case=case,
+            changed=changed,
+        )
     return case
 
 
@@ -453,7 +483,15 @@ def update_person(
     changed = _apply(person, values)
     if changed:
         _flush_or_stale(session, person)
-        _audit(session, user, "update", "person", person.id, case, changed)
+        audit_change(
+            session=session,
+            actor=user,
+            action="update",
+            entity_type="person",
+            entity_id=person.id,
+            case=case,
+            changed=changed,
+        )
     return person
 
 
@@ -461,7 +499,14 @@ def delete_case(*, session: Session, user: Actor, case_id: int, expected_version
     """Delete a case and all its parts (admins only). The audit rows stay."""
     case = get_for_user(session=session, user=user, case_id=case_id, need=Permission.DELETE)
     check_version(case, expected_version)
-    _audit(session, user, "delete", "case", case.id, case)
+    audit_change(
+        session=session,
+        actor=user,
+        action="delete",
+        entity_type="case",
+        entity_id=case.id,
+        case=case,
+    )
     session.delete(case)  # cascades to the person and every part
     _flush_or_stale(session, case)
 
@@ -489,7 +534,15 @@ def assign(*, session: Session, user: Actor, case_id: int, assignee_id: int) -> 
     assignment = CaseAssignment(case_id=case.id, user_id=assignee_id)
     session.add(assignment)
     session.flush()
-    _audit(session, user, "permission", "case_assignment", assignment.id, case, ["user_id"])
+    audit_change(
+        session=session,
+        actor=user,
+        action="permission",
+        entity_type="case_assignment",
+        entity_id=assignment.id,
+        case=case,
+        changed=["user_id"],
+    )
     return assignment
 
 
@@ -503,7 +556,15 @@ def unassign(*, session: Session, user: Actor, case_id: int, assignee_id: int) -
     )
     if assignment is None:
         raise NotFound(f"User {assignee_id} is not assigned to case {case_id}.")
-    _audit(session, user, "permission", "case_assignment", assignment.id, case, ["user_id"])
+    audit_change(
+        session=session,
+        actor=user,
+        action="permission",
+        entity_type="case_assignment",
+        entity_id=assignment.id,
+        case=case,
+        changed=["user_id"],
+    )
     session.delete(assignment)
     session.flush()
 
@@ -595,7 +656,14 @@ def get_part(*, session: Session, user: Actor, case_id: int, kind: str, part_id:
     case = get_for_user(session=session, user=user, case_id=case_id, need=_need_for(kind, False))
     part = _part_of(session, case, kind, part_id)
     if kind in SENSITIVE_PARTS:  # get_for_user audits plain reads only; this one is restricted
-        _audit(session, user, "read", model.__name__.lower(), part_id, case)
+        audit_change(
+            session=session,
+            actor=user,
+            action="read",
+            entity_type=model.__name__.lower(),
+            entity_id=part_id,
+            case=case,
+        )
     return part
 
 
@@ -604,7 +672,14 @@ def list_parts(*, session: Session, user: Actor, case_id: int, kind: str) -> lis
     model = _part_model(kind)
     case = get_for_user(session=session, user=user, case_id=case_id, need=_need_for(kind, False))
     if kind in SENSITIVE_PARTS:
-        _audit(session, user, "read", model.__name__.lower(), None, case)
+        audit_change(
+            session=session,
+            actor=user,
+            action="read",
+            entity_type=model.__name__.lower(),
+            entity_id=None,
+            case=case,
+        )
     return list(
         session.scalars(
             select(model).where(model.case_id == case.id).order_by(model.id)  # type: ignore[attr-defined]
@@ -664,7 +739,15 @@ def add_part(
     part = model(case_id=case.id, **clean)
     session.add(part)
     _flush_or_stale(session, part)
-    _audit(session, user, "create", model.__name__.lower(), part.id, case, sorted(clean))  # type: ignore[attr-defined]
+    audit_change(
+        session=session,
+        actor=user,
+        action="create",
+        entity_type=model.__name__.lower(),
+        entity_id=part.id,  # type: ignore[attr-defined]
+        case=case,
+        changed=sorted(clean),
+    )
     return part
 
 
@@ -690,7 +773,15 @@ def update_part(
     changed = _apply(part, clean)
     if changed:
         _flush_or_stale(session, part)
-        _audit(session, user, "update", model.__name__.lower(), part_id, case, changed)
+        audit_change(
+            session=session,
+            actor=user,
+            action="update",
+            entity_type=model.__name__.lower(),
+            entity_id=part_id,
+            case=case,
+            changed=changed,
+        )
     return part
 
 
@@ -706,6 +797,13 @@ def delete_part(
     """Delete one part (the audit row keeps that it existed, not what it said)."""
     model = _part_model(kind)
     case, part = _writable_part(session, user, case_id, kind, part_id, expected_version)
-    _audit(session, user, "delete", model.__name__.lower(), part_id, case)
+    audit_change(
+        session=session,
+        actor=user,
+        action="delete",
+        entity_type=model.__name__.lower(),
+        entity_id=part_id,
+        case=case,
+    )
     session.delete(part)
     _flush_or_stale(session, part)

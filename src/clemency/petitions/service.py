@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases import facts as case_facts
 from clemency.cases import service as case_service
@@ -191,28 +190,6 @@ def view(*, session: Session, petition: Petition, role: str | None = None) -> Pe
     )
 
 
-def _audit(
-    session: Session,
-    user: Actor,
-    case: Case,
-    action: str,
-    entity: str,
-    entity_id: object,
-    detail: str,
-) -> None:
-    audit.record(
-        session=session,
-        actor_user_id=access.actor_id(user),
-        actor_label=access.actor_label(user),
-        action=action,
-        entity_type=entity,
-        entity_id=entity_id,
-        organization_id=case.organization_id,
-        case_id=case.id,
-        detail=detail,
-    )
-
-
 def start(
     *,
     session: Session,
@@ -242,7 +219,15 @@ def start(
     )
     session.add(petition)
     session.flush()  # the flush hook writes its lifecycle row
-    _audit(session, user, case, "create", "petition", petition.id, f"{jurisdiction} {kind} draft")
+    case_service.audit_change(
+        session=session,
+        actor=user,
+        case=case,
+        action="create",
+        entity_type="petition",
+        entity_id=petition.id,
+        detail=f"{jurisdiction} {kind} draft",
+    )
     return petition
 
 
@@ -354,8 +339,14 @@ def transition(
     session.add(event)
     petition.status = status
     session.flush()
-    _audit(
-        session, user, case, "update", "petition", petition.id, f"transition {name}: {old} -> {new}"
+    case_service.audit_change(
+        session=session,
+        actor=user,
+        case=case,
+        action="update",
+        entity_type="petition",
+        entity_id=petition.id,
+        detail=f"transition {name}: {old} -> {new}",
     )
     return view(session=session, petition=petition, role=ctx.role)
 
@@ -465,14 +456,14 @@ def observe(
     )
     petition.status = status
     session.flush()
-    _audit(
-        session,
-        user,
-        case,
-        "create",
-        "petition_event",
-        petition.id,
-        f"observed {status} ({source}); stage {old} -> {st.stage}",
+    case_service.audit_change(
+        session=session,
+        actor=user,
+        case=case,
+        action="create",
+        entity_type="petition_event",
+        entity_id=petition.id,
+        detail=f"observed {status} ({source}); stage {old} -> {st.stage}",
     )
     return view(
         session=session,
@@ -516,14 +507,14 @@ def record_outside_decision(
     session.add(decision)
     case.stage = "decided"
     session.flush()
-    _audit(
-        session,
-        user,
-        case,
-        "create",
-        "decision",
-        decision.id,
-        f"{kind} {outcome} {decided_on.isoformat()} without a petition",
+    case_service.audit_change(
+        session=session,
+        actor=user,
+        case=case,
+        action="create",
+        entity_type="decision",
+        entity_id=decision.id,
+        detail=f"{kind} {outcome} {decided_on.isoformat()} without a petition",
     )
     return decision
 

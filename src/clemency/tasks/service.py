@@ -25,7 +25,6 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import PRIVILEGED_ROLES, Membership, User
-from clemency.audit import service as audit
 from clemency.cases import access, corrections
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
@@ -165,29 +164,6 @@ def names_of(*, session: Session, user_ids: Sequence[int | None]) -> dict[int, s
 # --------------------------------------------------------------------------- changes
 
 
-def _audit(
-    session: Session,
-    actor: Actor | None,
-    case: Case,
-    action: str,
-    task: Task,
-    changed: Sequence[str],
-    detail: str | None = None,
-) -> None:
-    audit.record(
-        session=session,
-        actor_user_id=None if actor is None else access.actor_id(actor),
-        actor_label=SYSTEM_LABEL if actor is None else access.actor_label(actor),
-        action=action,
-        entity_type="task",
-        entity_id=task.id,
-        organization_id=case.organization_id,
-        case_id=case.id,
-        changed_fields=changed,
-        detail=detail,
-    )
-
-
 def _clean_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not cleaned:
@@ -237,7 +213,16 @@ def create(
     )
     session.add(task)
     session.flush()
-    _audit(session, user, case, "create", task, ["title", "due_on", "assignee_id"])
+    case_service.audit_change(
+        session=session,
+        actor=user,
+        case=case,
+        action="create",
+        entity_type="task",
+        entity_id=task.id,
+        changed=["title", "due_on", "assignee_id"],
+        system_label=SYSTEM_LABEL,
+    )
     return task
 
 
@@ -260,7 +245,17 @@ def complete(*, session: Session, user: Actor, case_id: int, task_id: int, now: 
     task.done_by_id = access.actor_id(user)
     task.done_by_label = access.actor_label(user)
     session.flush()
-    _audit(session, user, case, "update", task, ["done_at"], detail="completed")
+    case_service.audit_change(
+        session=session,
+        actor=user,
+        case=case,
+        action="update",
+        entity_type="task",
+        entity_id=task.id,
+        changed=["done_at"],
+        detail="completed",
+        system_label=SYSTEM_LABEL,
+    )
     return task
 
 
@@ -414,7 +409,17 @@ def refresh(
         )
         session.add(task)
         session.flush()
-        _audit(session, None, case, "create", task, ["title", "due_on"], detail=f"cause {kind}")
+        case_service.audit_change(
+            session=session,
+            actor=None,
+            case=case,
+            action="create",
+            entity_type="task",
+            entity_id=task.id,
+            changed=["title", "due_on"],
+            detail=f"cause {kind}",
+            system_label=SYSTEM_LABEL,
+        )
         report.created += 1
         report.by_cause[kind] = report.by_cause.get(kind, 0) + 1
     return report
