@@ -31,6 +31,13 @@ def create_schema(url: str) -> Engine:
 
     engine = make_engine(url)
     Base.metadata.create_all(engine)
+    if engine.dialect.name == "postgresql":
+        # The job queue's own schema, as migration ``ops_jobs_mail`` creates it: on PostgreSQL a
+        # route that queues a job (a packet, a large roster) defers it through procrastinate.
+        from procrastinate.schema import SchemaManager
+
+        with engine.begin() as connection:
+            connection.exec_driver_sql(SchemaManager.get_schema().replace("%", "%%"))
     return engine
 
 
