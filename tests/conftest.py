@@ -37,6 +37,47 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+#: Set by this conftest when it chose the test processes' default database (never by a user).
+_OWN_DEFAULT = "CLEMENCY_TEST_OWN_DEFAULT_DATABASE"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests get a temporary database by default: a command or app started without
+    ``--database-url`` or ``CLEMENCY_DATABASE_URL`` uses a file in a temporary folder of this
+    process (each xdist worker its own), never ``./clemency.db`` in the checkout. A URL the
+    user set before running pytest is kept."""
+    import tempfile
+
+    if "CLEMENCY_DATABASE_URL" in os.environ and not os.environ.get(_OWN_DEFAULT):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="clemency-tests-"))
+    os.environ["CLEMENCY_DATABASE_URL"] = f"sqlite:///{folder / 'clemency.db'}"
+    os.environ[_OWN_DEFAULT] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _no_database_in_the_checkout() -> Iterator[None]:
+    """Fails the test that leaves a ``clemency.db`` in the checkout's root."""
+    stray = REPO_ROOT / "clemency.db"
+    existed = stray.exists()
+    yield
+    if not existed and stray.exists():
+        stray.unlink()
+        pytest.fail(f"this test wrote {stray}: give it a temporary database")
+
+
+@pytest.fixture(autouse=True)
+def _process_keyring_restored() -> Iterator[None]:
+    """A command run in-process (``clemency demo``, ``doctor``) installs this process's
+    encryption keyring; put back the one before the test, so a later test in the same worker
+    does not store its files encrypted with a key it never chose."""
+    from clemency.crypto import keys
+
+    saved = keys._current
+    yield
+    keys._current = saved
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--e2e", action="store_true", help="run the browser tests (Playwright + chromium)"
