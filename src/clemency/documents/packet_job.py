@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from clemency.accounts.models import User
 from clemency.audit import service as audit
-from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
 from clemency.documents import forms as packet_forms
@@ -69,14 +68,13 @@ def request(
     packet_forms.check_for_case(form_id, case.jurisdiction)
     if petition_id is not None and all(p.id != petition_id for p in case.petitions):
         raise NotFound(f"case {case_id} has no petition {petition_id}.")
-    audit.record(
+    case_service.audit_change(
         session=session,
-        actor_user_id=access.actor_id(user),
-        actor_label=access.actor_label(user),
+        actor=user,
         action="export",
         entity_type="packet",
-        organization_id=case.organization_id,
-        case_id=case.id,
+        entity_id=None,
+        case=case,
         detail=f"{form_id} {fmt} requested (background job)",
     )
     return {

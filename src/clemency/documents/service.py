@@ -377,15 +377,13 @@ def generate(
     )
     session.add(record)
     session.flush()
-    audit.record(
+    case_service.audit_change(
         session=session,
-        actor_user_id=access.actor_id(user),
-        actor_label=access.actor_label(user),
+        actor=user,
         action="export",
         entity_type="packet",
         entity_id=record.id,
-        organization_id=case.organization_id,
-        case_id=case.id,
+        case=case,
         detail=f"{form_id} {fmt} template {packet.template_version} data {packet.data_sha256[:12]}"
         + (" DRAFT" if packet.is_draft else ""),
     )
