@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from clemency.config import Settings
     from clemency.ops.doctor import Finding
 
@@ -27,75 +29,63 @@ def _readable_by_others(path: Path | None) -> str | None:
     )
 
 
+def _key_finding(
+    name: str,
+    load: Callable[[], object],
+    path: Path | None,
+    inline_setting: str | None,
+    *,
+    production: bool,
+    unset: str,
+    make: str,
+    file_setting: str,
+) -> Finding:
+    """One key's finding: unreadable or malformed, readable by others, absent (a failure in
+    production only), or present (named by the setting that holds it)."""
+    from clemency.errors import ClemencyError
+    from clemency.ops.doctor import Finding
+
+    try:
+        key = load()
+    except ClemencyError as error:
+        return Finding(name, False, error.message, f"fix {file_setting} (above)")
+    open_mode = _readable_by_others(path)
+    if open_mode:
+        return Finding(name, False, open_mode, "chmod 0640, owner root, group clemency")
+    if key is None:
+        return Finding(name, not production, unset, make if production else None)
+    return Finding(name, True, f"{inline_setting or path} (readable)")
+
+
 def key_findings(settings: Settings) -> list[Finding]:
     """The encryption key file and the audit key: readable, well-formed, not world-readable;
     the audit key is required in production (``clemency serve`` refuses to start without)."""
     from clemency.audit import keys as audit_keys
     from clemency.crypto import keys as crypto_keys
-    from clemency.errors import ClemencyError
-    from clemency.ops.doctor import Finding
 
     production = settings.environment == "production"
-    findings = []
-    try:
-        keyring = crypto_keys.from_settings(settings)
-    except ClemencyError as error:
-        findings.append(
-            Finding("encryption keys", False, error.message, "fix CLEMENCY_KEY_FILE (above)")
-        )
-    else:
-        open_mode = _readable_by_others(settings.key_file)
-        if open_mode:
-            findings.append(
-                Finding(
-                    "encryption keys", False, open_mode, "chmod 0640, owner root, group clemency"
-                )
-            )
-        elif keyring is None:
-            findings.append(
-                Finding(
-                    "encryption keys",
-                    not production,
-                    "none set (health notes, victim records and files are stored unencrypted)",
-                    "clemency keys generate --out FILE; set CLEMENCY_KEY_FILE"
-                    if production
-                    else None,
-                )
-            )
-        else:
-            where = "CLEMENCY_KEYS" if settings.keys is not None else str(settings.key_file)
-            findings.append(Finding("encryption keys", True, f"{where} (readable)"))
-    try:
-        audit_key = audit_keys.load_audit_key(settings)
-    except ClemencyError as error:
-        findings.append(
-            Finding("audit key", False, error.message, "fix CLEMENCY_AUDIT_KEY_FILE (above)")
-        )
-    else:
-        open_mode = _readable_by_others(settings.audit_key_file)
-        if open_mode:
-            findings.append(
-                Finding("audit key", False, open_mode, "chmod 0640, owner root, group clemency")
-            )
-        elif audit_key is None:
-            findings.append(
-                Finding(
-                    "audit key",
-                    not production,
-                    "none set (the audit trail's chain is not keyed)",
-                    "clemency audit keygen FILE; set CLEMENCY_AUDIT_KEY_FILE"
-                    if production
-                    else None,
-                )
-            )
-        else:
-            where = (
-                "CLEMENCY_AUDIT_KEY"
-                if settings.audit_key is not None
-                else str(settings.audit_key_file)
-            )
-            findings.append(Finding("audit key", True, f"{where} (readable)"))
-    return findings
+    return [
+        _key_finding(
+            "encryption keys",
+            lambda: crypto_keys.from_settings(settings),
+            settings.key_file,
+            "CLEMENCY_KEYS" if settings.keys is not None else None,
+            production=production,
+            unset="none set (health notes, victim records and files are stored unencrypted)",
+            make="clemency keys generate --out FILE; set CLEMENCY_KEY_FILE",
+            file_setting="CLEMENCY_KEY_FILE",
+        ),
+        _key_finding(
+            "audit key",
+            lambda: audit_keys.load_audit_key(settings),
+            settings.audit_key_file,
+            "CLEMENCY_AUDIT_KEY" if settings.audit_key is not None else None,
+            production=production,
+            unset="none set (the audit trail's chain is not keyed)",
+            make="clemency audit keygen FILE; set CLEMENCY_AUDIT_KEY_FILE",
+            file_setting="CLEMENCY_AUDIT_KEY_FILE",
+        ),
+    ]
 
 
 def doctor() -> None:
