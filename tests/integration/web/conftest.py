@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,54 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
     yield Site(app, engine, settings, users, cases, orgs)
     app.state.engine.dispose()
     engine.dispose()
+
+
+def put_on_every_work_list(
+    site: Site,
+    case_key: str,
+    *,
+    task_title: str,
+    task_assignee: int | None = None,
+    convicted_on: date | None = None,
+) -> int:
+    """Give a case something on every work list and case page: a primary conviction with a
+    120-month sentence, an open task, a support letter requested today (a follow-up deadline)
+    and a stored eligible screening (the queue). Returns the case id."""
+    from clemency.cases.models import Conviction, Sentence
+    from clemency.petitions.models import SupportLetter
+    from clemency.reviews.models import CaseScreening
+    from clemency.tasks.models import Task
+
+    case_id = site.cases[case_key]
+    with unit_of_work(site.engine) as session:
+        conviction = Conviction(case_id=case_id, is_primary=True, convicted_on=convicted_on)
+        session.add(conviction)
+        session.flush()
+        session.add(Sentence(case_id=case_id, conviction_id=conviction.id, prison_months=120))
+        session.add(
+            Task(
+                case_id=case_id,
+                title=task_title,
+                assignee_id=task_assignee,
+                created_by_label="test",
+            )
+        )
+        session.add(
+            SupportLetter(
+                case_id=case_id,
+                author_name="Pat Doe",
+                status="requested",
+                requested_on=date.today(),
+            )
+        )
+        session.add(
+            CaseScreening(
+                case_id=case_id,
+                ruleset_id="us-federal/commutation",
+                outcome="eligible",
+                as_of=date.today(),
+                eligible_on=None,
+                determination_json="{}",
+            )
+        )
+    return case_id

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from tests.integration.web.conftest import Site, csrf_of
+from tests.integration.web.conftest import Site, csrf_of, put_on_every_work_list
 
 LIST_PAGES = (
     "/",
@@ -94,41 +94,7 @@ def _spoil_everywhere(site: Site) -> int:
     a birth date in the future, a negative prison term) and put on every work list: a stored
     eligible screening (the queue), an open task (the tasks list), a letter requested today
     (a follow-up deadline: the deadlines page and the dashboard), assigned (the dashboard)."""
-    from datetime import date
-
-    from clemency.cases.models import Conviction, Sentence
-    from clemency.db.session import unit_of_work
-    from clemency.petitions.models import SupportLetter
-    from clemency.reviews.models import CaseScreening
-    from clemency.tasks.models import Task
-
-    case_id = site.cases["a_assigned"]
-    with unit_of_work(site.engine) as session:
-        conviction = Conviction(case_id=case_id, is_primary=True)
-        session.add(conviction)
-        session.flush()
-        session.add(Sentence(case_id=case_id, conviction_id=conviction.id, prison_months=120))
-        session.add(
-            CaseScreening(
-                case_id=case_id,
-                ruleset_id="us-federal/commutation",
-                outcome="eligible",
-                as_of=date.today(),
-                eligible_on=None,
-                determination_json="{}",
-            )
-        )
-        session.add(
-            Task(case_id=case_id, title="Call the family", created_by_label="test", cause=None)
-        )
-        session.add(
-            SupportLetter(
-                case_id=case_id,
-                author_name="Pat Doe",
-                status="requested",
-                requested_on=date.today(),
-            )
-        )
+    case_id = put_on_every_work_list(site, "a_assigned", task_title="Call the family")
     with site.engine.begin() as connection:
         connection.execute(
             text("UPDATE cases SET jurisdiction = 'Federal' WHERE id = :id"), {"id": case_id}

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.integration.web.conftest import Site, csrf_of
+from tests.integration.web.conftest import Site, csrf_of, put_on_every_work_list
 
 CASE_PAGES = (
     "",
@@ -39,46 +39,13 @@ LINK = re.compile(r'href="(/[^"#]*)')
 def _fill(site: Site) -> int:
     """Give the case something on every page: a conviction, a task for the viewer, a letter
     requested, a stored eligible screening (the queue)."""
-    from clemency.cases.models import Conviction, Sentence
-    from clemency.db.session import unit_of_work
-    from clemency.petitions.models import SupportLetter
-    from clemency.reviews.models import CaseScreening
-    from clemency.tasks.models import Task
-
-    case_id = site.cases["a_other"]
-    viewer_id = site.users[("a", "viewer")][0]
-    with unit_of_work(site.engine) as session:
-        conviction = Conviction(case_id=case_id, is_primary=True, convicted_on=date(2001, 2, 3))
-        session.add(conviction)
-        session.flush()
-        session.add(Sentence(case_id=case_id, conviction_id=conviction.id, prison_months=120))
-        session.add(
-            Task(
-                case_id=case_id,
-                title="Read the file",
-                assignee_id=viewer_id,
-                created_by_label="test",
-            )
-        )
-        session.add(
-            SupportLetter(
-                case_id=case_id,
-                author_name="Pat Doe",
-                status="requested",
-                requested_on=date.today(),
-            )
-        )
-        session.add(
-            CaseScreening(
-                case_id=case_id,
-                ruleset_id="us-federal/commutation",
-                outcome="eligible",
-                as_of=date.today(),
-                eligible_on=None,
-                determination_json="{}",
-            )
-        )
-    return case_id
+    return put_on_every_work_list(
+        site,
+        "a_other",
+        task_title="Read the file",
+        task_assignee=site.users[("a", "viewer")][0],
+        convicted_on=date(2001, 2, 3),
+    )
 
 
 def _changing_forms(html: str) -> list[str]:
