@@ -82,9 +82,19 @@ def test_alice_eligibility_strip_on_three_days(page, demo_server: DemoServer) ->
     codes.locator("summary").click()
     expect(codes).to_contain_text("us-federal/clemency-initiative-2014")
     shot(page, "14-case-page-alice-today-desktop")
+    # Desktop: the side panels stand to the right of the record, level with it.
+    record = page.locator(".case-cols > .record").bounding_box()
+    side = page.locator(".case-cols > aside").bounding_box()
+    assert side["x"] >= record["x"] + record["width"], (record, side)
+    assert abs(side["y"] - record["y"]) < 2, (record, side)
     page.set_viewport_size(PHONE)
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Phone: the tasks, screening and summary come before the record, not after ~7,700 px of it.
+    record = page.locator(".case-cols > .record").bounding_box()
+    side = page.locator(".case-cols > aside").bounding_box()
+    assert side["y"] + side["height"] <= record["y"], (record, side)
+    assert side["y"] < 2500, side
     shot(page, "14-case-page-alice-today-390")
     assert problems == []
 
