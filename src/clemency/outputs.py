@@ -5,12 +5,14 @@ Two promises (style guide, "Never lose data"):
 * **Never onto something we read.** :func:`check_output` refuses an output path that is, after
   following symlinks and ``..``, or through a hard link (same device and inode), the database
   file or one of its ``-wal``/``-shm``/``-journal`` companions, an input the command reads, or a
-  stored file (``<data_dir>/documents``). It also refuses a directory and a missing folder.
+  place inside the data directory's stored folders (:data:`clemency.datadir.STORED_FOLDERS`:
+  the stored files, the screening runs, the kept grant pages). It also refuses a directory and
+  a missing folder.
 * **Never half a file.** :func:`atomic_binary` writes to a temporary file in the same folder,
   flushes and fsyncs it, renames it onto the target and fsyncs the folder. If anything fails
   (a full disk included) the temporary file is removed and any previous file is left as it was.
 
-Plumbing: imports nothing of Clemency's but :mod:`clemency.errors`.
+Plumbing: imports nothing of Clemency's but :mod:`clemency.errors` and :mod:`clemency.datadir`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TextIO
 
+from clemency import datadir
 from clemency.errors import BadInput
 
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -85,11 +88,12 @@ def check_output(
             raise UnsafeOutput(
                 f"output {out} is {source}, which this command reads; choose another file name"
             )
-    if data_dir is not None and _inside(out, Path(data_dir) / "documents"):
-        raise UnsafeOutput(
-            f"output {out} is inside the stored files ({Path(data_dir) / 'documents'}); "
-            "choose a file outside it"
-        )
+    stored_folders = [Path(data_dir) / f for f in datadir.STORED_FOLDERS] if data_dir else []
+    for stored in stored_folders:
+        if _inside(out, stored):
+            raise UnsafeOutput(
+                f"output {out} is inside the stored files ({stored}); choose a file outside it"
+            )
     parent = out.resolve().parent
     if not parent.is_dir():
         raise UnsafeOutput(f"output folder {out.parent} does not exist; create it first")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, column, select, table, update
 
+from clemency import datadir
 from clemency.crypto import envelope, keys
 from clemency.crypto.columns import ENCRYPTED_COLUMNS
 
@@ -45,7 +46,7 @@ def rotate_rows(connection: Connection, report: RotationReport) -> None:
 
 
 def rotate_files(data_dir: Path, report: RotationReport) -> None:
-    root = data_dir / "documents"
+    root = data_dir / datadir.DOCUMENTS
     if not root.exists():
         return
     for path in sorted(root.glob("*/*")):

@@ -8,11 +8,16 @@ The archive is an uncompressed tar (``clemency backup --out PATH``), written ato
 * ``database.sqlite`` — a SQLite database, copied with SQLite's online backup API (a
   consistent snapshot while the application keeps running), or ``database.pgdump`` — a
   PostgreSQL database dumped with ``pg_dump --format=custom`` (one consistent snapshot);
-* ``files/documents/…`` — the stored files (``<data_dir>/documents``: uploads, letters,
-  exhibits) as they are on disk; the database rows hold their sha256 too.
+* ``files/<folder>/…`` — every folder of the data directory the database points at
+  (:data:`clemency.datadir.STORED_FOLDERS`): the stored files (``documents``: uploads, letters,
+  exhibits, packets; the database rows hold their sha256 too), the bulk screening runs
+  (``screening-runs``: each run's roster and results) and the grant pages kept for queued
+  imports (``grant-imports``), as they are on disk. Unfinished files (``*.partial``, names
+  starting with a dot) are left out. An archive of format 1 made before the screening runs were
+  included holds ``files/documents/`` only and restores as before.
 
 :func:`restore` checks every hash before touching anything, refuses a database that already
-has tables (and a non-empty documents folder), and restores with the SQLite backup API or
+has tables (and a non-empty stored folder), and restores with the SQLite backup API or
 ``pg_restore --single-transaction``. The CLI then runs ``audit verify`` on the result.
 Encryption keys and settings are not in the archive (see docs/operations.md).
 """
@@ -34,14 +39,14 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from clemency import __version__
+from clemency import __version__, datadir
 from clemency.errors import BadInput, ClemencyError
 
 FORMAT = "clemency.backup/1"
 MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite"
 PG_MEMBER = "database.pgdump"
-FILES_PREFIX = "files/documents/"
+FILES_PREFIX = "files/"
 _CHUNK = 1024 * 1024
 
 
@@ -171,15 +176,18 @@ def _snapshot_postgres(url: str, target: Path) -> None:
         raise BackupError(f"pg_dump failed: {first}")
 
 
-def _document_files(data_dir: Path | None) -> Iterator[tuple[str, Path]]:
+def _stored_files(data_dir: Path | None) -> Iterator[tuple[str, Path]]:
+    """``(member name, path)`` of every finished file in the stored folders."""
     if data_dir is None:
         return
-    root = data_dir / "documents"
-    if not root.is_dir():
-        return
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink() and not path.name.endswith(".partial"):
-            yield FILES_PREFIX + path.relative_to(root).as_posix(), path
+    for folder in datadir.STORED_FOLDERS:
+        root = data_dir / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            unfinished = path.name.startswith(".") or path.name.endswith(".partial")
+            if path.is_file() and not path.is_symlink() and not unfinished:
+                yield f"{FILES_PREFIX}{folder}/{path.relative_to(root).as_posix()}", path
 
 
 def backup(*, database_url: str, data_dir: Path | None, stream: IO[bytes]) -> Manifest:
@@ -195,7 +203,7 @@ def backup(*, database_url: str, data_dir: Path | None, stream: IO[bytes]) -> Ma
             member, method = PG_MEMBER, "pg_dump --format=custom"
             dump = Path(scratch) / member
             _snapshot_postgres(database_url, dump)
-        members: list[tuple[str, Path]] = [(member, dump), *_document_files(data_dir)]
+        members: list[tuple[str, Path]] = [(member, dump), *_stored_files(data_dir)]
         manifest = Manifest(
             backend=backend,
             method=method,
@@ -223,7 +231,9 @@ def _safe_member(name: str) -> bool:
     if pure.is_absolute() or ".." in pure.parts:
         return False
     return name in (MANIFEST, SQLITE_MEMBER, PG_MEMBER) or (
-        name.startswith(FILES_PREFIX) and len(pure.parts) > 2
+        len(pure.parts) > 2
+        and pure.parts[0] == FILES_PREFIX.rstrip("/")
+        and pure.parts[1] in datadir.STORED_FOLDERS
     )
 
 
@@ -301,10 +311,9 @@ def _refuse_non_empty(url: str, backend: str) -> None:
 
 
 def restore(*, archive: Path, database_url: str, data_dir: Path | None) -> RestoreSummary:
-    """Restore ``archive`` into the empty database at ``database_url`` (and the stored files
-    into ``data_dir/documents``). Nothing is written before every hash has been checked."""
+    """Restore ``archive`` into the empty database at ``database_url`` (and the stored folders
+    into ``data_dir``). Nothing is written before every hash has been checked."""
     backend = _backend(database_url)
-    documents = data_dir / "documents" if data_dir is not None else None
     with tempfile.TemporaryDirectory(prefix="clemency-restore-") as scratch:
         unpacked = Path(scratch)
         manifest = _unpack(archive, unpacked)
@@ -315,18 +324,23 @@ def restore(*, archive: Path, database_url: str, data_dir: Path | None) -> Resto
                 "`clemency export cases` and `clemency import cases`)"
             )
         files = [name for name in manifest.files if name.startswith(FILES_PREFIX)]
-        if files and documents is None:
+        if files and data_dir is None:
             raise BadInput("the backup holds stored files; give --data-dir to restore them")
-        if files and documents is not None and documents.exists() and any(documents.iterdir()):
-            raise BadInput(f"{documents} is not empty; restore the stored files into a new folder")
+        for name in sorted({PurePosixPath(name).parts[1] for name in files}):
+            assert data_dir is not None
+            folder = data_dir / name
+            if folder.exists() and any(folder.iterdir()):
+                raise BadInput(
+                    f"{folder} is not empty; restore the stored files into a new data folder"
+                )
         _refuse_non_empty(database_url, backend)
         if backend == "sqlite":
             _restore_sqlite(unpacked / SQLITE_MEMBER, _sqlite_path(database_url))
         else:
             _restore_postgres(unpacked / PG_MEMBER, database_url)
         for name in files:
-            assert documents is not None
-            target = documents / name[len(FILES_PREFIX) :]
+            assert data_dir is not None
+            target = data_dir / name[len(FILES_PREFIX) :]
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(unpacked / name, target)
     return RestoreSummary(backend, manifest.revision, len(files))

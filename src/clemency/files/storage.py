@@ -22,6 +22,7 @@ import re
 import uuid
 from pathlib import Path
 
+from clemency import datadir
 from clemency.crypto import envelope, keys
 from clemency.errors import NotFound
 
@@ -30,7 +31,7 @@ _KEY = re.compile(r"^[0-9a-f]{32}$")
 
 class BlobStore:
     def __init__(self, root: Path) -> None:
-        self.root = root / "documents"
+        self.root = root / datadir.DOCUMENTS
 
     def _path(self, key: str) -> Path:
         if not _KEY.match(key):

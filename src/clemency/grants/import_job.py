@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clemency import datadir
 from clemency.audit import service as audit
 from clemency.errors import ClemencyError, ErrorCode
 from clemency.grants import service
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # the registry sits above grants; only its type is named here
 
 KIND = "grants_import"
 TITLE = "Import a grant page or commutation list"
-FOLDER = "grant-imports"
+FOLDER = datadir.GRANT_IMPORTS
 
 
 class StagedFileMissing(ClemencyError):

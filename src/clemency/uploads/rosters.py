@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from clemency import datadir
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.config import Settings
@@ -29,7 +30,7 @@ from clemency.errors import BadInput, ClemencyError, EmptyUpload, NotFound, Uplo
 from clemency.jobs.models import Job
 from clemency.jobs.registry import JobContext, job
 
-RUNS_FOLDER = "screening-runs"
+RUNS_FOLDER = datadir.SCREENING_RUNS
 RESULTS_NAME = "results.csv"
 SCREEN_JOB = "screen_roster"
 _CHUNK = 1024 * 1024
