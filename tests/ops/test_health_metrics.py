@@ -122,6 +122,25 @@ def test_json_log_lines_carry_the_request_id() -> None:
     assert line["request_id"] == "rid-1"
 
 
+def test_configured_logs_drop_weasyprint_info_but_keep_its_warnings() -> None:
+    from clemency.ops.logs import configure
+
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    chatty = [logging.getLogger(name) for name in ("weasyprint", "fontTools")]
+    levels = [logger.level for logger in chatty]
+    try:
+        configure("text", logging.INFO)
+        for logger in chatty:
+            assert not logger.isEnabledFor(logging.INFO)
+            assert logger.isEnabledFor(logging.WARNING)
+        assert logging.getLogger("clemency.jobs").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers, root.level = saved
+        for logger, level in zip(chatty, levels, strict=True):
+            logger.setLevel(level)
+
+
 def test_pool_use_is_reported_for_postgresql_pools(migrated: str, tmp_path: Path) -> None:
     if not migrated.startswith("postgresql"):
         pytest.skip("SQLite's pool has no size to report")

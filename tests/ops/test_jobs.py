@@ -4,7 +4,9 @@ job is retried then shown failed with its reason, and /readyz says 503 when the 
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -118,7 +120,10 @@ def _run_is_recorded(url: str, run_id: str) -> None:
     engine.dispose()
 
 
-def test_large_roster_runs_in_the_server_thread_on_sqlite(tmp_path: Path) -> None:
+def test_large_roster_runs_in_the_server_thread_on_sqlite(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="clemency.jobs")
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
     email = _migrated_world(url)["attorney"]
     app = create_app(_settings(url, tmp_path))
@@ -138,6 +143,12 @@ def test_large_roster_runs_in_the_server_thread_on_sqlite(tmp_path: Path) -> Non
         sign_in(client, email)
         _wait_and_download(client, run_id)
     _run_is_recorded(url, run_id)
+    # The runner logs each job's start and end (kind and public id only, never the roster).
+    lines = [r.getMessage() for r in caplog.records if r.name == "clemency.jobs.service"]
+    assert any(re.fullmatch(r"job \S+ \(screen_roster\) attempt 1 started", m) for m in lines)
+    assert any(
+        re.fullmatch(r"job \S+ \(screen_roster\) attempt 1 done in \d+\.\d\d s", m) for m in lines
+    ), lines
 
 
 @pytest.mark.postgres

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -212,6 +213,8 @@ def execute(engine: Engine, settings: Settings, job_id: int) -> str | None:
     claimed = _claim(engine, job_id)
     if claimed is None:
         return None
+    started = time.monotonic()
+    log.info("job %s (%s) attempt %d started", claimed.public_id, claimed.kind, claimed.attempt)
     try:
         with unit_of_work(engine) as session:
             audit.set_origin(session=session, source="job")
@@ -238,6 +241,13 @@ def execute(engine: Engine, settings: Settings, job_id: int) -> str | None:
                 entity_id=claimed.public_id,
                 detail=f"{claimed.kind} finished (attempt {claimed.attempt})",
             )
+        log.info(
+            "job %s (%s) attempt %d done in %.2f s",
+            claimed.public_id,
+            claimed.kind,
+            claimed.attempt,
+            time.monotonic() - started,
+        )
         return "done"
     except Exception as error:
         log.warning(

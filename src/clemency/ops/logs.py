@@ -56,6 +56,10 @@ def configure(log_format: str = "json", level: int = logging.INFO) -> None:
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
+    # WeasyPrint and fontTools report every font and stylesheet step at INFO (a dozen lines
+    # per packet); their warnings and errors still reach the log.
+    for chatty in ("weasyprint", "fontTools"):
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
     access = logging.getLogger("uvicorn.access")
     access.handlers = []
     access.propagate = False
