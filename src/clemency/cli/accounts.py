@@ -5,6 +5,7 @@ two-factor sign-in. Each is audited with the operator's name (``$USER`` on this 
 from __future__ import annotations
 
 import getpass
+import sys
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -20,6 +21,17 @@ accounts_app = typer.Typer(
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help="Default: CLEMENCY_DATABASE_URL.")
 ]
+
+
+def _new_password() -> str:
+    """At a terminal, asked twice without echo; on a pipe, the first line of standard input
+    (no prompt, and no warning that the input cannot be hidden)."""
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        fail("no password on standard input; pipe it in as the first line, or run at a terminal")
+    return line
 
 
 def _operator() -> str:
@@ -106,6 +118,7 @@ def create_admin(
 
     from clemency.accounts import service
     from clemency.accounts.models import Membership
+    from clemency.accounts.passwords import check_password_policy
     from clemency.audit import service as audit
     from clemency.db.session import make_engine, unit_of_work
     from clemency.errors import ClemencyError
@@ -115,7 +128,9 @@ def create_admin(
         with unit_of_work(engine) as session:
             if session.scalar(select(Membership.id).where(Membership.role == "admin").limit(1)):
                 fail("an administrator already exists; invite people from the Admin page")
-            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+            password = _new_password()
+            # The policy every other way of setting a password applies (invitations, changes).
+            check_password_policy(password, email=email, display_name=name)
             audit.set_origin(session=session, source="cli")
             organization = service.create_organization(
                 session=session, slug=org, name=org_name or org
