@@ -3,18 +3,36 @@
 Each run creates its own PostgreSQL database under a name no other run can have (the process
 id and random bytes) and drops that database alone, and its servers listen on sockets the
 benchmark itself bound to a port the kernel chose, handed to uvicorn with ``--fd``: no fixed
-name, no fixed port, nothing of anyone else's dropped or taken over.
+name, no fixed port, nothing of anyone else's dropped or taken over. What a run created is
+undone in ``finally`` blocks, so also on an error or Ctrl-C, and on SIGTERM once
+:func:`stop_on_sigterm` is called.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import sqlalchemy as sa
+
+
+@contextmanager
+def own_database(pg_url: str | None, prefix: str) -> Iterator[str]:
+    """This run's own database: on the PostgreSQL server of ``pg_url`` if given (see
+    :func:`own_postgres_database`), else a SQLite file in a temporary folder; gone afterwards."""
+    if pg_url:
+        with own_postgres_database(pg_url, prefix) as url:
+            yield url
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
 
 
 @contextmanager
@@ -50,3 +68,24 @@ def listening_socket() -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM end the run as Ctrl-C does: by an exception, so ``finally`` blocks (and
+    context managers such as :func:`own_postgres_database`) still clean up."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        del frame
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server this run started (SIGTERM, then SIGKILL after 30 s) and reap it."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -2,8 +2,8 @@
 
 Seeds one demo organization (``justice-clinic``) with ``--cases`` synthetic cases through the
 real import (petitions, letters, lifecycle rows and all), starts the production server
-(``uvicorn`` with ``--workers`` processes, as ``clemency serve`` does) on an ephemeral port of
-127.0.0.1, then runs ``--users`` simultaneous users for ``--seconds``. Each user signs in
+(``uvicorn`` with ``--workers`` processes, as ``clemency serve`` does) on a loopback socket the
+benchmark binds to a port the kernel picks and hands to uvicorn (``--fd``), then runs ``--users`` simultaneous users for ``--seconds``. Each user signs in
 (the four demo accounts of the organization, shared) and loops over the dashboard, the case
 list, a random case page, a random case's petitions page and a random page of deadlines.
 Prints p50/p95/max per page and the count of every status; any 5xx is an error (exit 1).
@@ -12,18 +12,19 @@ Prints p50/p95/max per page and the count of every status; any 5xx is an error (
     python benchmarks/load.py --backend postgresql \
         --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-PostgreSQL: the database ``clemency_bench_load_<pid>`` is created for the run and dropped
-afterwards (only that one). SQLite: a file in a temporary folder, or ``--sqlite-file`` to keep
+PostgreSQL: the database ``clemency_bench_load_<pid>_<random>`` is created for the run and
+dropped when it ends, also on an error, Ctrl-C or SIGTERM (only that one; see
+``benchmarks/isolation.py``). SQLite: a file in a temporary folder, or ``--sqlite-file`` to keep
 and reuse a seeded one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from isolation import listening_socket, own_postgres_database, stop_on_sigterm, stop_server
 
 ORG = "justice-clinic"
 ROLES = ("admin", "attorney", "volunteer", "viewer")
@@ -77,14 +79,9 @@ def seed(url: str, cases: int) -> None:
     print(f"seeded {cases:,} cases in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     env = dict(os.environ)
     env.update(
         CLEMENCY_DATABASE_URL=url,
@@ -98,26 +95,28 @@ def start_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Pop
             "uvicorn",
             "clemency.web.app:create_app",
             "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
+            "--fd",
+            str(sock.fileno()),
             "--workers",
             str(workers),
             "--log-level",
             "warning",
         ],
         env=env,
+        pass_fds=(sock.fileno(),),
     )
+    sock.close()  # the server holds its own copy
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
+        if server.poll() is not None:
+            break
         try:
             if httpx.get(base + "/login", timeout=2).status_code == 200:
                 return server, base
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    server.terminate()
+    stop_server(server)
     raise SystemExit("the server did not start")
 
 
@@ -193,75 +192,61 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    scratch = tempfile.TemporaryDirectory(prefix="clemency-load-")
-    created_pg: str | None = None
-    admin: sa.Engine | None = None
-    if args.backend == "sqlite":
-        path = args.sqlite_file or Path(scratch.name) / "load.db"
-        url = f"sqlite:///{path}"
-        if not path.exists():
+    stop_on_sigterm()
+    with contextlib.ExitStack() as stack:  # undone in reverse: server, database, folder
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="clemency-load-")))
+        if args.backend == "sqlite":
+            path = args.sqlite_file or scratch / "load.db"
+            url = f"sqlite:///{path}"
+            if not path.exists():
+                seed(url, args.cases)
+        else:
+            if not args.pg_url:
+                raise SystemExit("--pg-url (or CLEMENCY_TEST_PG_URL) is needed for PostgreSQL")
+            url = stack.enter_context(own_postgres_database(args.pg_url, "clemency_bench_load"))
             seed(url, args.cases)
-    else:
-        if not args.pg_url:
-            raise SystemExit("--pg-url (or CLEMENCY_TEST_PG_URL) is needed for PostgreSQL")
-        created_pg = f"clemency_bench_load_{os.getpid()}"
-        admin = sa.create_engine(args.pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{created_pg}"'))
-        url = (
-            sa.engine.make_url(args.pg_url)
-            .set(database=created_pg)
-            .render_as_string(hide_password=False)
-        )
-        seed(url, args.cases)
-    server = None
-    try:
-        engine = sa.create_engine(url)
-        with engine.connect() as connection:
-            case_ids = [row[0] for row in connection.execute(sa.text("SELECT id FROM cases"))]
-        engine.dispose()
-        server, base = start_server(url, Path(scratch.name) / "data", args.workers)
-        timings: dict[str, list[float]] = defaultdict(list)
-        statuses: Counter[str] = Counter()
-        lock = threading.Lock()
-        until = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(target=user, args=(base, n, case_ids, until, timings, statuses, lock))
-            for n in range(args.users)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        return run(args, url, scratch, stack)
+
+
+def run(args: argparse.Namespace, url: str, scratch: Path, stack: contextlib.ExitStack) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        case_ids = [row[0] for row in connection.execute(sa.text("SELECT id FROM cases"))]
+    engine.dispose()
+    server, base = start_server(url, scratch / "data", args.workers)
+    stack.callback(stop_server, server)
+    timings: dict[str, list[float]] = defaultdict(list)
+    statuses: Counter[str] = Counter()
+    lock = threading.Lock()
+    until = time.monotonic() + args.seconds
+    threads = [
+        threading.Thread(target=user, args=(base, n, case_ids, until, timings, statuses, lock))
+        for n in range(args.users)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(
+        f"{args.backend}: {len(case_ids):,} cases, {args.users} users, {args.seconds:.0f} s, "
+        f"{args.workers} workers"
+    )
+    print(f"{'page':16} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for name, values in timings.items():
         print(
-            f"{args.backend}: {len(case_ids):,} cases, {args.users} users, {args.seconds:.0f} s, "
-            f"{args.workers} workers"
+            f"{name:16} {len(values):8d} {statistics.median(values) * 1000:8.0f} "
+            f"{percentile(values, 0.95) * 1000:8.0f} {max(values) * 1000:8.0f}"
         )
-        print(f"{'page':16} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-        for name, values in timings.items():
-            print(
-                f"{name:16} {len(values):8d} {statistics.median(values) * 1000:8.0f} "
-                f"{percentile(values, 0.95) * 1000:8.0f} {max(values) * 1000:8.0f}"
-            )
-        for key, count in sorted(statuses.items()):
-            print(f"  {key}: {count}")
-        # A 404 is a case this role may not open (volunteers see their assigned cases only).
-        errors = sum(
-            count
-            for key, count in statuses.items()
-            if key.rsplit(" ", 1)[-1].startswith("5") or "error" in key or "failed" in key
-        )
-        print(f"errors (5xx, transport, failed sign-ins): {errors}")
-        return 1 if errors else 0
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        if created_pg is not None and admin is not None:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{created_pg}" WITH (FORCE)'))
-            admin.dispose()
-        scratch.cleanup()
+    for key, count in sorted(statuses.items()):
+        print(f"  {key}: {count}")
+    # A 404 is a case this role may not open (volunteers see their assigned cases only).
+    errors = sum(
+        count
+        for key, count in statuses.items()
+        if key.rsplit(" ", 1)[-1].startswith("5") or "error" in key or "failed" in key
+    )
+    print(f"errors (5xx, transport, failed sign-ins): {errors}")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,11 @@
 """Screening-queue benchmark: the cost of one queue page (and of the report) with many stored
 determinations, for an attorney who sees the whole organization.
 
-    .venv/bin/python benchmarks/queues.py --cases 5000 [--database-url URL]
+    .venv/bin/python benchmarks/queues.py --cases 5000 [--pg-url ADMIN_URL]
+
+The store is a SQLite file in a temporary folder or, with ``--pg-url``, a PostgreSQL database
+of a name no other run can have, created on that server for the run and dropped when it ends
+(``benchmarks/isolation.py``); nothing else on the server is touched.
 
 Prints figures; asserts nothing. The page reads stored determinations only (one counted,
 indexed query and one page of rows), so its time should stay flat as the store grows.
@@ -12,11 +16,10 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
+from isolation import own_database, stop_on_sigterm
 from sqlalchemy import insert, select
 
 from clemency.accounts import service as accounts
@@ -37,10 +40,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--pages", type=int, default=50)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--pg-url", default=None, help="PostgreSQL server to create this run's database on"
+    )
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="clemency-bench-")
-    url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+    stop_on_sigterm()
+    with own_database(args.pg_url, "clemency_bench_queues") as url:
+        run(args, url)
+
+
+def run(args: argparse.Namespace, url: str) -> None:
     upgrade(url)
     engine = make_engine(url)
     with unit_of_work(engine) as session:

@@ -1,7 +1,11 @@
 """Case-store benchmark: import speed, and the time to open one case (access check, audited
 read, all parts loaded, facts computed) with many cases in the database.
 
-    .venv/bin/python benchmarks/store.py --cases 20000 [--database-url URL]
+    .venv/bin/python benchmarks/store.py --cases 20000 [--pg-url ADMIN_URL]
+
+The store is a SQLite file in a temporary folder or, with ``--pg-url``, a PostgreSQL database
+of a name no other run can have, created on that server for the run and dropped when it ends
+(``benchmarks/isolation.py``); nothing else on the server is touched.
 
 Prints figures; it asserts nothing (the quality bar is p95 < 50 ms at 100,000 cases for a
 case page, of which this is the store's share).
@@ -12,10 +16,9 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
+from isolation import own_database, stop_on_sigterm
 from sqlalchemy import select
 
 from clemency.accounts import service as accounts
@@ -34,10 +37,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--opens", type=int, default=500)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--pg-url", default=None, help="PostgreSQL server to create this run's database on"
+    )
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="clemency-bench-")
-    url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+    stop_on_sigterm()
+    with own_database(args.pg_url, "clemency_bench_store") as url:
+        run(args, url)
+
+
+def run(args: argparse.Namespace, url: str) -> None:
     upgrade(url)
     engine = make_engine(url)
     slugs = ["justice-clinic", "pardon-project"]

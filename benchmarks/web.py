@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
-from isolation import listening_socket, own_postgres_database
+from isolation import listening_socket, own_postgres_database, stop_on_sigterm, stop_server
 
 GIVEN = [
     "Alice",
@@ -317,8 +317,7 @@ def start_server(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen
         except httpx.HTTPError:
             time.sleep(0.2)
     code = process.poll()
-    process.terminate()
-    process.wait(timeout=20)
+    stop_server(process)
     raise SystemExit(
         "the server did not start within 240 s"
         if code is None
@@ -461,7 +460,7 @@ def measure(
         for process, _base in servers:
             process.terminate()
         for process, _base in servers:
-            process.wait(timeout=20)
+            stop_server(process)
 
 
 def main() -> None:
@@ -489,6 +488,7 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
+    stop_on_sigterm()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     print(
         f"{args.cases:,} cases, {args.requests} requests per scenario, "

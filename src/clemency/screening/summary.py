@@ -68,44 +68,60 @@ def result_relation(path: Path) -> str:
 
 
 def summarize(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Summary:
-    """Counts by outcome, the top screening-out rules, missing facts and invalid columns."""
+    """Counts by outcome, the top screening-out rules, missing facts and invalid columns.
+
+    The rows are grouped once by outcome, failed rules and missing facts (a few hundred
+    groups), and the outcome, rule and fact counts are taken from those groups, weighted by
+    their sizes; the invalid reasons, rare and all different, are counted apart.
+    """
     con = con or duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
     rel = result_relation(path)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE summary_groups AS SELECT outcome, failed_rules, "
+        f"missing_facts, count(*) AS n FROM {rel} GROUP BY ALL"
+    )
+    try:
+        summary = _counts(con, "summary_groups")
+    finally:
+        con.execute("DROP TABLE summary_groups")
+    summary.invalid_columns = _top(
+        con,
+        "SELECT regexp_extract(part, '^[^=]*') AS part, 1 AS n FROM ("
+        f"SELECT unnest(string_split(invalid_reason, '; ')) AS part FROM {rel} "
+        "WHERE coalesce(invalid_reason, '') <> '')",
+    )
+    return summary
+
+
+def _counts(con: duckdb.DuckDBPyConnection, groups: str) -> Summary:
     summary = Summary()
-    for outcome, count in con.sql(f"SELECT outcome, count(*) FROM {rel} GROUP BY 1").fetchall():
+    for outcome, count in con.sql(f"SELECT outcome, sum(n) FROM {groups} GROUP BY 1").fetchall():
         summary.outcomes[str(outcome)] = int(count)
     summary.rows = sum(summary.outcomes.values())
     summary.top_failed_rules = [
         RuleCount(str(rule), int(people), int(only))
         for rule, people, only in con.sql(
-            "SELECT rule, count(*), count(*) FILTER (WHERE n = 1) FROM ("
+            "SELECT rule, sum(n), coalesce(sum(n) FILTER (WHERE k = 1), 0) FROM ("
             "SELECT unnest(string_split(failed_rules, ';')) AS rule, "
-            "len(string_split(failed_rules, ';')) AS n "
-            f"FROM {rel} WHERE coalesce(failed_rules, '') <> '') "
+            "len(string_split(failed_rules, ';')) AS k, n "
+            f"FROM {groups} WHERE coalesce(failed_rules, '') <> '') "
             f"GROUP BY rule ORDER BY 2 DESC, rule LIMIT {TOP}"
         ).fetchall()
     ]
-    summary.top_missing_facts = _split_counts(con, rel, "missing_facts", "';'")
-    summary.invalid_columns = [
-        (str(name), int(count))
-        for name, count in con.sql(
-            "SELECT regexp_extract(part, '^[^=]*'), count(*) FROM ("
-            "SELECT unnest(string_split(invalid_reason, '; ')) AS part "
-            f"FROM {rel} WHERE coalesce(invalid_reason, '') <> '') "
-            f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}"
-        ).fetchall()
-    ]
+    summary.top_missing_facts = _top(
+        con,
+        f"SELECT unnest(string_split(missing_facts, ';')) AS part, n FROM {groups} "
+        "WHERE coalesce(missing_facts, '') <> ''",
+    )
     return summary
 
 
-def _split_counts(
-    con: duckdb.DuckDBPyConnection, rel: str, column: str, sep: str
-) -> list[tuple[str, int]]:
+def _top(con: duckdb.DuckDBPyConnection, parts: str) -> list[tuple[str, int]]:
+    """The ``TOP`` most frequent ``part``s of ``parts`` (a relation of ``part`` and its
+    weight ``n``)."""
     return [
         (str(name), int(count))
         for name, count in con.sql(
-            f"SELECT part, count(*) FROM (SELECT unnest(string_split({column}, {sep})) AS part "
-            f"FROM {rel} WHERE coalesce({column}, '') <> '') "
-            f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}"
+            f"SELECT part, sum(n) FROM ({parts}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}"
         ).fetchall()
     ]

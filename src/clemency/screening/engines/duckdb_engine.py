@@ -15,6 +15,7 @@ import duckdb
 
 from clemency.errors import RosterError
 from clemency.screening.columns import csv_result_select
+from clemency.screening.compiled import compiled_sql
 from clemency.screening.duckdb_connection import connect, copy_options
 from clemency.screening.job import Job, atomic_output
 from clemency.screening.roster import duckdb_source
@@ -25,11 +26,9 @@ PROGRESS_POLL_SECONDS = 0.2
 
 def result_query(job: Job) -> list[str]:
     """The statement defining the view ``roster`` (typed, with ``invalid_reason``) and the SELECT."""
-    from clemency.eligibility import compile_ruleset
-
     source = duckdb_source(job.roster.path, job.roster.format)
     typed = typing_select(job.columns, job.roster.present(job.columns), source, "duckdb")
-    compiled = compile_ruleset(
+    compiled = compiled_sql(
         job.ruleset, job.as_of, "duckdb", source="roster", passthrough=("invalid_reason",)
     )
     return [f"CREATE OR REPLACE TEMP VIEW roster AS {typed}", mark_invalid(compiled)]
