@@ -45,12 +45,14 @@ def pytest_configure(config: pytest.Config) -> None:
     """Tests get a temporary database by default: a command or app started without
     ``--database-url`` or ``CLEMENCY_DATABASE_URL`` uses a file in a temporary folder of this
     process (each xdist worker its own), never ``./clemency.db`` in the checkout. A URL the
-    user set before running pytest is kept."""
+    user set before running pytest is kept. The compiled-SQL cache of screening goes to the
+    same temporary folder, never to the user's ``~/.cache``."""
     import tempfile
 
+    folder = Path(tempfile.mkdtemp(prefix="clemency-tests-"))
+    os.environ["CLEMENCY_CACHE_DIR"] = str(folder / "cache")
     if "CLEMENCY_DATABASE_URL" in os.environ and not os.environ.get(_OWN_DEFAULT):
         return
-    folder = Path(tempfile.mkdtemp(prefix="clemency-tests-"))
     os.environ["CLEMENCY_DATABASE_URL"] = f"sqlite:///{folder / 'clemency.db'}"
     os.environ[_OWN_DEFAULT] = "1"
 
