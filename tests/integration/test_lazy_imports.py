@@ -5,18 +5,28 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 HEAVY = ("matplotlib", "weasyprint", "docx", "pypdf")
 
 
-def _loaded_after(code: str) -> list[str]:
-    probe = f"import json, sys\n{code}\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+def _probe(code: str) -> Any:
+    """What ``code``, run in a fresh interpreter, prints as JSON on its last line."""
     completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    return list(json.loads(completed.stdout))
+    return json.loads(completed.stdout.rstrip().rpartition("\n")[2])
+
+
+def _loaded_after(code: str) -> list[str]:
+    return list(
+        _probe(
+            f"import json, sys\n{code}\n"
+            f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+        )
+    )
 
 
 def test_a_web_worker_starts_without_charts_or_document_renderers() -> None:
@@ -49,10 +59,7 @@ def test_weasyprint_finds_its_libraries_with_one_read_of_the_linker_cache() -> N
         "assert ctypes.util.find_library.__module__ == 'ctypes.util'\n"
         "print(json.dumps(calls))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    assert json.loads(completed.stdout) == [[render_pdf.LDCONFIG, "-p"]]
+    assert _probe(probe) == [[render_pdf.LDCONFIG, "-p"]]
 
 
 def test_the_linker_cache_look_up_answers_as_the_standard_one() -> None:
@@ -80,10 +87,7 @@ def test_a_started_server_has_loaded_the_renderer_and_the_jobs_and_frozen_its_he
         "    m for m in ('weasyprint', 'pypdf', 'clemency.grants.import_job') if m in sys.modules\n"
         ")]))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-    before, frozen, loaded = json.loads(completed.stdout)
+    before, frozen, loaded = _probe(probe)
     assert before == 0
     assert frozen > 10_000  # the modules, models and renderer of a started process
     assert loaded == ["clemency.grants.import_job", "pypdf", "weasyprint"]
