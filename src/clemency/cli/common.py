@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
@@ -11,6 +12,24 @@ import typer
 from clemency.errors import ClemencyError
 
 DEBUG = {"on": False}
+
+# The collector's thresholds while a command runs (see `short_lived`). A command is one short
+# process whose heap only grows while it starts (SQLAlchemy's mapped models, WeasyPrint):
+# with Python's defaults the collector walks that whole heap again every few thousand
+# allocations, 0.15 s of a 1.5 s packet. Young objects are still collected as usual; only the
+# full passes come 100 times less often.
+COMMAND_GC_THRESHOLD = (700, 10, 1000)
+_GC_DEFAULTS = gc.get_threshold()
+
+
+def short_lived() -> None:
+    """Collector thresholds for a command (put back by `long_running` or at the end)."""
+    gc.set_threshold(*COMMAND_GC_THRESHOLD)
+
+
+def long_running() -> None:
+    """Python's collector thresholds again, for a command that serves until it is stopped."""
+    gc.set_threshold(*_GC_DEFAULTS)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from clemency.cli.common import long_running
 from clemency.config import Settings
 
 # Kept in step with clemency.cases.demo.seed (a test checks); the seed module itself, with
@@ -126,6 +127,7 @@ def demo(
     from clemency.web.app import create_app
 
     typer.echo("E-mail is written to clemency-demo-mail/ instead of being sent.")
+    long_running()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

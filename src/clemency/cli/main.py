@@ -150,6 +150,14 @@ def version() -> None:
 
 
 def run() -> None:
+    common.short_lived()
+    try:
+        _run()
+    finally:
+        common.long_running()
+
+
+def _run() -> None:
     try:
         app()
     except ClemencyError as error:  # a service error that a command did not catch itself

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from clemency.cli.common import fail
+from clemency.cli.common import fail, long_running
 
 if TYPE_CHECKING:
     from clemency.config import Settings
@@ -94,6 +94,7 @@ def serve(
     typer.echo(
         f"Serving the {settings.environment} profile on {', '.join(bind or [f'{host}:{port}'])}"
     )
+    long_running()
     server.run(settings, bind=bind or [f"{host}:{port}"], workers=workers)
 
 

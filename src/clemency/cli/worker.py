@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from clemency.cli.common import long_running
 from clemency.config import get_settings
 
 
@@ -28,6 +29,12 @@ def worker(
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
+    if not once:
+        long_running()
+        if settings.environment != "test":
+            from clemency.jobs import warmup
+
+            warmup.warm_up()  # WeasyPrint and the job modules load now, not in a job
     try:
         if service.backend_of(settings) == "procrastinate":
             from clemency.jobs import worker as procrastinate_worker

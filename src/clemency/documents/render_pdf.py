@@ -11,10 +11,14 @@ then with those page numbers.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
+import os
+import sys
 from functools import cache
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol
 
 import jinja2
 
@@ -40,23 +44,113 @@ def layout_sha256() -> str:
     return h.hexdigest()
 
 
-def _render(html: str) -> Any:
-    from weasyprint import HTML  # about 1 s of imports: paid by the first PDF, or by warm_up()
+LDCONFIG = "/sbin/ldconfig"
 
-    return HTML(string=html, base_url=str(TEMPLATES)).render()
+
+class FindLibrary(Protocol):
+    """The signature of ``ctypes.util.find_library``."""
+
+    def __call__(self, name: str) -> str | None: ...
+
+
+# ctypes.util's names for the C library ABIs that ldconfig lists (any other machine: "libc6")
+_ABI = {
+    "x86_64-64": "libc6,x86-64",
+    "ppc64-64": "libc6,64bit",
+    "sparc64-64": "libc6,64bit",
+    "s390x-64": "libc6,64bit",
+    "ia64-64": "libc6,IA-64",
+}
+
+
+def linker_cache_lookup() -> FindLibrary | None:
+    """A ``ctypes.util.find_library`` that reads ``ldconfig -p`` once (None off Linux).
+
+    It answers as the standard one does from the linker cache (the same pattern), but a name
+    the cache does not list is simply not found: the standard one then runs ``gcc`` and ``ld``
+    as well, for every such name."""
+    if not sys.platform.startswith("linux") or not os.path.exists(LDCONFIG):
+        return None
+    import re
+    import subprocess
+
+    try:
+        listing = subprocess.run(  # noqa: S603 - a fixed program and argument, no shell
+            [LDCONFIG, "-p"],
+            capture_output=True,
+            text=True,
+            env={"LC_ALL": "C", "LANG": "C"},
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    machine = os.uname().machine + ("-64" if sys.maxsize > 2**32 else "-32")
+    abi = re.escape(_ABI.get(machine, "libc6"))
+
+    def find_library(name: str) -> str | None:
+        found = re.search(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}", listing)
+        return found.group(1) if found else None
+
+    return find_library
+
+
+def import_weasyprint() -> ModuleType:
+    """``weasyprint``, with its C libraries looked up in the linker cache in one read.
+
+    WeasyPrint tries several names for each of its seven libraries (one per platform), and
+    cffi hands every name it cannot open to ``ctypes.util.find_library``, which on Linux runs
+    ``ldconfig -p``, then ``gcc``, then ``ld`` for a name it does not find: 22 look-ups and
+    about 50 subprocesses, 0.3 s of every process that makes its first PDF. If a library is
+    then missing (one outside the linker cache), the import is retried with the standard
+    look-up, so nothing that loaded before fails now."""
+    loaded = sys.modules.get("weasyprint")
+    if loaded is not None:
+        return loaded
+    lookup = linker_cache_lookup()
+    if lookup is not None:
+        import ctypes.util
+
+        standard = ctypes.util.find_library
+        ctypes.util.find_library = lookup
+        try:
+            return importlib.import_module("weasyprint")
+        except OSError:
+            pass  # a library the linker cache does not list: the standard look-up may find it
+        finally:
+            ctypes.util.find_library = standard
+    return importlib.import_module("weasyprint")
+
+
+def _render(html: str) -> Any:
+    # about 0.5 s of imports: paid by the first PDF of a process, or by warm_up()
+    return import_weasyprint().HTML(string=html, base_url=str(TEMPLATES)).render()
 
 
 def warm_up() -> None:
-    """Import WeasyPrint and lay out one page, so that a server's first packet does not pay.
+    """Render one empty packet, so that a server's or a worker's first packet costs what
+    the later ones do.
 
-    A web server calls this when it starts; without it the first PDF of each worker took
-    2.4 s instead of 0.2 s. Without the `documents` extra there is nothing to warm.
+    Importing WeasyPrint is not enough: its first document also computes the styles of the
+    packet's elements, loads the fonts, and on writing, cffi parses the C types of
+    HarfBuzz's font subsetter (0.25 s more for the first packet of a web worker, measured
+    2026-12-05). Without the `documents` extra there is nothing to warm.
     """
+    from datetime import date
+
+    from clemency.documents import forms
+    from clemency.documents.assemble import PacketInput, PersonData, assemble
+
     try:
-        _render(_env().get_template("overlay.html").render(total=1, footer="", draft=True))
+        import_weasyprint()
     except ImportError:
         return
-    import pypdf  # noqa: F401  (the first packet's other import)
+    data = PacketInput(
+        form_id=forms.available()[0],
+        prepared_on=date(2000, 1, 1),
+        person=PersonData(full_name="Warm-up"),
+    )
+    render_pdf(assemble(data, layout_sha256=layout_sha256()))
 
 
 def _context(

@@ -154,9 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             runner = Runner(engine, settings).start()
         _app.state.job_runner = runner
         if settings.environment != "test":
-            from clemency.documents import render_pdf
+            from clemency.jobs import warmup
 
-            render_pdf.warm_up()  # WeasyPrint loads now, not in the first packet request
+            warmup.warm_up()  # WeasyPrint and the job modules load now, not in a request
         try:
             yield
         finally:
