@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from clemency import __version__
 from clemency.cli.main import app
+from tests.conftest import missing
 
 runner = CliRunner()
 
@@ -24,15 +27,23 @@ def test_unknown_command_is_bad_usage_exit_2() -> None:
     assert result.exit_code == 2
 
 
-def test_installed_console_script_runs() -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "clemency.cli.main", "--help"],
+@pytest.mark.subprocess  # the installed script, started as a user's shell starts it
+def test_installed_console_script_runs_and_fails_in_one_line() -> None:
+    script = Path(sys.executable).parent / "clemency"
+    if not script.exists():
+        missing(f"the console script is not installed beside {sys.executable}")
+    helped = subprocess.run([script, "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0, helped.stderr
+    assert "clemency" in helped.stdout.lower()
+    facts = "/no/such/facts.json"
+    failed = subprocess.run(
+        [script, "check", facts, "--ruleset", "us-federal/commutation"],
         capture_output=True,
         text=True,
         check=False,
     )
-    assert completed.returncode == 0
-    assert "clemency" in completed.stdout.lower()
+    assert failed.returncode == 1
+    assert failed.stderr == f"error: {facts}: no such file.\n"
 
 
 def test_demo_command_defaults_match_the_seed_module() -> None:
@@ -42,6 +53,7 @@ def test_demo_command_defaults_match_the_seed_module() -> None:
     assert (demo.DEFAULT_SEED, demo.DEFAULT_COUNT) == (seed.DEFAULT_SEED, seed.DEFAULT_COUNT)
 
 
+@pytest.mark.subprocess  # what a fresh process imports
 def test_the_command_starts_without_the_store_or_migrations() -> None:
     """Every invocation loads cli.main; bulk screening must not pay for Alembic or the ORM."""
     code = (
@@ -55,6 +67,7 @@ def test_the_command_starts_without_the_store_or_migrations() -> None:
     assert completed.stdout.strip() == "[]"
 
 
+@pytest.mark.subprocess  # what a fresh process imports
 def test_the_rules_engine_loads_the_sql_compiler_only_when_asked() -> None:
     code = (
         "import sys, clemency.eligibility as e; before = 'sqlglot' in sys.modules; "

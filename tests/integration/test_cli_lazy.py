@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 import typer
 import typer.main
 from typer.core import TyperGroup
@@ -41,6 +42,7 @@ def test_each_listed_line_is_the_commands_own_help() -> None:
         assert _first_paragraph(command.help or "") == line, name
 
 
+@pytest.mark.subprocess  # what a fresh process imports for `clemency --help`
 def test_help_lists_every_command_without_importing_any() -> None:
     code = (
         "import sys; from clemency.cli.main import run; sys.argv = ['clemency', '--help']\n"

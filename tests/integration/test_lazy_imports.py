@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+# What a fresh interpreter has imported: only a new process starts from nothing.
+pytestmark = pytest.mark.subprocess
+
 HEAVY = ("matplotlib", "weasyprint", "docx", "pypdf")
 
 
