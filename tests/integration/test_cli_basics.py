@@ -77,3 +77,35 @@ def test_the_rules_engine_loads_the_sql_compiler_only_when_asked() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert completed.stdout.split() == ["False", "True"]
+
+
+def test_an_in_process_run_leaves_no_state_behind(tmp_path: Path) -> None:
+    """tests/cli.py: the demo installs its keyring and reads settings; none of it outlives it."""
+    import logging
+    import os
+
+    from clemency.cli import common
+    from clemency.config import get_settings
+    from clemency.crypto import keys
+    from tests.cli import run_cli
+
+    environ, cwd, keyring = dict(os.environ), os.getcwd(), keys._current
+    handlers = list(logging.getLogger().handlers)
+    get_settings.cache_clear()
+    ran = run_cli(
+        "--debug",
+        "demo",
+        "--no-serve",
+        "--count",
+        "1",
+        "--database",
+        "demo.db",
+        env={"CLEMENCY_DATA_DIR": str(tmp_path / "data"), "CLEMENCY_DATABASE_URL": None},
+        cwd=tmp_path,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "demo.db").exists()  # it ran in its own working directory
+    assert (dict(os.environ), os.getcwd(), keys._current) == (environ, cwd, keyring)
+    assert logging.getLogger().handlers == handlers
+    assert common.DEBUG == {"on": False}
+    assert get_settings.cache_info().currsize == 0
