@@ -68,6 +68,7 @@ HEAVY = (
 )
 
 
+@pytest.mark.subprocess  # what a fresh process imports for `clemency --help`
 def test_help_lists_every_command_without_importing_any() -> None:
     # A fresh interpreter (start-up is the point): which modules the root help loads.
     code = (

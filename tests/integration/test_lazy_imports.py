@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+# What a fresh interpreter has imported: only a new process starts from nothing.
+pytestmark = pytest.mark.subprocess
+
 HEAVY = ("matplotlib", "weasyprint", "docx", "pypdf")
 
 

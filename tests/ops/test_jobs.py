@@ -152,6 +152,7 @@ def test_large_roster_runs_in_the_server_thread_on_sqlite(
 
 
 @pytest.mark.postgres
+@pytest.mark.subprocess  # a worker process beside the app, stopped with SIGTERM
 def test_large_roster_runs_on_procrastinate_with_a_real_worker(
     pg_server_url: str, tmp_path: Path
 ) -> None:

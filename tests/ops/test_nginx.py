@@ -30,7 +30,8 @@ SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "clemency.conf
 # A volunteer: in production admins and attorneys must first set up two-factor sign-in.
 DEMO_EMAIL = "volunteer@justice-clinic.example"
 
-pytestmark = pytest.mark.slow
+# nginx and `clemency serve` (gunicorn) as the real processes a deployment runs
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 
 def _free_port() -> int:

@@ -348,6 +348,7 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
 
 
 @pytest.mark.postgres
+@pytest.mark.subprocess  # a worker process beside the app, stopped with SIGTERM
 def test_packet_and_grant_import_run_on_procrastinate_with_a_real_worker(
     pg_url: str, tmp_path: Path, gwb: Path
 ) -> None:

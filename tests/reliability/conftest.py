@@ -7,14 +7,13 @@ needs the default ``sqlite:///clemency.db`` URL to point at it.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.cli import Ran, run_cli
 
 _TEMPLATE: dict[str, Path] = {}
 
@@ -23,22 +22,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if "sqlite" not in _TEMPLATE:
         folder = tmp_path_factory.mktemp("demo-template")
         database = folder / "template.db"
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "clemency.cli.main",
-                "demo",
-                "--no-serve",
-                "--count",
-                "6",
-                "--database",
-                str(database),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        completed = run_cli("demo", "--no-serve", "--count", "6", "--database", str(database))
         assert completed.returncode == 0, completed.stderr
         # One self-contained file: fold the WAL back into the database.
         import sqlite3
@@ -70,30 +54,19 @@ class Store:
         """The audit trail's key the demo made for this database (copied with it)."""
         return self.database.with_name(self.database.name + ".audit-key")
 
-    def env(self, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            CLEMENCY_DATABASE_URL=self.url,
-            CLEMENCY_DATA_DIR=str(self.folder / "clemency-data"),
-            CLEMENCY_ENVIRONMENT="test",
-            CLEMENCY_KEY_FILE=str(self.key_file),
-            CLEMENCY_AUDIT_KEY_FILE=str(self.audit_key_file),
-        )
-        env.update(extra)
-        return env
+    def env(self) -> dict[str, str]:
+        """The settings a command on this store runs with."""
+        return {
+            "CLEMENCY_DATABASE_URL": self.url,
+            "CLEMENCY_DATA_DIR": str(self.folder / "clemency-data"),
+            "CLEMENCY_ENVIRONMENT": "test",
+            "CLEMENCY_KEY_FILE": str(self.key_file),
+            "CLEMENCY_AUDIT_KEY_FILE": str(self.audit_key_file),
+        }
 
-    def run(
-        self, *args: str, cwd: Path | None = None, **env: str
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "clemency.cli.main", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=cwd or self.folder,
-            env=self.env(**env),
-            timeout=120,
-        )
+    def run(self, *args: str) -> Ran:
+        """``clemency *args`` on this store, in its folder (in this process: tests/cli.py)."""
+        return run_cli(*args, env=self.env(), cwd=self.folder)
 
 
 @pytest.fixture

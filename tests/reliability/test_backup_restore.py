@@ -8,9 +8,6 @@ non-empty target are refused without writing anything.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from clemency.cases.demo.states import state_demo_documents
+from tests.cli import Ran, run_cli
 from tests.conftest import _worker_suffix, fresh_pg_database
 
 from .web import seed
@@ -27,18 +25,13 @@ from .web import seed
 STATE_CASES = len(state_demo_documents("demo"))
 
 
-def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env.update(CLEMENCY_DATA_DIR=str(data_dir), CLEMENCY_ENVIRONMENT="test")
-    env.pop("CLEMENCY_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "clemency.cli.main", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=300,
-    )
+def _cli(*args: str, data_dir: Path) -> Ran:
+    env = {
+        "CLEMENCY_DATA_DIR": str(data_dir),
+        "CLEMENCY_ENVIRONMENT": "test",
+        "CLEMENCY_DATABASE_URL": None,  # every command names its database
+    }
+    return run_cli(*args, env=env, timeout=300)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ Before the fix the packet left a truncated PDF and the export a traceback.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -51,12 +52,13 @@ def _on_full_disk(store: Store, small: Path, args: list[str]) -> subprocess.Comp
         capture_output=True,
         text=True,
         check=False,
-        env=store.env(),
+        env={**os.environ, **store.env()},
         cwd=store.folder,
         timeout=120,
     )
 
 
+@pytest.mark.subprocess  # the command runs in a mount namespace with a full tmpfs
 @pytest.mark.parametrize(
     "args",
     [

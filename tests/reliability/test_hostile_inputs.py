@@ -2,7 +2,8 @@
 and nothing is written (every file of the store's folder and every row of its database are
 the same afterwards).
 
-Each command runs as a user runs it (a subprocess with a time limit). `grants import` is
+Each command runs as a user runs it (its argv and environment, through the console script's
+entry function, with a time limit; in the test process: tests/cli.py). `grants import` is
 covered by the grants suite; a full disk by test_full_disk.py.
 """
 
@@ -144,7 +145,7 @@ def test_a_hostile_input_is_one_line_and_exit_1(
     out = store.folder / "results.csv"
     before = _digest(store.folder)
     args = [a.replace("{}", source).replace("{out}", str(out)) for a in command]
-    completed = store.run(*args)  # a hang fails on the subprocess time limit
+    completed = store.run(*args)  # a hang fails on run_cli's time limit
     assert completed.returncode == 1, (what, completed.stderr[-2000:])
     assert "Traceback" not in completed.stderr, what
     errors = [line for line in completed.stderr.splitlines() if line.startswith("error:")]

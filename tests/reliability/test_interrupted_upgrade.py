@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from clemency.db.migrate import UpgradeFailed, current_heads, script_heads, upgrade
 from clemency.db.models import Base
 from clemency.db.session import make_engine
+from tests.cli import run_cli
 
 KILLER = """
 import os, signal, sys
@@ -68,6 +69,7 @@ def _schema_is_the_models(url: str) -> None:
         engine.dispose()
 
 
+@pytest.mark.subprocess  # SIGKILL part-way through a real upgrade
 @pytest.mark.parametrize("at_statement", [4, 20, 60, 100])
 def test_an_upgrade_of_a_new_database_killed_part_way_leaves_it_empty(
     tmp_path: Path, at_statement: int
@@ -82,6 +84,7 @@ def test_an_upgrade_of_a_new_database_killed_part_way_leaves_it_empty(
     _schema_is_the_models(url)
 
 
+@pytest.mark.subprocess  # SIGKILL part-way through a real upgrade
 @pytest.mark.parametrize("at_statement", [5, 8, 10])
 def test_an_upgrade_killed_in_the_last_migration_keeps_the_data_and_the_old_revision(
     tmp_path: Path, at_statement: int
@@ -141,13 +144,7 @@ def test_the_cli_reports_a_failed_upgrade_in_one_line(tmp_path: Path) -> None:
     with connection:
         connection.execute("CREATE TABLE victim_records (id INTEGER PRIMARY KEY)")
     connection.close()
-    completed = subprocess.run(
-        [sys.executable, "-m", "clemency.cli.main", "db", "upgrade", "--database-url", url],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    completed = run_cli("db", "upgrade", "--database-url", url)
     assert completed.returncode == 1
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1, completed.stderr

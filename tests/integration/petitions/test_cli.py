@@ -1,15 +1,15 @@
-"""`clemency petition ...` run as a user runs it: a subprocess against a database file."""
+"""`clemency petition ...` run as a user runs it (its argv, its environment) against a database
+file, in the test process (tests/cli.py)."""
 
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from tests.cli import Ran, run_cli
 
 from .builders import make_alice
 
@@ -34,16 +34,14 @@ def cli_db(tmp_path: Path) -> dict[str, str]:
         case = make_alice(session, attorney, org)
         petitions.start(session=session, user=attorney, case_id=case.id, kind="commutation")
     engine.dispose()
-    env = dict(os.environ)
-    env.update(
-        CLEMENCY_DATABASE_URL=url,
-        CLEMENCY_DATA_DIR=str(tmp_path / "data"),
-        CLEMENCY_ENVIRONMENT="test",
-    )
-    return env
+    return {
+        "CLEMENCY_DATABASE_URL": url,
+        "CLEMENCY_DATA_DIR": str(tmp_path / "data"),
+        "CLEMENCY_ENVIRONMENT": "test",
+    }
 
 
-def run(env: dict[str, str], *chunks: str) -> subprocess.CompletedProcess[str]:
+def run(env: dict[str, str], *chunks: str) -> Ran:
     """Run ``clemency``: the first chunk and chunks starting with ``--`` are split on spaces;
     any other chunk is one argument (a path, a value with spaces)."""
     args = [
@@ -51,14 +49,7 @@ def run(env: dict[str, str], *chunks: str) -> subprocess.CompletedProcess[str]:
         for i, c in enumerate(chunks)
         for w in (c.split() if i == 0 or c.startswith("--") else [c])
     ]
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "clemency"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, env=env)
 
 
 def test_packet_command_writes_a_draft_pdf_and_lists_what_is_missing(
@@ -113,15 +104,9 @@ def test_deadlines_command(cli_db: dict[str, str]) -> None:
     ok = run(cli_db, "petition advance AMJ-1 1 withdraw --on", str(date(2016, 5, 1)))
     assert ok.returncode == 0, ok.stderr
     assert "Withdrawn; next: none" in ok.stdout
-    ics = subprocess.run(
-        [str(Path(sys.executable).parent / "clemency"), "petition", "deadlines", "--format", "ics"],
-        env=cli_db,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+    ics = run(cli_db, "petition deadlines --format ics")
     assert ics.returncode == 0, ics.stderr
-    assert ics.stdout.startswith(b"BEGIN:VCALENDAR\r\n")  # RFC 5545 line ends survive the CLI
+    assert ics.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")  # RFC 5545 line ends survive the CLI
     assert run(cli_db, "petition reminders --as-of 2016-05-01").returncode == 0
     shown = run(cli_db, "petition lifecycle us-ok")
     assert "advance_to_stage_2: merit_review -> hearing_scheduled" in shown.stdout

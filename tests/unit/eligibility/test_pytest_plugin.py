@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from clemency.eligibility.registry import builtin_root
 
 
+@pytest.mark.subprocess  # a pytest run of its own, with the plugin found by its entry point
 def test_plugin_collects_cases_and_reports_failures_with_file_line_and_reasons(
     tmp_path: Path,
 ) -> None:
