@@ -111,7 +111,8 @@ def reindex(connection: Connection, case_ids: set[int]) -> None:
     ids = sorted(case_ids)
     for start in range(0, len(ids), 500):
         chunk = set(ids[start : start + 500])
-        _copy_sort_names(connection, chunk)
+        if _schema_has(connection, Case.__tablename__, "sort_family_name"):
+            _copy_sort_names(connection, chunk)
         terms = _case_terms(connection, chunk)
         connection.execute(delete(CaseSearchTerm).where(CaseSearchTerm.case_id.in_(chunk)))
         rows = [
@@ -257,18 +258,23 @@ def _affected_case_ids(session: Session) -> tuple[set[int], set[int]]:
     return case_ids, person_ids
 
 
-_HAS_INDEX: dict[str, bool] = {}
+_SCHEMA_HAS: dict[tuple[str, str, str | None], bool] = {}
 
 
-def _has_index_table(connection: Connection) -> bool:
-    """Whether this database has the index table yet (a database migrated before the table
-    existed gets it, and a full rebuild, when the web app starts). Checked once per URL."""
-    key = connection.engine.url.render_as_string(hide_password=True)
-    if not _HAS_INDEX.get(key):
+def _schema_has(connection: Connection, table: str, column: str | None = None) -> bool:
+    """Whether this database has ``table`` (and its ``column``) yet. A database migrated before
+    the word index gets it, and a full rebuild, when the web app starts; one migrated before
+    the name sort key gets the key copied by the migration that adds it. Remembered per URL
+    once true (checked again while false: the database may be upgraded by this process)."""
+    key = (connection.engine.url.render_as_string(hide_password=True), table, column)
+    if not _SCHEMA_HAS.get(key):
         from sqlalchemy import inspect
 
-        _HAS_INDEX[key] = inspect(connection).has_table(CaseSearchTerm.__tablename__)
-    return _HAS_INDEX[key]
+        found = inspect(connection)
+        _SCHEMA_HAS[key] = found.has_table(table) and (
+            column is None or column in {c["name"] for c in found.get_columns(table)}
+        )
+    return _SCHEMA_HAS[key]
 
 
 @event.listens_for(Session, "after_flush")
@@ -277,7 +283,7 @@ def _follow_case_changes(session: Session, _context: Any) -> None:
     if not case_ids and not person_ids:
         return
     connection = session.connection()
-    if not _has_index_table(connection):
+    if not _schema_has(connection, CaseSearchTerm.__tablename__):
         return
     if person_ids:
         case_ids |= set(connection.scalars(select(Case.id).where(Case.person_id.in_(person_ids))))
