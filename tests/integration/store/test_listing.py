@@ -216,3 +216,4 @@ def test_a_search_sorted_by_name_orders_accents_case_and_twins_as_written_out(
             assert listed("name", descending=False) == BY_NAME, limits
             assert listed("name", descending=True) == BY_NAME[::-1], limits
             assert listed("updated", descending=True) == created[::-1], limits
+            assert listed("reference", descending=False) == created, limits
