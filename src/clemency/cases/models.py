@@ -23,7 +23,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import (
+    Mapped,
+    Unmapped,
+    mapped_column,
+    relationship,
+    unmapped_column,
+    validates,
+)
 
 from clemency.cases import vocab
 from clemency.crypto.columns import EncryptedText
@@ -108,6 +115,14 @@ class Case(TimestampMixin, VersionedMixin, Base):
     # not set it means "not yet checked", and the matching facts stay unknown.
     criminal_history_checked_on: Mapped[date | None] = mapped_column(Date)
     conduct_record_checked_on: Mapped[date | None] = mapped_column(Date)
+    # The person's family and given names, copied (same type, so the same order) for the case
+    # list: a search sorted by name sorts its candidates without reading `people`. Derived
+    # data, like the search words: columns of the table but not of the ORM object (no export,
+    # API body or form shows them, no service can set them), written only by
+    # `search.service.reindex`, which runs after every flush that adds or changes a person or
+    # a case (and by `reindex_all` after a bulk load). `None` only until that first reindex.
+    sort_family_name: Unmapped[str | None] = unmapped_column(String(100))
+    sort_given_name: Unmapped[str | None] = unmapped_column(String(100))
 
     person: Mapped[Person] = relationship(back_populates="case", cascade="all")
     assignments: Mapped[list[CaseAssignment]] = relationship(

@@ -17,6 +17,12 @@ from clemency.queues import models as queues_models
 from clemency.reviews import models as reviews_models
 from clemency.screening import models as screening_models
 from clemency.search import models as search_models
+
+# Not models: the flush listener that keeps the search words and the name sort key of each
+# case in step with its record. Registered here, with the models every session loads, so that
+# it runs wherever cases are written (an import or demo seeding from the command line too),
+# not only in processes that happen to import the search.
+from clemency.search import service as search_service
 from clemency.tasks import models as tasks_models
 
 __all__ = [
@@ -35,5 +41,6 @@ __all__ = [
     "reviews_models",
     "screening_models",
     "search_models",
+    "search_service",
     "tasks_models",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from clemency.cases.models import Case
@@ -139,3 +139,81 @@ def test_the_total_counted_with_the_page_is_the_count(
     assert (
         listing.list_cases(session=session, user=user, filters=past, with_total=True).total is None
     )
+
+
+# (family, given) of the cases of the ordering test, in the order they are created. Names that
+# differ only by case or accents, and two exact twins (ORD-04 and ORD-05, told apart by id).
+ORDERING_NAMES = [
+    ("Zamora", "Ana"),  # ORD-01
+    ("zamora", "Ana"),  # ORD-02
+    ("Álvarez", "Luis"),  # ORD-03
+    ("Alvarez", "Luis"),  # ORD-04
+    ("Alvarez", "Luis"),  # ORD-05
+    ("Alvarez", "luis"),  # ORD-06
+    ("Alvarez", "Lucía"),  # ORD-07
+    ("Öztürk", "Emre"),  # ORD-08
+    ("Ozturk", "Emre"),  # ORD-09
+]
+# Written out by hand, not computed: family name, then given name, character by character in
+# code point order (the order of SQLite and of PostgreSQL's C collations: capitals before small
+# letters, accented letters after every unaccented one), then the older case first.
+BY_NAME = [
+    "ORD-07",  # Alvarez Lucía
+    "ORD-04",  # Alvarez Luis
+    "ORD-05",  # Alvarez Luis, created after ORD-04
+    "ORD-06",  # Alvarez luis
+    "ORD-09",  # Ozturk Emre
+    "ORD-01",  # Zamora Ana
+    "ORD-02",  # zamora Ana
+    "ORD-03",  # Álvarez Luis
+    "ORD-08",  # Öztürk Emre
+]
+
+
+def _byte_ordered_collation(session: Session) -> bool:
+    if session.get_bind().dialect.name != "postgresql":
+        return True  # SQLite compares text as bytes (BINARY)
+    collation = session.scalar(
+        text("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+    )
+    return str(collation) in {"C", "POSIX", "C.UTF-8", "C.utf8", "ucs_basic"}
+
+
+def test_a_search_sorted_by_name_orders_accents_case_and_twins_as_written_out(
+    session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _byte_ordered_collation(session):
+        pytest.skip("the expected order is that of a C collation; this database sorts by locale")
+    admin = world.users[("a", "admin")]
+    for serial, (family, given) in enumerate(ORDERING_NAMES, 1):
+        make_case(
+            session,
+            admin,
+            world.orgs["a"],
+            reference=f"ORD-{serial:02d}",
+            person={"given_name": given, "family_name": family},
+            confirm_different_person=True,  # the twins
+        )
+    session.commit()
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)  # pages cross the twins and the accents
+    user = world.users[("a", "attorney")]
+
+    def listed(sort: str, descending: bool) -> list[str]:
+        rows: list[str] = []
+        for page in itertools.count(1):
+            filters = listing.CaseFilters(q="ord", sort=sort, descending=descending, page=page)
+            result = listing.list_cases(session=session, user=user, filters=filters)
+            rows.extend(row.reference for row in result.rows)
+            if not result.has_next:
+                return rows
+        raise AssertionError("unreachable")
+
+    created = [f"ORD-{serial:02d}" for serial in range(1, len(ORDERING_NAMES) + 1)]
+    for limits in ({}, {"NARROW_CAP": 0}):  # candidate ids sorted on cases; a clause on people
+        with monkeypatch.context() as patched:
+            for name, value in limits.items():
+                patched.setattr(search, name, value)
+            assert listed("name", descending=False) == BY_NAME, limits
+            assert listed("name", descending=True) == BY_NAME[::-1], limits
+            assert listed("updated", descending=True) == created[::-1], limits
+            assert listed("reference", descending=False) == created, limits
