@@ -1,5 +1,6 @@
 """Backends for the Python-versus-SQL agreement tests: SQLite and DuckDB always, PostgreSQL
-when CLEMENCY_TEST_PG_URL is set (skipped otherwise, failed in CI)."""
+when CLEMENCY_TEST_PG_URL is set (skipped otherwise, failed in CI). Importing ``profiles`` loads
+the Hypothesis profile of this run (dev, ci or nightly) before any test is collected."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import tests.property.profiles  # noqa: F401  (loads the Hypothesis profile)
 from tests.property.sql_backends import Backend, DuckdbBackend, PostgresBackend, SqliteBackend
 
 

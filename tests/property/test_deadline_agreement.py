@@ -27,7 +27,8 @@ from clemency.eligibility import evaluate, load_ruleset
 from clemency.eligibility.engine import evaluate_rule
 from clemency.petitions import deadlines as dl
 from clemency.petitions import lifecycle
-from tests.property.test_sql_agreement import EXAMPLES, scenario
+from tests.property.profiles import EXAMPLES
+from tests.property.test_sql_agreement import scenario
 
 PARDON = load_ruleset("us-federal/pardon")
 CAPITAL = load_ruleset("us-federal/commutation").rule("capital_timetable")

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from clemency.eligibility import evaluate
-from tests.property.test_sql_agreement import EXAMPLES, RULESETS, scenario
+from tests.property.profiles import EXAMPLES
+from tests.property.test_sql_agreement import RULESETS, scenario
 
 
 @pytest.mark.parametrize("ruleset_id", sorted(RULESETS))

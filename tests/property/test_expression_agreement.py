@@ -7,7 +7,6 @@ each value Python computes against the SQL the compiler emits for it, on every b
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
 
@@ -17,11 +16,10 @@ from hypothesis import strategies as st
 from clemency.eligibility import expr
 from clemency.eligibility.sql import _Compiler
 from clemency.errors import FactsError
+from tests.property.profiles import EXAMPLES
 from tests.property.sql_backends import Backend, _sqlite_cell
 
 AS_OF = date(2020, 2, 29)
-#: Examples per backend: five times CLEMENCY_AGREEMENT_EXAMPLES (default 30).
-EXAMPLES = int(os.environ.get("CLEMENCY_AGREEMENT_EXAMPLES", "30"))
 DATE_FACTS = ["release_date", "custody_start_date", "date_of_birth"]
 INT_FACTS = ["sentence_months", "prior_convictions_count"]
 BOOL_FACTS = ["is_in_custody", "on_supervision"]
@@ -166,7 +164,7 @@ def sql_values(backend: Backend, source: str, rows: list[dict[str, Any]]) -> lis
 
 
 @settings(
-    max_examples=5 * EXAMPLES,
+    max_examples=5 * EXAMPLES,  # per backend: cheap examples, and every operator and function
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -14,6 +14,7 @@ from clemency.eligibility.registry import builtin_root
 from clemency.eligibility.rule_tests import find_test_files, load_cases, ruleset_for
 from clemency.eligibility.sql import _Compiler
 from clemency.errors import FactsError
+from tests.property.profiles import EXAMPLES
 from tests.property.sql_backends import normalise
 from tests.property.test_expression_agreement import AS_OF as EXPR_AS_OF
 from tests.property.test_expression_agreement import COLUMNS, bools, dates, fact_rows, ints, normal
@@ -57,7 +58,7 @@ def test_python_and_spark_agree_on_the_rule_test_facts(spark: Any) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=max(40, EXAMPLES),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

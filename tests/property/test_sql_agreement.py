@@ -8,7 +8,6 @@ compiled SQL returns on SQLite, DuckDB and (with CLEMENCY_TEST_PG_URL) PostgreSQ
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,14 +19,13 @@ from clemency.eligibility import FACTS, evaluate, list_rulesets, screen_row
 from clemency.eligibility.dates import add_years
 from clemency.eligibility.registry import builtin_root
 from clemency.eligibility.rule_tests import find_test_files, load_cases, ruleset_for
+from tests.property.profiles import EXAMPLES
 from tests.property.sql_backends import Backend, normalise
 
 RULESETS = {r.id: r for r in list_rulesets()}
 # Every shipped jurisdiction (so each ruleset's own jurisdiction passes sometimes) and one
 # that has none.
 JURISDICTIONS = sorted({r.jurisdiction for r in RULESETS.values()} | {"us-zz"})
-#: Examples per ruleset and engine; raise it for a deeper run (e.g. 1000 before a release).
-EXAMPLES = int(os.environ.get("CLEMENCY_AGREEMENT_EXAMPLES", "30"))
 
 AS_OF_DAYS = [
     date(1993, 10, 17),

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clemency.csvsafe import FORMULA_STARTS, csv_cell, csv_text, csv_untext
@@ -19,6 +19,7 @@ from clemency.screening import service
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "'=quoted"]
 
 
+@settings(max_examples=100)  # the property tests' profile sets another default
 @given(st.text())
 def test_the_rule_is_reversible_and_never_leaves_a_formula(value: str) -> None:
     written = csv_text(value)

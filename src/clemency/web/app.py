@@ -172,7 +172,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # FastAPI's page loads Swagger UI from a CDN, which the CSP blocks
         redoc_url=None,
-        dependencies=[Depends(require_json_body), Depends(deps.csrf_protect)],
+        dependencies=[
+            Depends(deps.close_form),
+            Depends(require_json_body),
+            Depends(deps.csrf_protect),
+        ],
         lifespan=lifespan,
     )
     from clemency.audit import keys as audit_keys

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated
@@ -200,6 +200,14 @@ def _origin_matches(request: Request) -> bool:
         return origin is None
     host = request.headers.get("host", "")
     return origin.split("://", 1)[-1] == host
+
+
+async def close_form(request: Request) -> AsyncIterator[None]:
+    """Close the files of a form that a page read with ``request.form()`` once it has answered.
+    FastAPI closes only the forms it parses for ``Form``/``File`` parameters; an upload's
+    temporary file would otherwise be left to the garbage collector (a ResourceWarning)."""
+    yield
+    await request.close()
 
 
 async def csrf_protect(request: Request, identity: MaybeIdentity) -> None:
