@@ -586,11 +586,6 @@ def _int(value: Value) -> int:
     return value
 
 
-def _date(value: Value) -> date:
-    assert isinstance(value, date)
-    return value
-
-
 def _binary(
     node: Binary, facts: Mapping[str, Any], params: Mapping[str, Any], as_of: date
 ) -> Value:

@@ -41,10 +41,6 @@ class RuleCase:
     rule_slug: str | None
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def label(self) -> str:
-        return f"{self.path.name}:{self.line} {self.name}"
-
 
 def load_cases(path: Path) -> list[RuleCase]:
     """Parse one tests file; structural problems raise RuleFileError naming the line."""

@@ -82,6 +82,10 @@ def test_operators_and_functions_compute() -> None:
         ("is_in_custody is_deceased", "unexpected 'is_deceased'"),
         ("if(is_in_custody, 1, as_of)", "if() gives a number or a date"),
         ("is_in_custody @ 1", "unexpected character '@'"),
+        ("not sentence_months", "expected a true/false value, found a number"),
+        ("-is_in_custody", "expected a number, found a true/false value"),
+        ("offense_level in [offense_category]", "a list may only hold literal values"),
+        ("add_years()", "takes 2 arguments"),
     ],
 )
 def test_unsafe_or_ill_typed_expressions_are_refused(source: str, message: str) -> None:
@@ -95,6 +99,15 @@ def test_facts_read_lists_facts_once_in_order_of_use() -> None:
     node = expr.parse("is_in_custody and add_years(release_date, 5) <= as_of or not is_in_custody")
     expr.check(node, {})
     assert expr.facts_read(node) == ["is_in_custody", "release_date"]
+    negated = expr.parse("-sentence_months < -prior_convictions_count")
+    expr.check(negated, {})
+    assert expr.facts_read(negated) == ["sentence_months", "prior_convictions_count"]
+
+
+def test_a_parameter_may_be_a_date() -> None:
+    facts = {"release_date": date(2018, 6, 6)}
+    assert run("release_date >= cutoff", facts, {"cutoff": date(2018, 6, 6)}) is True
+    assert run("release_date >= cutoff", facts, {"cutoff": date(2018, 6, 7)}) is False
 
 
 def test_date_arithmetic_past_the_calendar_is_a_facts_error_naming_the_fact() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -128,3 +128,67 @@ def test_every_interview_topic_names_only_known_facts() -> None:
     named = set().union(*FACT_TOPICS.values())
     assert named <= set(FACTS), sorted(named - set(FACTS))
     assert not named & set(RENAMED)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "value"),
+    [
+        ("is_in_custody", 1, True),
+        ("is_in_custody", 0, False),
+        ("is_in_custody", " Y ", True),
+        ("sentence_months", 36.0, 36),
+        ("sentence_months", 0, 0),
+        ("sentence_months", 2**31 - 1, 2**31 - 1),
+        ("release_date", date(2018, 6, 6), date(2018, 6, 6)),
+        ("offense_level", " misdemeanor ", "misdemeanor"),
+    ],
+)
+def test_json_numbers_and_python_values_are_read_by_the_facts_type(
+    name: str, raw: object, value: object
+) -> None:
+    assert validate_facts({name: raw}) == {name: value}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("is_in_custody", 2, "2 is not true or false"),
+        ("sentence_months", 36.5, "36.5 is not a whole number"),
+        ("sentence_months", -1, "-1 is negative; a count or a number of months is 0 or more"),
+        ("sentence_months", 2**31, "2147483648 is too large; at most 2,147,483,647"),
+        # a timestamp is not a date: refused rather than a time zone guessed
+        ("release_date", datetime(2018, 6, 6, 23, 30), "is not an ISO date YYYY-MM-DD"),
+        ("release_date", 20180606, "20180606 is not an ISO date"),
+        ("offense_level", 1, "1 is not one of felony, misdemeanor"),
+        ("person_id", 1.5, "1.5 is not a text"),
+    ],
+)
+def test_a_value_of_another_type_is_refused_naming_the_fact(
+    name: str, raw: object, message: str
+) -> None:
+    with pytest.raises(FactsError, match=re.escape(f"fact `{name}`: ")) as caught:
+        validate_facts({name: raw})
+    assert message in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("old", "hint"),
+    [
+        ("supervision_discharge_date", "It was renamed `supervision_end_date`: rename it."),
+        (
+            "convicted_since_sentence_completed",
+            "It was renamed `law_abiding_since_completion`: rename it with the value negated",
+        ),
+        ("zzzz", " Facts are listed in docs/facts.md."),
+    ],
+)
+def test_a_renamed_fact_says_its_new_name(old: str, hint: str) -> None:
+    with pytest.raises(FactsError) as caught:
+        validate_facts({old: "x"})
+    assert hint in caught.value.message
+    assert "Did you mean" not in caught.value.message
+
+
+def test_each_fact_is_asked_under_its_interview_topic() -> None:
+    assert FACTS["date_of_birth"].topic == "person"
+    assert FACTS["person_id"].topic == "other"  # in no topic: never asked
