@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from clemency.crypto import keys
-from clemency.errors import ClemencyError
+from clemency.errors import ClemencyError, ErrorCode
 
 TEXT_PREFIX = "enc1:"
 FILE_MAGIC = b"CLEMENCY-ENC1 "
@@ -30,6 +30,7 @@ _NONCE = 12
 class DecryptionFailed(ClemencyError):
     """A ciphertext was altered, or belongs to another column or key."""
 
+    code = ErrorCode.INTERNAL
     http_status = 500
 
 

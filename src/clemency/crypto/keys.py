@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from clemency.errors import ClemencyError
+from clemency.errors import ClemencyError, ErrorCode
 
 if TYPE_CHECKING:
     from clemency.config import Settings
@@ -46,6 +46,7 @@ PURPOSES: tuple[Purpose, ...] = ("data-keys", "audit-hmac")
 class KeyError_(ClemencyError):
     """A key file is missing, unreadable, or lacks a key that a ciphertext names."""
 
+    code = ErrorCode.INTERNAL
     http_status = 500
 
 

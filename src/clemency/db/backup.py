@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from clemency import __version__, datadir
-from clemency.errors import BadInput, ClemencyError
+from clemency.errors import BadInput, ClemencyError, ErrorCode
 
 FORMAT = "clemency.backup/1"
 MANIFEST = "manifest.json"
@@ -53,6 +53,7 @@ _CHUNK = 1024 * 1024
 class BackupError(ClemencyError):
     """A backup or restore that cannot be done; the message says why and what to do."""
 
+    code = ErrorCode.INTERNAL
     http_status = 500
 
 

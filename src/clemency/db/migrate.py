@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from alembic import command
 from alembic.config import Config
 
-from clemency.errors import ClemencyError
+from clemency.errors import ClemencyError, ErrorCode
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -34,6 +34,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 class UpgradeFailed(ClemencyError):
     """A migration failed; the database was rolled back to where it was."""
 
+    code = ErrorCode.INTERNAL
     http_status = 500
 
 

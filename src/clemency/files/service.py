@@ -33,7 +33,7 @@ from clemency.cases.access import Actor
 from clemency.cases.models import Case
 from clemency.cases.vocab import DOCUMENT_TYPES
 from clemency.db.session import unit_of_work_key
-from clemency.errors import BadInput, ClemencyError
+from clemency.errors import BadInput, ClemencyError, ErrorCode
 from clemency.files.models import Document
 from clemency.files.storage import BlobStore
 from clemency.files.uploads import CASE_DOCUMENT, check_upload
@@ -44,6 +44,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 class StoredFileCorrupt(ClemencyError):
     """The bytes on disk no longer match the hash recorded at upload."""
 
+    code = ErrorCode.INTERNAL
     http_status = 500
 
 

@@ -35,7 +35,7 @@ FOLDER = datadir.GRANT_IMPORTS
 class StagedFileMissing(ClemencyError):
     """The kept copy of a queued page is gone or altered (the file store is not shared?)."""
 
-    code = ErrorCode.IMPORT
+    code = ErrorCode.INTERNAL
     http_status = 500  # retried: a file store that was briefly unreachable may answer later
 
 

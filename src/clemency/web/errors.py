@@ -23,6 +23,7 @@ from clemency.errors import (
     BadInput,
     ClemencyError,
     DatabaseUnavailable,
+    ErrorCode,
     InternalError,
     MethodNotAllowed,
     NotAuthenticated,
@@ -102,6 +103,10 @@ def whom_to_ask(request: Request) -> str:
 
 
 def respond(request: Request, error: ClemencyError) -> Response:
+    if error.code == ErrorCode.INTERNAL and not isinstance(error, InternalError):
+        # A failure on the server's side (a key file, a stored file, a migration): logged with
+        # its message, answered like any unexpected error (its message may name a file path).
+        return unexpected_response(request, error)
     if isinstance(error, NotAuthenticated) and not wants_json(request.scope):
         if htmx.is_htmx(request):
             # Following a 303 would put the sign-in page inside the fragment's target: have
