@@ -44,6 +44,9 @@ _ORIGIN_KEY = "clemency.audit.origin"
 # Both end with the outermost transaction: its locks are gone, its reads chained or dropped.
 _HOLDS_CHAIN_KEY = unit_of_work_key("clemency.audit.holds_chain")
 _PENDING_KEY = unit_of_work_key("clemency.audit.pending_reads")
+_WROTE_KEY = unit_of_work_key("clemency.audit.wrote")
+#: Refusals to write once the unit of work has ended (popped by :func:`_write_deferred`).
+_DEFERRED_KEY = "clemency.audit.deferred_refusals"
 logger = logging.getLogger(__name__)
 
 
@@ -258,40 +261,62 @@ def record_refusal(
     """Record a refused access (outcome ``failure``) in its own short transaction, so that it
     survives the rollback of the request that was refused.
 
+    On SQLite, which has one writer at a time, a transaction that has already written (a
+    session's idle clock, an earlier change) holds the write lock until it ends: a second
+    transaction would wait for it (30 s, the busy timeout) and fail. The refusal is then
+    written as soon as the unit of work ends, committed or rolled back.
+
     Best effort by design: if the caller's transaction already holds the chain lock (it wrote
     audit rows before being refused), a second transaction would wait on it, so the refusal
     is only logged; a lock wait longer than a few seconds is logged the same way.
     """
+    what = f"refused {action} on {entity_type} {entity_id} by {actor_label}"
     if session.info.get(_HOLDS_CHAIN_KEY):
-        logger.warning(
-            "refused %s on %s %s by %s not audited: the transaction holds the audit chain",
-            action,
-            entity_type,
-            entity_id,
-            actor_label,
-        )
+        logger.warning("%s not audited: the transaction holds the audit chain", what)
         return
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
+    refusal = {
+        "actor_user_id": actor_user_id,
+        "actor_label": actor_label,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "case_id": case_id,
+        "detail": detail,
+    }
+    origin = origin_of(session=session)
+    if engine.dialect.name == "sqlite" and session.info.get(_WROTE_KEY):
+        session.info.setdefault(_DEFERRED_KEY, []).append((engine, origin, refusal, what))
+        return
+    _write_refusal(engine, origin, refusal, what)
+
+
+def _write_refusal(engine: Engine, origin: Origin, refusal: dict[str, Any], what: str) -> None:
     try:
         with Session(engine) as side:
-            side.info[_ORIGIN_KEY] = origin_of(session=session)
+            side.info[_ORIGIN_KEY] = origin
             if engine.dialect.name == "postgresql":
                 side.execute(text("SET LOCAL lock_timeout = '3s'"))
-            record(
-                session=side,
-                actor_user_id=actor_user_id,
-                actor_label=actor_label,
-                action=action,
-                entity_type=entity_type,
-                entity_id=entity_id,
-                case_id=case_id,
-                detail=detail,
-                outcome="failure",
-            )
+            record(session=side, outcome="failure", **refusal)
             side.commit()
     except OperationalError as error:
-        logger.warning("refused %s on %s %s not audited: %s", action, entity_type, entity_id, error)
+        logger.warning("%s not audited: %s", what, error)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_a_write(session: Session, _flush_context: object) -> None:
+    session.info[_WROTE_KEY] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _write_deferred(session: Session, transaction: SessionTransaction) -> None:
+    """Refusals deferred by :func:`record_refusal`, once the outermost transaction has ended
+    and released the write lock."""
+    if transaction.parent is not None:
+        return
+    for engine, origin, refusal, what in session.info.pop(_DEFERRED_KEY, []):
+        _write_refusal(engine, origin, refusal, what)
 
 
 @dataclass(frozen=True)

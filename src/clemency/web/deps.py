@@ -205,9 +205,12 @@ def _origin_matches(request: Request) -> bool:
 async def close_form(request: Request) -> AsyncIterator[None]:
     """Close the files of a form that a page read with ``request.form()`` once it has answered.
     FastAPI closes only the forms it parses for ``Form``/``File`` parameters; an upload's
-    temporary file would otherwise be left to the garbage collector (a ResourceWarning)."""
-    yield
-    await request.close()
+    temporary file would otherwise be left to the garbage collector (a ResourceWarning). Also
+    when the request is refused (a dependency or the route raised) after the form was read."""
+    try:
+        yield
+    finally:
+        await request.close()
 
 
 async def csrf_protect(request: Request, identity: MaybeIdentity) -> None:
