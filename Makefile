@@ -39,8 +39,8 @@ coverage: $(STAMP)
 	$(BIN)/coverage report --include='src/clemency/eligibility/*' --fail-under=$(ENGINE_FLOOR)
 
 # `make test-fast`: the loop while working: SQLite only (PostgreSQL, the browser, Spark and `slow`
-# tests are left to `make test` and CI). 277 s on this machine on 2026-12-05 (547 s with
-# PostgreSQL); the goal is under 2 minutes (docs/performance.md, "The test suite").
+# tests are left to `make test` and CI). Its figures and its goal: docs/performance.md,
+# "The test suite".
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e and not spark and not slow and not postgres" $(PYTEST_ARGS)
 
