@@ -41,10 +41,10 @@ from clemency.db.session import unit_of_work_key
 
 GENESIS_HASH = "0" * 64
 _ORIGIN_KEY = "clemency.audit.origin"
-# Both end with the outermost transaction: its locks are gone, its reads chained or dropped.
-_HOLDS_CHAIN_KEY = unit_of_work_key("clemency.audit.holds_chain")
+# Both end with the outermost transaction: its connection is back in the pool, its reads
+# chained or dropped.
+_CONNECTED_KEY = unit_of_work_key("clemency.audit.connected")
 _PENDING_KEY = unit_of_work_key("clemency.audit.pending_reads")
-_WROTE_KEY = unit_of_work_key("clemency.audit.wrote")
 #: Refusals to write once the unit of work has ended (popped by :func:`_write_deferred`).
 _DEFERRED_KEY = "clemency.audit.deferred_refusals"
 logger = logging.getLogger(__name__)
@@ -181,7 +181,6 @@ def _append(session: Session, *events: AuditEvent) -> None:
     key = key_for_session(session=session)
     session.flush()  # earlier rows of this transaction first, so the chain order is the id order
     head, count, head_key_id = _lock_chain(session)
-    session.info[_HOLDS_CHAIN_KEY] = True
     _check_writer_key(head_key_id, key)
     for appended in events:
         appended.prev_hash = head
@@ -261,19 +260,21 @@ def record_refusal(
     """Record a refused access (outcome ``failure``) in its own short transaction, so that it
     survives the rollback of the request that was refused.
 
-    On SQLite, which has one writer at a time, a transaction that has already written (a
-    session's idle clock, an earlier change) holds the write lock until it ends: a second
-    transaction would wait for it (30 s, the busy timeout) and fail. The refusal is then
-    written as soon as the unit of work ends, committed or rolled back.
+    The refusal never waits for what the refused request holds. Once the request's
+    transaction has a connection, the refusal is written when that transaction ends,
+    committed or rolled back, with its connection back in the pool. Writing it earlier would
+    wait:
 
-    Best effort by design: if the caller's transaction already holds the chain lock (it wrote
-    audit rows before being refused), a second transaction would wait on it, so the refusal
-    is only logged; a lock wait longer than a few seconds is logged the same way.
+    - on a second connection from a pool that concurrent requests may have used up, each
+      waiting in the same way (PostgreSQL: 500s after the pool's 30 s timeout, under 24
+      concurrent sign-ins);
+    - on SQLite's one write lock, when the request has written (a session's idle clock);
+    - on the audit chain's lock, when the request has appended audit rows.
+
+    A request that has not touched the database yet has its refusal written at once. Best
+    effort: a lock wait longer than a few seconds is logged, not raised.
     """
     what = f"refused {action} on {entity_type} {entity_id} by {actor_label}"
-    if session.info.get(_HOLDS_CHAIN_KEY):
-        logger.warning("%s not audited: the transaction holds the audit chain", what)
-        return
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     refusal = {
@@ -286,7 +287,7 @@ def record_refusal(
         "detail": detail,
     }
     origin = origin_of(session=session)
-    if engine.dialect.name == "sqlite" and session.info.get(_WROTE_KEY):
+    if session.info.get(_CONNECTED_KEY):
         session.info.setdefault(_DEFERRED_KEY, []).append((engine, origin, refusal, what))
         return
     _write_refusal(engine, origin, refusal, what)
@@ -304,15 +305,15 @@ def _write_refusal(engine: Engine, origin: Origin, refusal: dict[str, Any], what
         logger.warning("%s not audited: %s", what, error)
 
 
-@event.listens_for(Session, "after_flush")
-def _note_a_write(session: Session, _flush_context: object) -> None:
-    session.info[_WROTE_KEY] = True
+@event.listens_for(Session, "after_begin")
+def _note_a_connection(session: Session, _transaction: object, _connection: object) -> None:
+    session.info[_CONNECTED_KEY] = True
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _write_deferred(session: Session, transaction: SessionTransaction) -> None:
     """Refusals deferred by :func:`record_refusal`, once the outermost transaction has ended
-    and released the write lock."""
+    and given its connection back (SQLAlchemy closes it before this event)."""
     if transaction.parent is not None:
         return
     for engine, origin, refusal, what in session.info.pop(_DEFERRED_KEY, []):

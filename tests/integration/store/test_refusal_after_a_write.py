@@ -3,7 +3,11 @@
 SQLite has one writer: a request that has written (a session's idle clock, an earlier change)
 holds the write lock until it ends, so the refusal's own transaction waited the whole busy
 timeout (30 s) and was then lost. The refusal is now written when the request's unit of work
-ends, committed or rolled back. Seen as a stalled authorization matrix under load."""
+ends, committed or rolled back. Seen as a stalled authorization matrix under load.
+
+On PostgreSQL the same wait was for a second pooled connection: concurrent requests, each
+holding one and each refused, used the pool up and waited for one another until the pool's
+timeout (500s in the concurrent first-views test)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from clemency.accounts import service as accounts
 from clemency.audit import service as audit
@@ -83,3 +87,23 @@ def test_a_refusal_without_a_write_is_recorded_at_once(tmp_path: Path) -> None:
         _refuse(session)
         assert _refusals(url) == ["refused (read): not theirs"]
     engine.dispose()
+
+
+def test_a_refusal_never_waits_for_a_second_pooled_connection(database_url: str) -> None:
+    """One connection in the pool, held by the refused request: the refusal is written after
+    the request gives it back (the old code waited the pool's timeout and raised)."""
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=2)
+
+    def refused_request() -> None:
+        with unit_of_work(engine) as session:
+            session.execute(text("SELECT 1"))  # the request holds the pool's one connection
+            _refuse(session)
+            raise LookupError("the refused request ends")
+
+    try:
+        with pytest.raises(LookupError, match="the refused request ends"):
+            refused_request()
+        assert _refusals(database_url) == ["refused (read): not theirs"]
+    finally:
+        engine.dispose()
