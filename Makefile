@@ -39,10 +39,11 @@ coverage: $(STAMP)
 	$(BIN)/coverage report --include='src/clemency/eligibility/*' --fail-under=$(ENGINE_FLOOR)
 
 # `make test-fast`: the loop while working: SQLite only (PostgreSQL, the browser, Spark and `slow`
-# tests are left to `make test` and CI). Its figures and its goal: docs/performance.md,
+# tests are left to `make test` and CI) and the `quick` Hypothesis profile (tests/property/
+# profiles.py). Its figures and its goal: docs/performance.md,
 # "The test suite".
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e and not spark and not slow and not postgres" $(PYTEST_ARGS)
+	CLEMENCY_HYPOTHESIS_PROFILE=$${CLEMENCY_HYPOTHESIS_PROFILE:-quick} $(BIN)/python -m pytest -n 2 --dist worksteal -m "not e2e and not spark and not slow and not postgres" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -10,11 +10,25 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from argon2 import PasswordHasher
+
+import clemency.accounts.passwords
+
+# Argon2id at its production cost takes about 70 ms of CPU a hash or verification on these two
+# cores, and the suite signs in several hundred times. In this test process (the app under
+# TestClient, in-process commands) passwords are hashed with argon2id at its minimum cost: the
+# same code and checks, cheaper work. Servers and commands the tests start as real processes
+# keep the production cost, and tests/integration/test_password_cost.py checks it in a fresh
+# process. The memory cost differs from test_account_rules' "weaker" hash, which must still be
+# replaced at sign-in.
+clemency.accounts.passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=16, parallelism=1)
+
+T = TypeVar("T")
 
 REQUIRE_ALL = os.environ.get("CLEMENCY_TEST_REQUIRE_ALL") == "1"
 PG_URL = os.environ.get("CLEMENCY_TEST_PG_URL", "")
@@ -51,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="clemency-tests-"))
     os.environ["CLEMENCY_CACHE_DIR"] = str(folder / "cache")
+    os.environ["CLEMENCY_TEST_TEMPLATES"] = str(folder)  # fill_from_template's SQLite files
     if "CLEMENCY_DATABASE_URL" in os.environ and not os.environ.get(_OWN_DEFAULT):
         return
     os.environ["CLEMENCY_DATABASE_URL"] = f"sqlite:///{folder / 'clemency.db'}"
@@ -127,6 +142,60 @@ def fresh_pg_database(server_url: str, name: str) -> str:
     finally:
         admin.dispose()
     return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+_TEMPLATES: dict[tuple[str, str], tuple[str, Any]] = {}
+"""(kind, backend) -> (where the template is, what its build returned), per test process."""
+
+
+def fill_from_template(
+    database_url: str, kind: str, build: Callable[[str], T], request: pytest.FixtureRequest
+) -> T:
+    """Make the database at ``database_url`` a copy of this process's template ``kind``, and
+    return what ``build`` returned when it made the template.
+
+    ``build(url)`` fills an empty database once per test process and backend (it must close its
+    connections); every test then gets a copy: SQLite's backup API on a file, ``CREATE DATABASE
+    … TEMPLATE`` on PostgreSQL. Migrating or creating the schema and seeding costs far more than
+    the copy.
+    """
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(database_url)
+    backend = url.get_backend_name()
+    key = (kind, backend)
+    if backend == "sqlite":
+        if key not in _TEMPLATES:
+            template = Path(os.environ["CLEMENCY_TEST_TEMPLATES"]) / f"{kind}.db"
+            template.unlink(missing_ok=True)
+            _TEMPLATES[key] = (str(template), build(f"sqlite:///{template}"))
+        import sqlite3
+
+        with (
+            sqlite3.connect(_TEMPLATES[key][0]) as source,
+            sqlite3.connect(url.database or "") as target,
+        ):
+            source.backup(target)
+        source.close()
+        target.close()
+        return _TEMPLATES[key][1]  # type: ignore[no-any-return]
+    target_name = url.database or ""
+    admin = sa.create_engine(request.getfixturevalue("pg_server_url"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if key not in _TEMPLATES:
+                template = f"clemency_template_{kind.replace('-', '_')}_{_worker_suffix()}"
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+                connection.execute(sa.text(f'CREATE DATABASE "{template}"'))
+                built = build(url.set(database=template).render_as_string(hide_password=False))
+                _TEMPLATES[key] = (template, built)
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)'))
+            connection.execute(
+                sa.text(f'CREATE DATABASE "{target_name}" TEMPLATE "{_TEMPLATES[key][0]}"')
+            )
+    finally:
+        admin.dispose()
+    return _TEMPLATES[key][1]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

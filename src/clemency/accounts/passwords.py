@@ -1,4 +1,4 @@
-"""Password hashing with argon2id (argon2-cffi defaults, RFC 9106 low-memory profile), and the
+"""Password hashing with argon2id (RFC 9106 low-memory profile, argon2-cffi's default), and the
 password policy every new password passes (security.md CJ-3, ASVS 2.1.1/2.1.2/2.1.7/2.1.9).
 
 Plain passwords never leave this module: callers hash on the way in and verify on login.
@@ -13,10 +13,14 @@ from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
 from clemency.errors import BadInput
 
-_HASHER = PasswordHasher()
+_HASHER = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY)
+"""Every hash and verification goes through this one hasher. The test suite swaps in one of
+minimal cost (tests/conftest.py); a test in a fresh process checks that the module's own hasher
+uses this profile."""
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 MIN_DISTINCT_CHARACTERS = 5
 _EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")

@@ -17,6 +17,7 @@ from clemency.config import Settings
 from clemency.db.session import make_engine, unit_of_work
 from clemency.testing import factories
 from clemency.web.app import create_app
+from tests.conftest import fill_from_template
 
 PASSWORD = "correct horse battery staple"
 _HASH = hash_password(PASSWORD)
@@ -80,17 +81,32 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> None:
     assert response.status_code == 303, response.text
 
 
+_Ids = tuple[dict[tuple[str, str], tuple[int, str]], dict[str, int], dict[str, int]]
+
+
+def _schema_and_world(url: str) -> _Ids:
+    """Every table and the two-organization world, with the test password; the ids in it."""
+    engine = create_schema(url)
+    try:
+        with unit_of_work(engine) as session:
+            world = factories.make_world(session)
+            for user in world.users.values():
+                user.password_hash = _HASH
+            session.flush()
+            users = {key: (u.id, u.email) for key, u in world.users.items()}
+            cases = {key: c.id for key, c in world.cases.items()}
+            orgs = {key: o.id for key, o in world.orgs.items()}
+    finally:
+        engine.dispose()
+    return users, cases, orgs
+
+
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    engine = create_schema(database_url)
-    with unit_of_work(engine) as session:
-        world = factories.make_world(session)
-        for user in world.users.values():
-            user.password_hash = _HASH
-        session.flush()
-        users = {key: (u.id, u.email) for key, u in world.users.items()}
-        cases = {key: c.id for key, c in world.cases.items()}
-        orgs = {key: o.id for key, o in world.orgs.items()}
+def site(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
+    """The world on a copy of this process's template (building it costs far more than the
+    copy: tests/conftest.py ``fill_from_template``)."""
+    users, cases, orgs = fill_from_template(database_url, "web-world", _schema_and_world, request)
+    engine = make_engine(database_url)
     settings = Settings(environment="test", database_url=database_url, data_dir=tmp_path / "data")
     app = create_app(settings)
     with TestClient(app):  # runs the lifespan once
