@@ -41,6 +41,7 @@ from clemency.accounts.auth_models import RecoveryCode
 from clemency.accounts.models import MFA_POLICIES, PRIVILEGED_ROLES, Membership, Organization, User
 from clemency.accounts.tokens import aware as _aware
 from clemency.audit import service as audit
+from clemency.digits import whole_number
 from clemency.errors import BadInput, NotFound, PermissionDenied
 
 ISSUER = "Clemency"
@@ -226,7 +227,7 @@ def _digits(code: str) -> str:
 def _matching_step(secret: str, code: str, now: datetime, *, after: int | None) -> int | None:
     """The time step (this one, or one either side) whose code is ``code`` and which is later
     than ``after``; None when there is none."""
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or whole_number(code) is None:
         return None
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // _STEP_SECONDS

@@ -12,6 +12,7 @@ import typer
 
 from clemency import outputs
 from clemency.cli.common import fail, guard_output, report
+from clemency.digits import whole_number
 from clemency.errors import ClemencyError
 
 if TYPE_CHECKING:
@@ -44,8 +45,9 @@ def _case_id(session: object, case: str) -> int:
     from clemency.cases.models import Case
 
     assert isinstance(session, Session)
-    if case.isdigit():
-        return int(case)
+    case_id = whole_number(case)
+    if case_id is not None:
+        return case_id
     ids = list(session.scalars(select(Case.id).where(Case.reference == case)))
     if not ids:
         fail(f"no case with id or reference {case!r}.")

@@ -29,6 +29,7 @@ from datetime import date
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
 
+from clemency.digits import whole_number
 from clemency.errors import ParseError
 from clemency.grants import classify as classifier
 from clemency.grants.districts import normalize_court, split_trailing_court
@@ -382,14 +383,10 @@ def _grid(table: Tag) -> list[list[tuple[Tag, bool]]]:
             if next_cell is None:
                 break
             cell = next_cell
-            span = (
-                int(str(cell.get("colspan", "1")) or 1)
-                if str(cell.get("colspan", "1")).isdigit()
-                else 1
-            )
-            rows = (
-                int(str(cell.get("rowspan", "1"))) if str(cell.get("rowspan", "1")).isdigit() else 1
-            )
+            # As HTML reads them: 0 or no number is 1, and a span stops at the standard's
+            # limit (1,000 columns, 65,534 rows): a hostile colspan cannot make a huge row.
+            span = min(whole_number(str(cell.get("colspan", "1"))) or 1, 1000)
+            rows = min(whole_number(str(cell.get("rowspan", "1"))) or 1, 65534)
             for offset in range(span):
                 row.append((cell, offset == 0))
                 if rows > 1:

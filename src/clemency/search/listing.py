@@ -21,6 +21,7 @@ from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.cases import access, corrections
 from clemency.cases.models import Case, CaseAssignment, Person, full_name
+from clemency.digits import whole_number
 from clemency.eligibility import list_rulesets
 from clemency.petitions.models import Petition
 from clemency.reviews.models import CaseScreening
@@ -161,7 +162,8 @@ def _walk_names_past_stage_index(session: Session, user: User, filters: CaseFilt
 
 
 def _int_or(value: str, default: int) -> int:
-    return int(value) if value.isdigit() else default
+    found = whole_number(value)
+    return default if found is None else found
 
 
 _SHOWN = (

@@ -34,6 +34,7 @@ from clemency.cases.access import Permission
 from clemency.cases.models import Case
 from clemency.config import Settings
 from clemency.db.session import unit_of_work
+from clemency.digits import whole_number
 from clemency.errors import NotAuthenticated, PermissionDenied
 from clemency.files import service as files
 
@@ -294,8 +295,9 @@ async def get_admin_organization(request: Request, identity: CurrentIdentity) ->
     if not administered:
         raise PermissionDenied("Only an organization's administrators may open this page.")
     wanted = request.query_params.get("org")
-    if wanted is not None and wanted.isdigit() and int(wanted) in administered:
-        return int(wanted)
+    wanted_id = whole_number(wanted)
+    if wanted_id is not None and wanted_id in administered:
+        return wanted_id
     return administered[0]
 
 

@@ -20,6 +20,7 @@ from clemency.cases import validation, vocab
 from clemency.cases.models import PART_MODELS, Case, Person
 from clemency.cases.serialize import coerce, editable_columns
 from clemency.db.base import Base
+from clemency.digits import whole_number
 from clemency.errors import BadInput
 from clemency.search import listing
 
@@ -251,7 +252,7 @@ def case_filters(
         q=q.strip()[:200],
         stage=stage if stage in vocab.CASE_STAGES else "",
         jurisdiction=jurisdiction.strip()[:32],
-        assignee=assignee if assignee == "me" or assignee.isdigit() else "",
+        assignee=assignee if assignee == "me" or whole_number(assignee) is not None else "",
         outcome=outcome
         if outcome in ("eligible", "ineligible", "needs_review", "unscreened")
         else "",

@@ -13,6 +13,7 @@ from clemency.accounts import auth, invitations, mfa
 from clemency.accounts.models import ROLES
 from clemency.audit.models import AUDIT_ACTIONS
 from clemency.config import Settings
+from clemency.digits import whole_number
 from clemency.errors import BadInput, PermissionDenied
 from clemency.search import audit_log
 from clemency.web.deps import (
@@ -43,7 +44,7 @@ def audit_page(
         admin=identity.user,
         organization_id=org,
         before_id=before,
-        case_id=int(case) if case.isdigit() else None,
+        case_id=whole_number(case),
         action=action if action in AUDIT_ACTIONS else "",
     )
     return render(

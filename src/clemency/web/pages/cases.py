@@ -16,6 +16,7 @@ from clemency.cases import facts as case_facts
 from clemency.cases import service as case_service
 from clemency.cases import vocab
 from clemency.cases.models import SENSITIVE_PARTS, Case, Person
+from clemency.digits import whole_number
 from clemency.eligibility import evaluate, strip
 from clemency.errors import BadInput, StaleWrite
 from clemency.reviews import service as reviews
@@ -202,15 +203,16 @@ async def create_case(request: Request, db: SessionDep, identity: CurrentIdentit
     errors.update(person_errors)
     org_raw = str(form.get("organization_id", ""))
     orgs = dict(_creatable_orgs(identity))
-    if not org_raw.isdigit() or int(org_raw) not in orgs:
+    org_id = whole_number(org_raw)
+    if org_id is None or org_id not in orgs:
         errors["organization_id"] = "Choose one of your organizations."
     duplicate: dict[str, Any] | None = None
-    if not errors:
+    if not errors and org_id is not None:
         try:
             case = case_service.create_case(
                 session=db,
                 user=identity.user,
-                organization_id=int(org_raw),
+                organization_id=org_id,
                 reference=case_values["reference"],
                 stage=case_values.get("stage") or "intake",
                 jurisdiction=case_values["jurisdiction"],
@@ -431,10 +433,10 @@ def save_or_rerender(
 
 
 def _version(form: Any) -> int:
-    raw = str(form.get("version", ""))
-    if not raw.isdigit():
+    version = whole_number(str(form.get("version", "")))
+    if version is None:
         raise BadInput("The form lost its version number; reload the page.", field="version")
-    return int(raw)
+    return version
 
 
 @router.get("/cases/{case_id}/edit")

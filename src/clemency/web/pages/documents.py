@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from clemency.cases.vocab import DOCUMENT_TYPES
+from clemency.digits import whole_number
 from clemency.errors import BadInput, ClemencyError
 from clemency.files import service as files
 from clemency.web.deps import CurrentCase, CurrentIdentity, SessionDep, SettingsDep, WritableCase
@@ -114,13 +115,14 @@ def download(
 ) -> Response:
     """One document of the case (``?document=ID``), as an attachment; the read is audited."""
     raw = request.query_params.get("document", "")
-    if not raw.isdigit():
+    document_id = whole_number(raw)
+    if document_id is None:
         raise BadInput("Name the document to download: ?document=ID.", field="document")
     document, content = files.read_document(
         session=db,
         user=identity.user,
         case_id=case.id,
-        document_id=int(raw),
+        document_id=document_id,
         data_dir=settings.data_dir,
     )
     return attachment(content, document.content_type or "", document.filename)

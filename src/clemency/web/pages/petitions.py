@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from clemency.accounts import feeds
 from clemency.cases import corrections
+from clemency.digits import whole_number
 from clemency.documents import forms as packet_forms
 from clemency.documents import service as documents
 from clemency.eligibility import FACTS, strip
@@ -601,13 +602,13 @@ def deadlines_page(request: Request, db: SessionDep, identity: CurrentIdentity) 
     does not grow with the organization."""
     org = request.query_params.get("org", "")
     page_text = request.query_params.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and 0 < len(page_text) < 7 else 1
+    page = whole_number(page_text, max_digits=6)
     today = _today(request)
     result = schedule.page_for_user(
         session=db,
         user=identity.user,
-        page=page,
-        organization_id=int(org) if org.isdigit() and len(org) < 10 else None,
+        page=1 if page is None else page,
+        organization_id=whole_number(org, max_digits=9),
     )
     # Upcoming (and due today) first; the passed ones only when asked for (?when=passed).
     when = "passed" if request.query_params.get("when") == "passed" else "upcoming"

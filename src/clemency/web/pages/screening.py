@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from clemency.cases import facts as case_facts
+from clemency.digits import whole_number
 from clemency.eligibility import FACTS
 from clemency.eligibility.dates import add_years
 from clemency.eligibility.timeline import Timeline, timeline
@@ -167,14 +168,15 @@ async def update_facts(
         if (str(old).lower() if isinstance(old, bool) else old) != new:
             changes[name] = new
     try:
-        if not raw_version.isdigit():
+        version = whole_number(raw_version)
+        if version is None:
             raise BadInput("The form lost its version number; reload the page.", field="version")
         if changes:
             case_facts.apply_facts(
                 session=db,
                 user=request.state.user,
                 case_id=case.id,
-                expected_version=int(raw_version),
+                expected_version=version,
                 facts=changes,
                 as_of=as_of,  # the answers hold for the day screened (issue #11)
             )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from clemency.digits import whole_number
 from clemency.errors import BadInput
 from clemency.tasks import activity
 from clemency.tasks import service as tasks
@@ -95,7 +96,7 @@ def add_task(
                 case_id=case.id,
                 title=title,
                 due_on=due,
-                assignee_id=int(assignee_id) if assignee_id.isdigit() else None,
+                assignee_id=whole_number(assignee_id),
             )
         except BadInput as error:
             errors[str(error.fields.get("field", "title"))] = error.message
