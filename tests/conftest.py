@@ -55,6 +55,19 @@ def missing(reason: str) -> None:
 _OWN_DEFAULT = "CLEMENCY_TEST_OWN_DEFAULT_DATABASE"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The garbage collector in a test process: what exists once the tests are collected
+    (modules, the app's code, the collected items) is frozen out of every later collection, and
+    a young collection waits for 10,000 new objects rather than 700. The suite allocates
+    heavily (every web test builds an app); with the defaults about a quarter of a web test's
+    time went to collections (9.9 s of 40 s on a sample of web and store tests; 4.3 s with
+    this). Cycles are still collected, only less often."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Tests get a temporary database by default: a command or app started without
     ``--database-url`` or ``CLEMENCY_DATABASE_URL`` uses a file in a temporary folder of this

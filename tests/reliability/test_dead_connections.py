@@ -22,6 +22,8 @@ from tests.conftest import _worker_suffix, fresh_pg_database
 
 from .web import seed, serve, signed_in
 
+pytestmark = pytest.mark.postgres  # PostgreSQL only: make test-fast leaves it out
+
 
 @pytest.fixture
 def pg_url(pg_server_url: str) -> Iterator[str]:
