@@ -123,8 +123,8 @@ def attack(
             solution = solve(cell, unseen) if unseen else None
             if solution is None:
                 break
-            for c, v in solution.items():
-                found[c].add(v)
+            for other, taken in solution.items():
+                found[other].add(taken)
     return found
 
 
