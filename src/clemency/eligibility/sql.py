@@ -389,7 +389,7 @@ def compile_ruleset(
     # person_id is text on both sides, whatever type the roster gave it (Python coerces it too)
     person = exp.cast(exp.column("person_id", quoted=True), "VARCHAR")
     carried_through = [exp.column(name, quoted=True) for name in passthrough]
-    inner: list[exp.Expr] = [exp.alias_(person, "person_id"), *carried_through]
+    inner: list[exp.Expr] = [exp.alias_(person, "person_id", copy=False), *carried_through]
     middle: list[exp.Expr] = [exp.column("person_id"), *[c.copy() for c in carried_through]]
     # the facts the check of eligible_on reads again on each row's candidate day
     carried = sorted({name for rule in rules for name in rule.facts} - {"person_id"})
@@ -428,10 +428,10 @@ def compile_ruleset(
         condition: exp.Expr = exp.true()
         if rule.when is not None:
             condition = compiler.node(rule.when, params)
-        inner.append(exp.alias_(condition, f"c{i}"))
+        inner.append(exp.alias_(condition, f"c{i}", copy=False))
         value: exp.Expr = exp.column(f"c{i}")
         if rule.wait_until is not None:
-            inner.append(exp.alias_(compiler.node(rule.wait_until, params), f"w{i}"))
+            inner.append(exp.alias_(compiler.node(rule.wait_until, params), f"w{i}", copy=False))
             reached = exp.LTE(this=exp.column(f"w{i}"), expression=as_of_lit.copy())
             value = exp.Paren(this=exp.And(this=exp.column(f"c{i}"), expression=reached))
             time_only = exp.Coalesce(
@@ -444,7 +444,7 @@ def compile_ruleset(
                 expressions=[exp.false()],
             )
             middle.append(exp.column(f"w{i}"))
-            middle.append(exp.alias_(time_only, f"t{i}"))
+            middle.append(exp.alias_(time_only, f"t{i}", copy=False))
             waits.append(i)
             nontime_fail.append(
                 exp.Paren(
@@ -456,7 +456,7 @@ def compile_ruleset(
             )
         else:
             nontime_fail.append(_is(f"s{i}", FAIL))
-        middle.append(exp.alias_(_status(value), f"s{i}"))
+        middle.append(exp.alias_(_status(value), f"s{i}", copy=False))
     fact_names = sorted(facts_of)
     for j, name in enumerate(fact_names):
         is_null = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
@@ -465,7 +465,7 @@ def compile_ruleset(
             absent: exp.Expr = (
                 is_null if on_path is None else exp.And(this=is_null, expression=on_path)
             )
-            inner.append(exp.alias_(absent, f"m{i}_{j}"))
+            inner.append(exp.alias_(absent, f"m{i}_{j}", copy=False))
             middle.append(exp.column(f"m{i}_{j}"))
 
     any_fail = _any([_is(f"s{i}", FAIL) for i in range(len(rules))])
@@ -527,11 +527,11 @@ def compile_ruleset(
         final_eligible_on: exp.Expr = exp.Case(
             ifs=[exp.If(this=exp.Not(this=blocked), true=exp.column("e"))], default=null_date
         )
-        eligible_on = exp.alias_(eligible_on, "e")
+        eligible_on = exp.alias_(eligible_on, "e", copy=False)
     outer = [
         exp.column("person_id"),
-        exp.alias_(outcome, "outcome"),
-        eligible_on if waits else exp.alias_(eligible_on, "eligible_on"),
+        exp.alias_(outcome, "outcome", copy=False),
+        eligible_on if waits else exp.alias_(eligible_on, "eligible_on", copy=False),
         exp.alias_(
             _joined([(_is(f"s{i}", FAIL), r.id) for i, r in enumerate(rules)], dialect),
             "failed_rules",
@@ -540,21 +540,28 @@ def compile_ruleset(
             _joined([(_is(f"s{i}", UNKNOWN), r.id) for i, r in enumerate(rules)], dialect),
             "unknown_rules",
         ),
-        exp.alias_(_joined(missing_pieces, dialect), "missing_facts"),
+        exp.alias_(_joined(missing_pieces, dialect), "missing_facts", copy=False),
         *[c.copy() for c in carried_through],
         *[exp.column(name, quoted=True) for name in (carried if waits else [])],
     ]
-    inner_select = exp.select(*inner).from_(source, dialect=dialect)
-    middle_select = exp.select(*middle).from_(inner_select.subquery("facts"))
-    query = exp.select(*outer).from_(middle_select.subquery("rules"))
+    # copy=False: each part is built for this query alone (sqlglot copies by default, which was
+    # a third of the time of compiling)
+    inner_select = exp.select(*inner, copy=False).from_(source, dialect=dialect, copy=False)
+    middle_select = exp.select(*middle, copy=False).from_(
+        inner_select.subquery("facts", copy=False), copy=False
+    )
+    query = exp.select(*outer, copy=False).from_(
+        middle_select.subquery("rules", copy=False), copy=False
+    )
     if waits:
         query = exp.select(
             exp.column("person_id"),
             exp.column("outcome"),
-            exp.alias_(final_eligible_on, "eligible_on"),
+            exp.alias_(final_eligible_on, "eligible_on", copy=False),
             exp.column("failed_rules"),
             exp.column("unknown_rules"),
             exp.column("missing_facts"),
             *[c.copy() for c in carried_through],
-        ).from_(query.subquery("candidate"))
+            copy=False,
+        ).from_(query.subquery("candidate", copy=False), copy=False)
     return query.sql(dialect=dialect, pretty=True)

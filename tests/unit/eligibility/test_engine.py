@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -218,6 +219,40 @@ def test_the_hash_changes_when_a_rule_file_changes_and_extra_paths_are_searched(
     )
     longer = load_folder(copy)
     assert evaluate(longer, facts, date(2021, 12, 31)).eligible_on is None
+
+
+def test_an_unchanged_folder_is_not_read_again_but_an_edit_of_the_same_size_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry hashes a folder's files again only when their stat signature changed (the
+    case page lists the rulesets on every request); an edit that keeps a file's size still
+    changes its modification time, and is picked up."""
+    from clemency.eligibility import registry
+
+    copy = tmp_path / "pardon"
+    shutil.copytree(builtin_root() / "us-federal" / "pardon", copy)
+    hashed: list[Path] = []
+    real_hash = registry.ruleset_sha256
+
+    def counting(folder: Path) -> str:
+        hashed.append(folder)
+        return real_hash(folder)
+
+    monkeypatch.setattr(registry, "ruleset_sha256", counting)
+    first = load_folder(copy)
+    assert load_folder(copy) is first
+    assert len(hashed) == 1
+    waiting = copy / "waiting_period.yaml"
+    text = waiting.read_text()
+    assert "{1993-10-18: 5}" in text
+    stat = waiting.stat()
+    waiting.write_text(text.replace("{1993-10-18: 5}", "{1993-10-18: 3}"))  # same size
+    os.utime(waiting, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    edited = load_folder(copy)
+    assert len(hashed) == 2
+    assert edited.sha256 != first.sha256
+    facts = {**alice(after_commutation=True), "latest_release_date": "2021-06-06"}
+    assert evaluate(edited, facts, date(2021, 12, 31)).eligible_on == date(2024, 6, 6)
 
 
 def _one_rule_ruleset(tmp_path: Path, basis: str) -> Path:
