@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from clemency.cases.demo.seed import DEMO_PASSWORD, demo_email
@@ -37,6 +38,8 @@ def _without_lifecycle_rows(database_url: str) -> list[int]:
     return case_ids
 
 
+# about 8 s: a real server under 24 sessions at once; `make test` and CI run it, the loop does not
+@pytest.mark.slow
 def test_concurrent_first_views_answer_without_5xx_and_write_nothing(
     database_url: str, tmp_path: Path
 ) -> None:

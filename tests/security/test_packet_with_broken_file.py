@@ -18,6 +18,7 @@ from clemency.files.models import Document
 from clemency.files.storage import BlobStore
 from clemency.files.text import DOCX, PDF
 from tests.integration.petitions.test_web import client, web  # noqa: F401 - the fixture
+from tests.sweeps import sampled
 from tests.unit.petitions.samples import pdf_letter
 
 GOOD = pdf_letter("Judgment in a criminal case.")
@@ -54,8 +55,14 @@ BROKEN = {
 }
 
 
-@pytest.mark.parametrize("which", sorted(BROKEN))
-@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+@pytest.mark.parametrize(
+    ("fmt", "which"),
+    sampled(
+        [(fmt, which) for fmt in ("pdf", "docx") for which in sorted(BROKEN)],
+        loop=[("pdf", "truncated pdf"), ("docx", "garbage named docx")],
+        ids="-".join,
+    ),
+)
 def test_an_unreadable_document_is_listed_as_missing_and_the_packet_still_builds(
     web: dict[str, Any],  # noqa: F811 - the fixture
     which: str,

@@ -93,6 +93,8 @@ def _exercise(api: Api, headers: dict[str, str], judge: Any) -> tuple[list[str],
     return problems, statuses
 
 
+# about 8 s of fuzzing: `make test` and CI; the loop fuzzes the anonymous caller below
+@pytest.mark.slow
 def test_a_signed_in_program_never_gets_a_server_error(api: Api) -> None:
     def judge(_operation: Any, response: Any) -> str | None:
         if response.status_code >= 500:
