@@ -261,14 +261,16 @@ def classify(statutes: Sequence[Statute], text: str | None) -> Classification:
     by_statute = [
         (c, f"statute:{_cite(s)}") for s in statutes if (c := _statute_rule(s)) is not None
     ]
-    by_text = [
-        (c, f"text:{word}") for c, word, pattern in _TEXT_RULES if text and pattern.search(text)
-    ]
     # generic provisions (conspiracy § 371, aiding § 2, misprision § 4) map to nothing, so
     # the words decide for them
     if by_statute:
         category, rule = _most_severe(by_statute)
         return Classification(category, rule)
+    # the words are read only when no statute decided (a quarter of parsing the commutation
+    # list went to reading them for every offense)
+    by_text = [
+        (c, f"text:{word}") for c, word, pattern in _TEXT_RULES if text and pattern.search(text)
+    ]
     if by_text:
         category, rule = _most_severe(by_text)
         return Classification(category, rule)
