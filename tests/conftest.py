@@ -114,7 +114,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: Modules holding tests of many seconds each (the authorization matrix, the Spark agreement,
+#: the every-rule-case SQL agreement): run first, whole, in this order.
+_LONG_MODULES = (
+    "tests/property/test_spark_agreement.py",
+    "tests/integration/web/test_authorization.py",
+    "tests/property/test_sql_agreement.py",
+    "tests/reliability/test_read_only_gets.py",
+    "tests/integration/screening/test_engines_agree.py",
+    "tests/security/test_schemathesis.py",
+    "tests/property/test_deadline_agreement.py",
+)
+
+
+def _long_modules_first(items: list[pytest.Item]) -> None:
+    """xdist's ``worksteal`` gives each worker half of the list and lets one take work from the
+    other's end: a long test near the end keeps one worker busy while the other waits. Whole
+    modules move (their module-scoped fixtures are set up once, as before); the order within
+    them and of everything else is kept."""
+    rank = {module: index for index, module in enumerate(_LONG_MODULES)}
+
+    def key(item: pytest.Item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return rank.get(module, len(rank))
+
+    items.sort(key=key)  # stable
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _long_modules_first(items)
     if config.getoption("--e2e"):
         return
     skip = pytest.mark.skip(reason="browser test: run with --e2e (make test does in CI)")
