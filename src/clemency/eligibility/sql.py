@@ -535,10 +535,12 @@ def compile_ruleset(
         exp.alias_(
             _joined([(_is(f"s{i}", FAIL), r.id) for i, r in enumerate(rules)], dialect),
             "failed_rules",
+            copy=False,
         ),
         exp.alias_(
             _joined([(_is(f"s{i}", UNKNOWN), r.id) for i, r in enumerate(rules)], dialect),
             "unknown_rules",
+            copy=False,
         ),
         exp.alias_(_joined(missing_pieces, dialect), "missing_facts", copy=False),
         *[c.copy() for c in carried_through],
