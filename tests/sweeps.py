@@ -4,7 +4,7 @@
 and CI run every one. A sweep (every form, every kill point of an upgrade, every broken file)
 marks all its cases ``slow`` but the ones named ``loop``, so the loop still runs the code under
 test once or twice, and ``make test`` runs the whole sweep. docs/performance.md, "The test
-suite", lists the sweeps and what the loop keeps of each.
+suite", names the sweeps sampled this way; CONTRIBUTING.md says when to use it.
 """
 
 from __future__ import annotations

@@ -74,13 +74,15 @@ def _sources(url: str) -> int:
         engine.dispose()
 
 
+_RUNS = [(store, case) for store in (False, True) for case in HOSTILE]
+
+
 @pytest.mark.parametrize(
     ("store", "case"),
     sampled(
-        [(store, case) for store in (False, True) for case in HOSTILE],
+        _RUNS,
         # the deepest page costs about 3 s a run: the loop parses it once, without storing
-        loop=[(store, case) for store in (False, True) for case in HOSTILE if case != DEEPEST]
-        + [(False, DEEPEST)],
+        loop=[run for run in _RUNS if run != (True, DEEPEST)],
         ids=lambda value: f"{'store' if value[0] else 'print'}-{value[1]}",
     ),
 )

@@ -23,10 +23,8 @@ from clemency.db.session import make_engine, session_factory
 from clemency.testing.factories import World, make_world
 from tests.conftest import fill_from_template
 
-_WORLD_IDS = pytest.StashKey[dict[str, dict[Any, int]]]()
-
-
 _WorldIds = dict[str, dict[Any, int]]
+_WORLD_IDS = pytest.StashKey[_WorldIds]()
 
 
 def _migrated_world(url: str) -> _WorldIds:
