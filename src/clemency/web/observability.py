@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clemency.config import Settings
+from clemency.eligibility import registry
 from clemency.ops import health, metrics
 from clemency.ops.logs import REQUEST_ID
 
@@ -28,7 +29,8 @@ router = APIRouter(include_in_schema=False)
 
 
 class RequestContext:
-    """Outermost middleware: request id, one access-log line and the request metrics."""
+    """Outermost middleware: request id, one look at the rule files (``registry.snapshot``), one
+    access-log line and the request metrics."""
 
     def __init__(self, app: ASGIApp, engine: object = None) -> None:
         self.app = app
@@ -56,7 +58,8 @@ class RequestContext:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            with registry.snapshot():  # one version of the rule files per request
+                await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "(unmatched)"

@@ -255,6 +255,45 @@ def test_an_unchanged_folder_is_not_read_again_but_an_edit_of_the_same_size_is(
     assert evaluate(edited, facts, date(2021, 12, 31)).eligible_on == date(2024, 6, 6)
 
 
+def test_inside_a_snapshot_the_files_are_looked_at_once_and_an_edit_shows_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A web request runs in one ``registry.snapshot()``: its lookups see one version of the
+    rule files, a folder added or edited meanwhile shows in the next block, and outside a
+    block every lookup looks at the files again."""
+    from clemency.eligibility import registry
+
+    root = tmp_path / "extra"
+    shutil.copytree(builtin_root() / "us-federal" / "pardon", root / "ex" / "pardon")
+    signatures: list[Path] = []
+    real_signature = registry._signature
+
+    def counting(folder: Path) -> registry._Signature:
+        signatures.append(folder)
+        return real_signature(folder)
+
+    monkeypatch.setattr(registry, "_signature", counting)
+    folder = root / "ex" / "pardon"
+    waiting = folder / "waiting_period.yaml"
+    with registry.snapshot():
+        first = load_folder(folder)
+        ids = [r.id for r in list_rulesets([root])]
+        looked = len(signatures)
+        shutil.copytree(folder, root / "ex" / "copy")
+        waiting.write_text(waiting.read_text().replace("{1993-10-18: 5}", "{1993-10-18: 9}"))
+        assert load_folder(folder) is first
+        assert [r.id for r in list_rulesets([root])] == ids
+        assert "copy" not in [f.name for f in registry._folders([root])]
+        assert len(signatures) == looked  # nothing looked at again
+    assert "copy" in [f.name for f in registry._folders([root])]
+    with registry.snapshot():
+        assert load_folder(folder).sha256 != first.sha256
+    before = len(signatures)
+    load_folder(folder)
+    load_folder(folder)
+    assert len(signatures) == before + 2  # outside a snapshot, every lookup looks
+
+
 def _one_rule_ruleset(tmp_path: Path, basis: str) -> Path:
     folder = tmp_path / basis / "pardon"
     folder.mkdir(parents=True)
