@@ -8,15 +8,14 @@ added to the configured paths between two requests is listed by the second.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from clemency.eligibility.registry import builtin_root
 from clemency.web.app import create_app
 from tests.integration.web.conftest import Site, sign_in
+from tests.rulesets import federal_pardon_as
 
 
 @pytest.fixture
@@ -35,16 +34,7 @@ def test_a_ruleset_added_between_two_requests_is_listed_by_the_second(
         sign_in(client, site.users[("a", "attorney")][1])
         before = {r["id"] for r in client.get("/api/v1/rulesets").json()["items"]}
         assert "us-zz/pardon" not in before
-        copy = extra / "us-zz" / "pardon"
-        shutil.copytree(builtin_root() / "us-federal" / "pardon", copy)
-        manifest = copy / "ruleset.yaml"
-        manifest.write_text(
-            manifest.read_text()
-            .replace("id: us-federal/pardon", "id: us-zz/pardon")
-            .replace("jurisdiction: us-federal", "jurisdiction: us-zz")
-        )
-        for rule in copy.glob("*.yaml"):
-            rule.write_text(rule.read_text().replace("id: us-federal.pardon.", "id: us-zz.pardon."))
+        federal_pardon_as("us-zz", extra / "us-zz" / "pardon")
         after = {r["id"] for r in client.get("/api/v1/rulesets").json()["items"]}
         assert after == before | {"us-zz/pardon"}
         assert client.get("/api/v1/rulesets/us-zz/pardon").status_code == 200

@@ -14,6 +14,7 @@ from clemency.eligibility import Determination, evaluate, list_rulesets, load_fo
 from clemency.eligibility.determination import ROW_COLUMNS
 from clemency.eligibility.registry import builtin_root
 from clemency.errors import FactsError, UnknownRuleset
+from tests.rulesets import federal_pardon_as
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -193,16 +194,7 @@ def test_the_shipped_rulesets_and_their_facts() -> None:
 def test_the_hash_changes_when_a_rule_file_changes_and_extra_paths_are_searched(
     tmp_path: Path,
 ) -> None:
-    copy = tmp_path / "mine" / "pardon"
-    shutil.copytree(builtin_root() / "us-federal" / "pardon", copy)
-    manifest = copy / "ruleset.yaml"
-    manifest.write_text(
-        manifest.read_text()
-        .replace("id: us-federal/pardon", "id: us-test/pardon")
-        .replace("jurisdiction: us-federal", "jurisdiction: us-test")
-    )
-    for rule in copy.glob("*.yaml"):
-        rule.write_text(rule.read_text().replace("id: us-federal.pardon.", "id: us-test.pardon."))
+    copy = federal_pardon_as("us-test", tmp_path / "mine" / "pardon")
     ruleset = load_ruleset("us-test/pardon", [tmp_path])
     before = ruleset.sha256
     waiting = copy / "waiting_period.yaml"
