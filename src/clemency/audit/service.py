@@ -25,7 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+import threading
+import weakref
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Literal
@@ -37,7 +39,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from clemency.audit.keys import ROW_LABEL, AuditKey, AuditKeyError, key_for_session
 from clemency.audit.models import AuditChain, AuditEvent
 from clemency.db.base import utcnow
-from clemency.db.session import unit_of_work_key
+from clemency.db.session import unit_of_work, unit_of_work_key
 
 GENESIS_HASH = "0" * 64
 _ORIGIN_KEY = "clemency.audit.origin"
@@ -220,6 +222,97 @@ def _check_writer_key(head_key_id: str | None, key: AuditKey | None) -> None:
 def pending_reads(*, session: Session) -> list[AuditEvent]:
     """The reads of this transaction that will be chained when it commits."""
     return [event for _transaction, event in session.info.get(_PENDING_KEY, [])]
+
+
+def take_pending_reads(*, session: Session) -> list[AuditEvent]:
+    """Take this unit of work's reads out of it: its commit no longer chains them, and the
+    caller hands them to :func:`record_reads` once the unit of work has committed."""
+    return [event for _transaction, event in session.info.pop(_PENDING_KEY, [])]
+
+
+def record_reads(*, engine: Engine, reads: Sequence[AuditEvent]) -> None:
+    """Chain ``reads`` and commit them, together with the reads other threads of this process
+    hand over meanwhile (group commit), and return once they are committed.
+
+    A page view (web/deps.py, ``get_db``) records its reads this way after its own commit and
+    before it answers, so every read is still recorded before anyone sees the page: if this
+    raises, the request fails. What changes is the cost: one lock of the chain head, one
+    commit and one fsync for all the page views waiting at that moment, where each took its
+    own in its own commit and queued on the head for it.
+    """
+    if reads:
+        _writer_for(engine).write(list(reads))
+
+
+class _Batch:
+    """The reads one thread handed over, and how their commit ended."""
+
+    def __init__(self, reads: list[AuditEvent]) -> None:
+        self.reads = reads
+        self.ended = threading.Event()
+        self.leads = False  # woken to write the next group, not because this one was written
+        self.error: BaseException | None = None
+
+
+class _GroupWriter:
+    """Group commit of handed-over reads for one engine.
+
+    The first thread to hand reads over while nobody writes becomes the leader: it takes every
+    batch waiting, writes them in one transaction, wakes their threads with the outcome, and
+    makes the oldest batch that arrived meanwhile the next leader. A thread waits for at most
+    the group being written and its own.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._waiting: list[_Batch] = []
+        self._writing = False
+
+    def write(self, reads: list[AuditEvent]) -> None:
+        mine = _Batch(reads)
+        with self._lock:
+            self._waiting.append(mine)
+            leads = not self._writing
+            self._writing = True
+        if not leads:
+            mine.ended.wait()
+            if not mine.leads:
+                if mine.error is not None:
+                    raise mine.error
+                return
+        with self._lock:
+            group, self._waiting = self._waiting, []
+        error: BaseException | None = None
+        try:
+            with unit_of_work(self._engine) as session:
+                _append(session, *(read for batch in group for read in batch.reads))
+        except BaseException as failed:
+            error = failed
+        with self._lock:
+            if self._waiting:
+                self._waiting[0].leads = True
+                self._waiting[0].ended.set()
+            else:
+                self._writing = False
+        for batch in group:
+            if batch is not mine:
+                batch.error = error
+                batch.ended.set()
+        if error is not None:
+            raise error
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, _GroupWriter] = weakref.WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_for(engine: Engine) -> _GroupWriter:
+    with _WRITERS_LOCK:
+        writer = _WRITERS.get(engine)
+        if writer is None:
+            writer = _WRITERS[engine] = _GroupWriter(engine)
+        return writer
 
 
 @event.listens_for(Session, "before_commit")

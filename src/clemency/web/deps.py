@@ -29,6 +29,7 @@ from clemency.accounts import auth
 from clemency.accounts.auth_models import WebSession
 from clemency.accounts.models import User
 from clemency.audit import service as audit
+from clemency.audit.models import AuditEvent
 from clemency.cases import service as case_service
 from clemency.cases.access import Permission
 from clemency.cases.models import Case
@@ -68,14 +69,23 @@ def client_address(request: Request) -> str:
 
 def get_db(request: Request) -> Iterator[Session]:
     """The request's one unit of work: committed when the route returns, rolled back if it
-    raises (the same :func:`~clemency.db.session.unit_of_work` the CLI uses)."""
+    raises (the same :func:`~clemency.db.session.unit_of_work` the CLI uses).
+
+    A page view (GET or HEAD) then records what it read with the reads of the page views
+    answering at the same time (``audit.record_reads``, a group commit) before it answers;
+    other requests chain their reads in their own commit, with the changes they made.
+    """
     engine: Engine = request.app.state.engine
     request_id = getattr(request.state, "request_id", None) or secrets.token_hex(8)
     request.state.request_id = request_id
+    reads: list[AuditEvent] = []
     with unit_of_work(engine) as session:
         audit.set_origin(session=session, source=client_address(request), request_id=request_id)
         files.bind_store(session=session, data_dir=request.app.state.settings.data_dir)
         yield session
+        if request.method in ("GET", "HEAD"):
+            reads = audit.take_pending_reads(session=session)
+    audit.record_reads(engine=engine, reads=reads)
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
