@@ -79,6 +79,12 @@ def roles_of(*, session: Session, user: User) -> dict[int, str]:
     return roles
 
 
+def remember_roles(*, session: Session, user: User, roles: dict[int, str]) -> None:
+    """Give :func:`roles_of` the user's roles, read by the caller in this unit of work (the web
+    reads them with the organizations' names for every signed-in request): one query less."""
+    session.info.setdefault(_ROLES_KEY, {})[user.id] = dict(roles)
+
+
 def role_in(*, session: Session, user: User, organization_id: int) -> str | None:
     """The user's role in the organization, or None (no membership)."""
     return roles_of(session=session, user=user).get(organization_id)

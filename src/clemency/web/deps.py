@@ -30,6 +30,7 @@ from clemency.accounts.auth_models import WebSession
 from clemency.accounts.models import User
 from clemency.audit import service as audit
 from clemency.audit.models import AuditEvent
+from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Permission
 from clemency.cases.models import Case
@@ -154,6 +155,9 @@ def get_identity(request: Request, db: SessionDep) -> Identity | None:
 
         memberships = auth.memberships_of(session=db, user=identity.user)
         identity.organizations = [(org.id, org.name, role) for org, role in memberships]
+        access.remember_roles(
+            session=db, user=identity.user, roles={org.id: role for org, role in memberships}
+        )
         identity.mfa_setup_required = identity.user.mfa_enrolled_at is None and mfa.is_required(
             memberships, environment=settings_of(request).environment
         )
