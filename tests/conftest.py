@@ -96,16 +96,35 @@ def _no_database_in_the_checkout() -> Iterator[None]:
         pytest.fail(f"this test wrote {stray}: give it a temporary database")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_keyring() -> object:
+    """This process's keyring before any fixture ran (session fixtures come first)."""
+    from clemency.crypto import keys
+
+    return keys._current
+
+
 @pytest.fixture(autouse=True)
-def _process_keyring_restored() -> Iterator[None]:
+def _process_keyring_restored(_session_keyring: object) -> Iterator[None]:
     """A command run in-process (``clemency demo``, ``doctor``) installs this process's
-    encryption keyring; put back the one before the test, so a later test in the same worker
-    does not store its files encrypted with a key it never chose."""
+    encryption keyring and the settings it read stay cached; put both back after the test, so
+    a later test in the same worker does not store its files encrypted with a key it never
+    chose. A fixture of wider scope (module, session) that leaves a keyring installed would
+    escape that, and which later tests it spoils depends on how xdist deals them out: such a
+    leak fails the first test that inherits it, naming the cause."""
+    from clemency.config import get_settings
     from clemency.crypto import keys
 
     saved = keys._current
+    if saved is not _session_keyring:
+        keys._current = _session_keyring  # type: ignore[assignment]
+        pytest.fail(
+            "a fixture of module or session scope left an encryption keyring installed in "
+            "this process: run its in-process commands through tests.cli.run_cli"
+        )
     yield
     keys._current = saved
+    get_settings.cache_clear()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

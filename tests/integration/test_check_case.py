@@ -6,23 +6,22 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from clemency.cli.main import app
-
-runner = CliRunner()
+from tests.cli import Ran, run_cli
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("check") / "demo.db"
-    result = runner.invoke(app, ["demo", "--database", str(path), "--count", "12", "--no-serve"])
-    assert result.exit_code == 0, result.output
+    # run_cli, not a bare CliRunner: the demo installs its keyring in this process, and a
+    # module-wide fixture that left it installed would encrypt later tests' stored files.
+    result = run_cli("demo", "--database", str(path), "--count", "12", "--no-serve")
+    assert result.returncode == 0, result.stderr
     return f"sqlite:///{path}"
 
 
-def _check(demo_db: str, *extra: str) -> object:
-    return runner.invoke(app, ["check", "--database-url", demo_db, *extra])
+def _check(demo_db: str, *extra: str) -> Ran:
+    return run_cli("check", "--database-url", demo_db, *extra)
 
 
 def test_stored_alice_is_eligible_for_commutation_before_her_release(demo_db: str) -> None:
@@ -30,7 +29,7 @@ def test_stored_alice_is_eligible_for_commutation_before_her_release(demo_db: st
         demo_db, "--case", "1", "--ruleset", "us-federal/commutation", "--as-of", "2018-06-01",
         "--format", "json",
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     determination = json.loads(result.stdout)
     assert determination["outcome"] == "eligible"
     assert determination["ruleset"]["id"] == "us-federal/commutation"
@@ -40,7 +39,7 @@ def test_stored_alice_pardon_gives_the_date_five_years_after_release(demo_db: st
     result = _check(
         demo_db, "--case", "1", "--ruleset", "us-federal/pardon", "--as-of", "2019-01-01"
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     assert "Outcome: INELIGIBLE" in result.stdout
     assert "until 2023-06-06" in result.stdout
     # no eligible_on: on 2023-06-06 the residence rule is not yet vouched for (from 2024-05-31)
@@ -52,7 +51,7 @@ def test_a_user_who_may_not_see_the_case_gets_not_found(demo_db: str) -> None:
         demo_db, "--case", "1", "--ruleset", "us-federal/pardon", "--as-of", "2019-01-01",
         "--as", "admin@pardon-project.example",
     )  # fmt: skip
-    assert result.exit_code == 1
+    assert result.returncode == 1
     assert "No case 1" in result.stderr
 
 
@@ -60,7 +59,7 @@ def test_facts_file_and_case_together_is_bad_usage(demo_db: str, tmp_path: Path)
     facts = tmp_path / "f.json"
     facts.write_text("{}")
     result = _check(demo_db, str(facts), "--case", "1", "--ruleset", "us-federal/pardon")
-    assert result.exit_code == 2
+    assert result.returncode == 2
 
 
 def test_stored_alice_checked_today_states_her_grants_and_is_not_eligible_again(
@@ -70,7 +69,7 @@ def test_stored_alice_checked_today_states_her_grants_and_is_not_eligible_again(
     result = _check(
         demo_db, "--case", "1", "--ruleset", "us-federal/pardon", "--as-of", "2026-12-04"
     )  # fmt: skip
-    assert result.exit_code == 0, result.output
+    assert result.returncode == 0, result.stderr
     assert "Outcome: INELIGIBLE" in result.stdout
     assert "Record: commutation granted on 2018-06-06" in result.stdout
     assert "Record: pardon granted on 2020-08-28" in result.stdout
