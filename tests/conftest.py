@@ -115,15 +115,18 @@ def _process_keyring_restored(_session_keyring: object) -> Iterator[None]:
     from clemency.config import get_settings
     from clemency.crypto import keys
 
-    saved = keys._current
-    if saved is not _session_keyring:
-        keys._current = _session_keyring  # type: ignore[assignment]
+    inherited = keys._current
+    keys._current = _session_keyring  # type: ignore[assignment]
+    get_settings.cache_clear()
+    if isinstance(inherited, keys.Keyring) and inherited is not _session_keyring:
+        # None is what a wider fixture's first encrypted-or-not decision reads from settings
+        # that name no key (keys.current() caches it): harmless, and reset above all the same
         pytest.fail(
             "a fixture of module or session scope left an encryption keyring installed in "
             "this process: run its in-process commands through tests.cli.run_cli"
         )
     yield
-    keys._current = saved
+    keys._current = _session_keyring  # type: ignore[assignment]
     get_settings.cache_clear()
 
 
