@@ -189,7 +189,3 @@ def by_topic(
         if members:
             steps.append((topic, title, members))
     return steps
-
-
-def order_facts(questions: Sequence[Question]) -> list[str]:
-    return [q.fact for q in questions]
