@@ -106,6 +106,7 @@ def python_rows(ruleset_id: str, rows: list[dict[str, Any]], as_of: date) -> lis
     return full
 
 
+@pytest.mark.no_cover  # volume, not new lines: see docs/architecture.md, "Tests and coverage"
 @pytest.mark.parametrize("ruleset_id", sorted(RULESETS))
 def test_python_and_sql_agree_on_generated_facts(backend: Backend, ruleset_id: str) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,6 +122,7 @@ def test_python_and_sql_agree_on_generated_facts(backend: Backend, ruleset_id: s
 CASES = [case for path in find_test_files(builtin_root()) for case in load_cases(path)]
 
 
+@pytest.mark.no_cover  # volume, not new lines: see docs/architecture.md, "Tests and coverage"
 @pytest.mark.slow
 def test_python_and_sql_agree_on_every_rule_test_case(backend: Backend) -> None:
     """The hand-written boundary cases beside the rules, run through SQL too: the cases of one

@@ -149,6 +149,7 @@ def test_duckdb_and_python_agree_on_a_small_roster(
     assert outcomes.get("ineligible", 0) > 0
 
 
+@pytest.mark.no_cover  # volume, not new lines: see docs/architecture.md, "Tests and coverage"
 @pytest.mark.slow
 @pytest.mark.parametrize(("ruleset_id", "as_of"), CASES)
 def test_duckdb_and_python_agree_on_ten_thousand_rows(
