@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clemency.accounts.models import Organization
-from clemency.audit import service as audit
 from clemency.cases import access
 from clemency.cases import service as case_service
 from clemency.cases.access import Actor, Permission
@@ -53,30 +52,6 @@ class LinkView:
     organization_name: str | None
     expires_at: datetime
     message: str | None
-
-
-def _audit(
-    session: Session,
-    *,
-    label: str,
-    user_id: int | None,
-    case: Case,
-    action: str,
-    entity_id: object,
-    detail: str | None = None,
-    entity: str = "support_letter",
-) -> None:
-    audit.record(
-        session=session,
-        actor_user_id=user_id,
-        actor_label=label,
-        action=action,
-        entity_type=entity,
-        entity_id=entity_id,
-        organization_id=case.organization_id,
-        case_id=case.id,
-        detail=detail,
-    )
 
 
 def request_letter(
@@ -120,13 +95,13 @@ def request_letter(
     )
     session.add(request)
     session.flush()
-    _audit(
-        session,
-        label=access.actor_label(user),
-        user_id=access.actor_id(user),
-        case=case,
+    case_service.audit_change(
+        session=session,
+        actor=user,
         action="create",
+        entity_type="support_letter",
         entity_id=letter.id,
+        case=case,
         detail=f"link expires {link.expires_at:%Y-%m-%d}",
     )
     return RequestedLetter(letter=letter, request=request, token=link.token)
@@ -245,14 +220,14 @@ def upload_via_link(
     letter.received_on = now.date()
     request.used_at = now
     session.flush()
-    _audit(
-        session,
-        label=f"supporter:letter-{letter.id}",
-        user_id=None,
-        case=case,
+    case_service.audit_change(
+        session=session,
+        actor=None,
+        system_label=f"supporter:letter-{letter.id}",
         action="create",
-        entity="document",
+        entity_type="document",
         entity_id=document.id,
+        case=case,
         detail=f"letter {letter.id} received: {checked.content_type} {checked.size} bytes sha256 {checked.sha256}",
     )
     return letter
@@ -288,13 +263,13 @@ def review(
     letter.status = "accepted" if accept else "rejected"
     letter.decided_on = on
     session.flush()
-    _audit(
-        session,
-        label=access.actor_label(user),
-        user_id=access.actor_id(user),
-        case=case,
+    case_service.audit_change(
+        session=session,
+        actor=user,
         action="update",
+        entity_type="support_letter",
         entity_id=letter.id,
+        case=case,
         detail=letter.status,
     )
     return letter
@@ -323,14 +298,13 @@ def revoke(*, session: Session, user: Actor, case_id: int, letter_id: int, now: 
         if request.revoked_at is None and request.used_at is None:
             request.revoked_at = now
     session.flush()
-    _audit(
-        session,
-        label=access.actor_label(user),
-        user_id=access.actor_id(user),
-        case=case,
+    case_service.audit_change(
+        session=session,
+        actor=user,
         action="update",
-        entity="letter_request",
+        entity_type="letter_request",
         entity_id=letter_id,
+        case=case,
         detail="link revoked",
     )
 
@@ -382,14 +356,13 @@ def mark_reminded(*, session: Session, user: Actor, case_id: int, letter_id: int
     for request in _requests_of_letter(session, case, letter_id):
         request.reminded_on = on
     session.flush()
-    _audit(
-        session,
-        label=access.actor_label(user),
-        user_id=access.actor_id(user),
-        case=case,
+    case_service.audit_change(
+        session=session,
+        actor=user,
         action="update",
-        entity="letter_request",
+        entity_type="letter_request",
         entity_id=letter_id,
+        case=case,
         detail="reminder sent",
     )
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from clemency.audit.models import AuditEvent
 from clemency.config import Settings
 from clemency.documents import service as documents
 from clemency.documents.models import PacketRecord
@@ -336,3 +337,58 @@ def test_packet_from_the_store_reads_back_with_every_accepted_letter(
     assert records[0].data_sha256 == records[1].data_sha256 == pdf.packet.data_sha256
     assert records[0].template_version == pdf.packet.template_version
     assert "Account of the offense" in (records[0].missing or "")
+
+
+def test_every_step_of_a_letter_is_in_the_audit_trail_with_who_did_it(
+    session: Session, org_and_attorney: tuple[Any, Any], alice: Any, settings: Settings
+) -> None:
+    """Staff steps are recorded under the staff member, the upload under the supporter's link
+    (no user account); each row names the case and its organization, and none holds content."""
+    org, attorney = org_and_attorney
+    before = session.scalar(select(func.max(AuditEvent.id))) or 0
+    req = ask(session, attorney, alice, "Arcala Washington-Adduci", "Warden")
+    letter_id = req.letter.id
+    letters.mark_reminded(
+        session=session, user=attorney, case_id=alice.id, letter_id=letter_id, on=NOW.date()
+    )
+    letter = letters.upload_via_link(
+        session=session,
+        token=req.token,
+        now=NOW,
+        settings=settings,
+        typed_text="A private sentence about Ms. Johnson.",
+    )
+    letters.review(
+        session=session,
+        user=attorney,
+        case_id=alice.id,
+        letter_id=letter_id,
+        accept=True,
+        on=NOW.date(),
+    )
+    other = ask(session, attorney, alice, "Someone", "Friend")
+    letters.revoke(
+        session=session, user=attorney, case_id=alice.id, letter_id=other.letter.id, now=NOW
+    )
+    rows = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.id > before, AuditEvent.entity_type != "case")
+        .order_by(AuditEvent.id)
+    ).all()
+    got = [
+        (r.actor_user_id, r.actor_label, r.action, r.entity_type, r.entity_id, r.detail)
+        for r in rows
+    ]
+    staff = (attorney.id, attorney.email)
+    supporter = (None, f"supporter:letter-{letter_id}")
+    assert got == [
+        (*staff, "create", "support_letter", str(letter_id), "link expires 2018-03-31"),
+        (*staff, "update", "letter_request", str(letter_id), "reminder sent"),
+        (*supporter, "create", "document", str(letter.document_id), got[2][5]),
+        (*staff, "update", "support_letter", str(letter_id), "accepted"),
+        (*staff, "create", "support_letter", str(other.letter.id), "link expires 2018-03-31"),
+        (*staff, "update", "letter_request", str(other.letter.id), "link revoked"),
+    ]
+    assert got[2][5].startswith(f"letter {letter_id} received: text/plain ")
+    assert "private sentence" not in " ".join(str(r.detail) for r in rows)
+    assert {(r.case_id, r.organization_id) for r in rows} == {(alice.id, org.id)}
