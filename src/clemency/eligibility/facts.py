@@ -484,7 +484,7 @@ def coerce_fact(spec: FactSpec, raw: object) -> FactValue | None:
                 value = int(raw.strip())
             except ValueError:
                 value = None
-    elif spec.type == "date":
+    else:  # "date", the last of the five FactTypes
         if isinstance(raw, datetime):
             value = None  # a timestamp is not a date; refuse rather than guess a time zone
         elif isinstance(raw, date):

@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from clemency.eligibility import Determination, evaluate, list_rulesets, load_folder, load_ruleset
-from clemency.eligibility.determination import ROW_COLUMNS
+from clemency.eligibility import (
+    Determination,
+    Ruleset,
+    evaluate,
+    list_rulesets,
+    load_folder,
+    load_ruleset,
+)
+from clemency.eligibility.determination import ROW_COLUMNS, GrantedRelief
 from clemency.eligibility.registry import builtin_root
 from clemency.errors import FactsError, UnknownRuleset
 from tests.rulesets import federal_pardon_as
@@ -332,3 +339,178 @@ def test_before_a_knowledge_start_a_rule_is_unknown_never_a_silent_pass(
             assert backend.run(ruleset, [facts], as_of) == [
                 normalise(evaluate(ruleset, facts, as_of).as_row())
             ]
+
+
+def test_the_determination_names_the_person_its_facts_name() -> None:
+    """``person_id`` is the fact of that name (Alice's facts file names her), else None."""
+    ruleset = load_ruleset("us-federal/pardon")
+    assert evaluate(ruleset, alice(), date(2019, 1, 1)).person_id == "alice-marie-johnson"
+    facts = {k: v for k, v in alice().items() if k != "person_id"}
+    assert evaluate(ruleset, facts, date(2019, 1, 1)).person_id is None
+
+
+def _ruleset(tmp_path: Path, rule: str, kind: str = "required") -> Ruleset:
+    """A ruleset ``ex/pardon`` of one rule whose condition lines are ``rule``."""
+    folder = tmp_path / "ex" / "pardon"
+    folder.mkdir(parents=True)
+    (folder / "ruleset.yaml").write_text(
+        "id: ex/pardon\ntitle: t\njurisdiction: ex\nrelief: pardon\nversion: '1'\nrules: [r]\n"
+    )
+    (folder / "r.yaml").write_text(
+        f"id: ex.pardon.r\ntitle: R\nkind: {kind}\nreference: {{citation: Ex. Rule 1}}\n"
+        "effective: {from: 2000-01-01, basis: law}\n"
+        + rule
+        + "explain: {pass: ok, fail: not met, unknown: 'missing {missing}'}\n"
+    )
+    return load_folder(folder)
+
+
+FIVE_YEARS_AFTER_RELEASE = (
+    "parameters:\n"
+    "  waiting_years: {description: Years after release, values: {2000-01-01: 5}}\n"
+    'wait_until: "add_years(release_date, waiting_years)"\n'
+)
+
+
+def test_the_text_tree_states_the_grants_on_record_and_the_day_only_time_stands_in_the_way(
+    tmp_path: Path,
+) -> None:
+    """Released 2015-03-01, five years end 2020-03-01: on 2019-08-01 only time fails. A
+    commutation of 2016-01-04 is on record by then (another relief: it does not bar a pardon);
+    a pardon of 2025-01-01 is not, as it was decided after the day screened."""
+    ruleset = _ruleset(tmp_path, FIVE_YEARS_AFTER_RELEASE)
+    grants = [
+        GrantedRelief(kind="commutation", decided_on=date(2016, 1, 4)),
+        GrantedRelief(kind="pardon", decided_on=date(2025, 1, 1)),
+    ]
+    d = evaluate(ruleset, {"release_date": "2015-03-01"}, date(2019, 8, 1), granted=grants)
+    assert (d.outcome, d.eligible_on) == ("ineligible", date(2020, 3, 1))
+    lines = d.to_text().splitlines()
+    assert lines[1:4] == [
+        "Outcome: INELIGIBLE",
+        "Record: commutation granted on 2016-01-04",
+        "Eligible on: 2020-03-01 (only time stands in the way)",
+    ]
+    assert not any("pardon granted" in line for line in lines)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_a_date_valued_parameter_compiles_to_a_date_in_sql(tmp_path: Path, dialect: str) -> None:
+    """``sentence_date >= cutoff`` with the cutoff 2014-04-23: sentenced that day passes, the
+    day before fails, no sentence date is unknown; the query says so as Python does."""
+    from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
+
+    ruleset = _ruleset(
+        tmp_path,
+        "parameters:\n"
+        "  cutoff: {description: First day sentenced, values: {2000-01-01: 2014-04-23}}\n"
+        'when: "sentence_date >= cutoff"\n',
+    )
+    rows: list[dict[str, object]] = [
+        {"person_id": "on", "sentence_date": date(2014, 4, 23)},
+        {"person_id": "before", "sentence_date": date(2014, 4, 22)},
+        {"person_id": "unknown"},
+    ]
+    expected = [
+        ("on", "eligible", "", "", ""),
+        ("before", "ineligible", "ex.pardon.r", "", ""),
+        ("unknown", "needs_review", "", "ex.pardon.r", "sentence_date"),
+    ]
+    as_of = date(2020, 1, 1)
+    backend = DuckdbBackend() if dialect == "duckdb" else SqliteBackend()
+    got = backend.run(ruleset, rows, as_of)
+    assert [
+        (r["person_id"], r["outcome"], r["failed_rules"], r["unknown_rules"], r["missing_facts"])
+        for r in got
+    ] == expected
+    assert all(r["eligible_on"] is None for r in got)
+    assert got == [normalise(evaluate(ruleset, row, as_of).as_row()) for row in rows]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
+def test_a_ruleset_of_advisory_rules_only_is_eligible_in_sql_too(
+    tmp_path: Path, dialect: str
+) -> None:
+    """With no required rule nothing can fail or be unknown, so every row is eligible with
+    empty lists, whatever the advisory rule says (docs/rules.md: advisory rules never change
+    the outcome)."""
+    from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
+
+    ruleset = _ruleset(tmp_path, 'when: "on_supervision == false"\n', kind="advisory")
+    rows: list[dict[str, object]] = [
+        {"person_id": "fails", "on_supervision": True},
+        {"person_id": "unknown"},
+    ]
+    as_of = date(2020, 1, 1)
+    backend = DuckdbBackend() if dialect == "duckdb" else SqliteBackend()
+    got = backend.run(ruleset, rows, as_of)
+    assert got == [
+        {
+            "person_id": person,
+            "outcome": "eligible",
+            "eligible_on": None,
+            "failed_rules": "",
+            "unknown_rules": "",
+            "missing_facts": "",
+        }
+        for person in ("fails", "unknown")
+    ]
+    assert [evaluate(ruleset, row, as_of).rules[0].outcome for row in rows] == ["fail", "unknown"]
+    assert got == [normalise(evaluate(ruleset, row, as_of).as_row()) for row in rows]
+
+
+def test_a_hash_taken_while_the_folder_is_written_is_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry remembers a folder's hash against the stat signature it took before
+    hashing, but only if the files still have that signature afterwards: a rule written
+    meanwhile may be half in the hash. The next lookup hashes again (and sees the edit); from
+    then on the folder is unchanged and is not hashed again."""
+    from clemency.eligibility import registry
+    from clemency.eligibility.model import ruleset_sha256
+
+    copy = (tmp_path / "pardon").resolve()
+    shutil.copytree(builtin_root() / "us-federal" / "pardon", copy)
+    waiting = copy / "waiting_period.yaml"
+    hashed: list[Path] = []
+    real_hash = ruleset_sha256
+
+    def hashing_while_written(folder: Path) -> str:
+        digest = real_hash(folder)
+        if not hashed:
+            waiting.write_text(waiting.read_text().replace("{1993-10-18: 5}", "{1993-10-18: 7}"))
+        hashed.append(folder)
+        return digest
+
+    monkeypatch.setattr(registry, "ruleset_sha256", hashing_while_written)
+    load_folder(copy)
+    assert copy not in registry._HASHES
+    edited = load_folder(copy)
+    assert len(hashed) == 2
+    assert edited.rule("waiting_period").parameters["waiting_years"].values[0][1] == 7
+    assert load_folder(copy) is edited
+    assert len(hashed) == 2
+
+
+def test_only_the_yaml_files_of_a_folder_are_watched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hash covers the folder's YAML files only, so a note written beside them cannot
+    change it: the folder is not hashed again and the same ruleset is returned."""
+    from clemency.eligibility import registry
+    from clemency.eligibility.model import ruleset_sha256
+
+    copy = (tmp_path / "pardon").resolve()
+    shutil.copytree(builtin_root() / "us-federal" / "pardon", copy)
+    hashed: list[Path] = []
+    real_hash = ruleset_sha256
+
+    def counting(folder: Path) -> str:
+        hashed.append(folder)
+        return real_hash(folder)
+
+    monkeypatch.setattr(registry, "ruleset_sha256", counting)
+    first = load_folder(copy)
+    (copy / "NOTES.md").write_text("reviewed 2024\n")
+    assert load_folder(copy) is first
+    assert len(hashed) == 1

@@ -147,6 +147,14 @@ RULE_MISTAKES = [
         "YYYY-MM-DD",
     ),
     (
+        "date a number",
+        "{from: 2019-07-01,",
+        "{from: 20190701,",
+        7,
+        "bad date 20190701 for effective.from",
+        "YYYY-MM-DD",
+    ),
+    (
         "repealed before it began",
         "{from: 2019-07-01,",
         "{from: 2019-07-01, until: 2019-06-30,",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clemency.eligibility import evaluate, load_ruleset
+from clemency.eligibility import Ruleset, evaluate, load_folder, load_ruleset, validate_facts
 from clemency.eligibility.determination import GrantedRelief
-from clemency.eligibility.timeline import timeline
+from clemency.eligibility.timeline import candidate_days, timeline
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 ALICE_AFTER = json.loads((EXAMPLES / "alice-johnson-after-commutation.facts.json").read_text())
@@ -106,3 +106,103 @@ def test_a_leap_day_release_opens_on_28_february() -> None:
 def test_a_reversed_range_is_refused() -> None:
     with pytest.raises(ValueError, match="before it starts"):
         timeline(load_ruleset("us-federal/pardon"), {}, date(2020, 1, 2), date(2020, 1, 1))
+
+
+MANIFEST = """\
+id: ex/pardon
+title: Example
+jurisdiction: ex
+relief: pardon
+version: "1"
+rules: [{slugs}]
+"""
+
+
+def _write_ruleset(folder: Path, rules: dict[str, str]) -> Ruleset:
+    """A ruleset ``ex/pardon`` of the given rules (slug: the rule's lines after its header)."""
+    folder.mkdir(parents=True)
+    (folder / "ruleset.yaml").write_text(MANIFEST.format(slugs=", ".join(rules)))
+    for slug, body in rules.items():
+        (folder / f"{slug}.yaml").write_text(
+            f"id: ex.pardon.{slug}\ntitle: {slug}\nreference: {{citation: Ex. Rule 1}}\n"
+            + body
+            + "explain: {pass: met, fail: not met, unknown: 'missing {missing}'}\n"
+        )
+    return load_folder(folder)
+
+
+def _days_since_release(days: int) -> str:
+    return (
+        "effective: {from: 2000-01-01, basis: law}\n"
+        f'when: "days_between(release_date, as_of) >= {days}"\n'
+    )
+
+
+def test_a_change_on_a_day_no_boundary_predicts_is_found_by_bisection(tmp_path: Path) -> None:
+    """A condition on days since release reads ``as_of``, so the candidates are release's
+    monthly anniversaries (the 10th and 11th); 2020-01-10 + 100 days is 2020-04-19 (21 days
+    left in January, 29 in February 2020, 31 in March, then 19) and + 105 days 2020-04-24, both
+    inside the stretch from 2020-04-11 to 2020-05-09: its last day differs from its first, and
+    bisection must find each of the two changes to the day."""
+    ruleset = _write_ruleset(
+        tmp_path / "ex",
+        {"hundred_days": _days_since_release(100), "hundred_five_days": _days_since_release(105)},
+    )
+    facts = {"release_date": "2020-01-10"}
+    start, end = date(2020, 1, 1), date(2020, 12, 31)
+    proposed = candidate_days(ruleset, validate_facts(facts), start, end)
+    assert [d for d in proposed if date(2020, 4, 1) <= d <= date(2020, 5, 31)] == [
+        date(2020, 4, 10),
+        date(2020, 4, 11),
+        date(2020, 5, 10),
+        date(2020, 5, 11),
+    ]
+    line = timeline(ruleset, facts, start, end)
+    assert [(s.start, s.end, s.outcome) for s in line.spans] == [
+        (date(2020, 1, 1), date(2020, 4, 18), "ineligible"),
+        (date(2020, 4, 19), date(2020, 4, 23), "ineligible"),  # 100 days met, 105 not yet
+        (date(2020, 4, 24), date(2020, 12, 31), "eligible"),
+    ]
+    assert [(c.rule, c.outcome) for c in line.spans[1].changes] == [
+        ("ex.pardon.hundred_days", "pass")
+    ]
+    assert [(c.rule, c.outcome) for c in line.spans[2].changes] == [
+        ("ex.pardon.hundred_five_days", "pass")
+    ]
+
+
+@pytest.mark.parametrize(
+    "first_value",
+    [
+        pytest.param("", id="no parameter value yet"),
+        pytest.param("2000-01-01: 9000, ", id="a date off the calendar"),
+    ],
+)
+def test_a_probe_day_whose_waiting_date_cannot_be_computed_proposes_none(
+    tmp_path: Path, first_value: str
+) -> None:
+    """Waiting dates are computed on the first day and on each parameter change. On 2005-01-01
+    the rule has no ``waiting_years`` yet (or 9000, and 2005 + 9000 years is past 9999): that
+    day proposes no waiting date, while 2010-01-01, when 5 takes effect, still proposes
+    2005-06-15 + 5 years = 2010-06-15 and the day after. The other candidates are the release
+    date, the day after it and the parameter's day (its other key and ``from`` are before the
+    range)."""
+    ruleset = _write_ruleset(
+        tmp_path / "ex",
+        {
+            "waiting_period": "effective: {from: 2000-01-01, basis: law}\n"
+            "parameters:\n"
+            "  waiting_years:\n"
+            "    description: Years to wait after release\n"
+            f"    values: {{{first_value}2010-01-01: 5}}\n"
+            'wait_until: "add_years(release_date, waiting_years)"\n'
+        },
+    )
+    facts = validate_facts({"release_date": "2005-06-15"})
+    assert candidate_days(ruleset, facts, date(2005, 1, 1), date(2020, 12, 31)) == [
+        date(2005, 6, 15),
+        date(2005, 6, 16),
+        date(2010, 1, 1),
+        date(2010, 6, 15),
+        date(2010, 6, 16),
+    ]
