@@ -30,7 +30,7 @@ from clemency.config import Settings
 from clemency.db.base import utcnow
 from clemency.db.session import unit_of_work
 from clemency.errors import ClemencyError, NotFound
-from clemency.jobs import registry
+from clemency.jobs import registry, wake
 from clemency.jobs.models import Job
 from clemency.ops import metrics
 
@@ -67,9 +67,7 @@ def _wake(session: Session, settings: Settings, job: Job, at: datetime | None) -
     if backend_of(settings) == "procrastinate":
         _defer_procrastinate(session, job.id, at)
     else:
-        from clemency.jobs import thread
-
-        thread.wake_after_commit(session=session)
+        wake.after_commit(session=session)
 
 
 def enqueue(

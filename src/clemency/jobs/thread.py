@@ -6,31 +6,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
-from sqlalchemy import Engine, event
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from clemency.config import Settings
 from clemency.db.session import unit_of_work
+from clemency.jobs import service, wake
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
-_WAKE = threading.Event()
-_WAKE_KEY = "clemency.jobs.wake"
-
-
-def wake_after_commit(*, session: Session) -> None:
-    """Wake the runner when ``session`` commits (a job it queued is then visible)."""
-    if session.info.get(_WAKE_KEY):
-        return
-    session.info[_WAKE_KEY] = True
-
-    def _after_commit(committed: Session) -> None:
-        committed.info.pop(_WAKE_KEY, None)
-        _WAKE.set()
-
-    event.listen(session, "after_commit", _after_commit, once=True)
 
 
 class Runner:
@@ -51,13 +36,11 @@ class Runner:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        _WAKE.set()
+        wake.SIGNAL.set()
         self._thread.join(timeout)
 
     def run_due(self) -> int:
         """Run every job due now; returns how many were run."""
-        from clemency.jobs import service
-
         ran = 0
         while not self._stop.is_set():
             with unit_of_work(self.engine) as session:
@@ -71,8 +54,6 @@ class Runner:
 
     def _schedule_daily(self) -> None:
         """Queue today's reminders once it is past the sending hour (idempotent by key)."""
-        from datetime import UTC, datetime
-
         from clemency.ops import reminders
 
         if self.settings.environment == "test":
@@ -89,5 +70,5 @@ class Runner:
                 self.run_due()
             except Exception:  # a broken poll must not kill the runner; it is logged
                 log.exception("job runner poll failed")
-            _WAKE.wait(POLL_SECONDS)
-            _WAKE.clear()
+            wake.SIGNAL.wait(POLL_SECONDS)
+            wake.SIGNAL.clear()
