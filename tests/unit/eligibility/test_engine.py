@@ -21,7 +21,8 @@ from clemency.eligibility import (
 from clemency.eligibility.determination import ROW_COLUMNS, GrantedRelief
 from clemency.eligibility.registry import builtin_root
 from clemency.errors import FactsError, UnknownRuleset
-from tests.rulesets import federal_pardon_as
+from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
+from tests.rulesets import example_ruleset, federal_pardon_as
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
@@ -294,20 +295,13 @@ def test_inside_a_snapshot_the_files_are_looked_at_once_and_an_edit_shows_after_
 
 
 def _one_rule_ruleset(tmp_path: Path, basis: str) -> Path:
-    folder = tmp_path / basis / "pardon"
-    folder.mkdir(parents=True)
-    (folder / "ruleset.yaml").write_text(
-        "id: ex/pardon\ntitle: t\njurisdiction: ex\nrelief: pardon\nversion: '1'\n"
-        "rules: [not_on_supervision]\n"
+    return example_ruleset(
+        tmp_path / basis / "pardon",
+        {
+            "not_on_supervision": f"effective: {{from: 2010-01-01, basis: {basis}}}\n"
+            "when: on_supervision == false\n"
+        },
     )
-    (folder / "not_on_supervision.yaml").write_text(
-        "id: ex.pardon.not_on_supervision\ntitle: Not on supervision\n"
-        "reference: {citation: Ex. Rule 1}\n"
-        f"effective: {{from: 2010-01-01, basis: {basis}}}\n"
-        "when: on_supervision == false\n"
-        "explain: {pass: ok, fail: on supervision, unknown: 'missing {missing}'}\n"
-    )
-    return folder
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "sqlite"])
@@ -317,8 +311,6 @@ def test_before_a_knowledge_start_a_rule_is_unknown_never_a_silent_pass(
     """Issue #11 item 1: a New York parolee screened in 2009 came out eligible. Before the
     earliest date a ruleset vouches for, the rule is unknown (and says why); before a rule's
     true start (basis: law) it is simply not in force."""
-    from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
-
     facts = {"person_id": "p1", "on_supervision": True}
     knowledge = load_folder(_one_rule_ruleset(tmp_path, "knowledge"))
     law = load_folder(_one_rule_ruleset(tmp_path, "law"))
@@ -350,19 +342,9 @@ def test_the_determination_names_the_person_its_facts_name() -> None:
 
 
 def _ruleset(tmp_path: Path, rule: str, kind: str = "required") -> Ruleset:
-    """A ruleset ``ex/pardon`` of one rule whose condition lines are ``rule``."""
-    folder = tmp_path / "ex" / "pardon"
-    folder.mkdir(parents=True)
-    (folder / "ruleset.yaml").write_text(
-        "id: ex/pardon\ntitle: t\njurisdiction: ex\nrelief: pardon\nversion: '1'\nrules: [r]\n"
-    )
-    (folder / "r.yaml").write_text(
-        f"id: ex.pardon.r\ntitle: R\nkind: {kind}\nreference: {{citation: Ex. Rule 1}}\n"
-        "effective: {from: 2000-01-01, basis: law}\n"
-        + rule
-        + "explain: {pass: ok, fail: not met, unknown: 'missing {missing}'}\n"
-    )
-    return load_folder(folder)
+    """A ruleset ``ex/pardon`` of one rule ``ex.pardon.r`` whose condition lines are ``rule``."""
+    body = f"kind: {kind}\neffective: {{from: 2000-01-01, basis: law}}\n" + rule
+    return load_folder(example_ruleset(tmp_path / "ex" / "pardon", {"r": body}))
 
 
 FIVE_YEARS_AFTER_RELEASE = (
@@ -398,8 +380,6 @@ def test_the_text_tree_states_the_grants_on_record_and_the_day_only_time_stands_
 def test_a_date_valued_parameter_compiles_to_a_date_in_sql(tmp_path: Path, dialect: str) -> None:
     """``sentence_date >= cutoff`` with the cutoff 2014-04-23: sentenced that day passes, the
     day before fails, no sentence date is unknown; the query says so as Python does."""
-    from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
-
     ruleset = _ruleset(
         tmp_path,
         "parameters:\n"
@@ -434,8 +414,6 @@ def test_a_ruleset_of_advisory_rules_only_is_eligible_in_sql_too(
     """With no required rule nothing can fail or be unknown, so every row is eligible with
     empty lists, whatever the advisory rule says (docs/rules.md: advisory rules never change
     the outcome)."""
-    from tests.property.sql_backends import DuckdbBackend, SqliteBackend, normalise
-
     ruleset = _ruleset(tmp_path, 'when: "on_supervision == false"\n', kind="advisory")
     rows: list[dict[str, object]] = [
         {"person_id": "fails", "on_supervision": True},

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from clemency.eligibility import Ruleset, evaluate, load_folder, load_ruleset, validate_facts
+from clemency.eligibility import evaluate, load_folder, load_ruleset, validate_facts
 from clemency.eligibility.determination import GrantedRelief
 from clemency.eligibility.timeline import candidate_days, timeline
+from tests.rulesets import example_ruleset
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 ALICE_AFTER = json.loads((EXAMPLES / "alice-johnson-after-commutation.facts.json").read_text())
@@ -108,29 +109,6 @@ def test_a_reversed_range_is_refused() -> None:
         timeline(load_ruleset("us-federal/pardon"), {}, date(2020, 1, 2), date(2020, 1, 1))
 
 
-MANIFEST = """\
-id: ex/pardon
-title: Example
-jurisdiction: ex
-relief: pardon
-version: "1"
-rules: [{slugs}]
-"""
-
-
-def _write_ruleset(folder: Path, rules: dict[str, str]) -> Ruleset:
-    """A ruleset ``ex/pardon`` of the given rules (slug: the rule's lines after its header)."""
-    folder.mkdir(parents=True)
-    (folder / "ruleset.yaml").write_text(MANIFEST.format(slugs=", ".join(rules)))
-    for slug, body in rules.items():
-        (folder / f"{slug}.yaml").write_text(
-            f"id: ex.pardon.{slug}\ntitle: {slug}\nreference: {{citation: Ex. Rule 1}}\n"
-            + body
-            + "explain: {pass: met, fail: not met, unknown: 'missing {missing}'}\n"
-        )
-    return load_folder(folder)
-
-
 def _days_since_release(days: int) -> str:
     return (
         "effective: {from: 2000-01-01, basis: law}\n"
@@ -144,9 +122,14 @@ def test_a_change_on_a_day_no_boundary_predicts_is_found_by_bisection(tmp_path: 
     left in January, 29 in February 2020, 31 in March, then 19) and + 105 days 2020-04-24, both
     inside the stretch from 2020-04-11 to 2020-05-09: its last day differs from its first, and
     bisection must find each of the two changes to the day."""
-    ruleset = _write_ruleset(
-        tmp_path / "ex",
-        {"hundred_days": _days_since_release(100), "hundred_five_days": _days_since_release(105)},
+    ruleset = load_folder(
+        example_ruleset(
+            tmp_path / "ex",
+            {
+                "hundred_days": _days_since_release(100),
+                "hundred_five_days": _days_since_release(105),
+            },
+        )
     )
     facts = {"release_date": "2020-01-10"}
     start, end = date(2020, 1, 1), date(2020, 12, 31)
@@ -187,16 +170,18 @@ def test_a_probe_day_whose_waiting_date_cannot_be_computed_proposes_none(
     2005-06-15 + 5 years = 2010-06-15 and the day after. The other candidates are the release
     date, the day after it and the parameter's day (its other key and ``from`` are before the
     range)."""
-    ruleset = _write_ruleset(
-        tmp_path / "ex",
-        {
-            "waiting_period": "effective: {from: 2000-01-01, basis: law}\n"
-            "parameters:\n"
-            "  waiting_years:\n"
-            "    description: Years to wait after release\n"
-            f"    values: {{{first_value}2010-01-01: 5}}\n"
-            'wait_until: "add_years(release_date, waiting_years)"\n'
-        },
+    ruleset = load_folder(
+        example_ruleset(
+            tmp_path / "ex",
+            {
+                "waiting_period": "effective: {from: 2000-01-01, basis: law}\n"
+                "parameters:\n"
+                "  waiting_years:\n"
+                "    description: Years to wait after release\n"
+                f"    values: {{{first_value}2010-01-01: 5}}\n"
+                'wait_until: "add_years(release_date, waiting_years)"\n'
+            },
+        )
     )
     facts = validate_facts({"release_date": "2005-06-15"})
     assert candidate_days(ruleset, facts, date(2005, 1, 1), date(2020, 12, 31)) == [
